@@ -1,0 +1,67 @@
+#include "core/models/model_registry.h"
+
+#include <functional>
+
+#include "core/models/adigrec.h"
+#include "core/models/comirec.h"
+#include "core/models/sasrec.h"
+
+namespace recdiff::models {
+
+namespace {
+
+using Factory = std::function<ModelPtr(const Config&, const DataShape&)>;
+
+struct Entry {
+  ModelInfo info;
+  Factory create;
+};
+
+template <typename M>
+Factory factory() {
+  return [](const Config& c, const DataShape& s) { return std::make_shared<M>(c, s); };
+}
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> all = {
+      {adigrecInfo(), factory<AdigRec>()},
+      {sasrecInfo(), factory<SasRec>()},
+      {comirecInfo(), factory<ComiRec>()},
+  };
+  return all;
+}
+
+const Entry& entry(const std::string& name) {
+  for (const Entry& e : entries()) {
+    if (e.info.name == name) return e;
+  }
+  std::string known;
+  for (const Entry& e : entries()) known += (known.empty() ? "" : ", ") + e.info.name;
+  throw ConfigError("unknown model '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace
+
+const std::vector<ModelInfo>& registeredModels() {
+  static const std::vector<ModelInfo> infos = [] {
+    std::vector<ModelInfo> v;
+    for (const Entry& e : entries()) v.push_back(e.info);
+    return v;
+  }();
+  return infos;
+}
+
+const ModelInfo& modelInfo(const std::string& name) { return entry(name).info; }
+
+ModelPtr createModel(const std::string& name, const Config& config, const DataShape& shape) {
+  const Entry& e = entry(name);
+  validateConfig(e.info, config);
+  Config full = e.info.defaults();
+  for (auto it = config.begin(); it != config.end(); ++it) full[it.key()] = it.value();
+  if (shape.numItems < 1) throw ConfigError("model '" + name + "' needs a dataset with at least one item");
+  DataShape effective = shape;
+  effective.maxLength = full.at("max_length").get<std::int64_t>();
+  return e.create(full, effective);
+}
+
+}  // namespace recdiff::models

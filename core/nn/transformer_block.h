@@ -1,0 +1,73 @@
+// A transformer block (multi-head self-attention + position-wise FFN) with
+// padding and optional causal masks, pre-LN (DiffuRec) or post-LN (SASRec,
+// ADRec's reference). Optionally a cross-attention sub-layer before the
+// self-attention (DiffuRecSys, its Eq. 16).
+#pragma once
+
+#include <functional>
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
+#include <torch/nn/pimpl.h>
+
+namespace recdiff::nn {
+
+struct TransformerBlockOptions {
+  std::int64_t dim = 64;
+  std::int64_t heads = 1;
+  std::int64_t ffnMultiplier = 4;
+  double dropout = 0.1;
+  bool preNorm = true;
+  bool causal = false;
+  bool crossAttention = false;  // adds a cross-attention sub-layer first
+};
+
+// Scaled dot-product multi-head attention with a boolean "allowed" mask.
+class MultiHeadAttentionImpl : public torch::nn::Module {
+ public:
+  MultiHeadAttentionImpl(std::int64_t dim, std::int64_t heads, double dropout);
+  // query [B,Lq,d], keyValue [B,Lk,d], allowed [B,Lq,Lk] bool (or broadcastable).
+  // Rows with no allowed key produce zeros, never NaN.
+  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& keyValue,
+                        const torch::Tensor& allowed);
+  // The attention weights [B,heads,Lq,Lk] of the last forward call (for
+  // inspection), kept only when recordWeights is set.
+  bool recordWeights = false;
+  torch::Tensor lastWeights;
+
+ private:
+  std::int64_t heads_;
+  torch::nn::Linear q_{nullptr}, k_{nullptr}, v_{nullptr}, out_{nullptr};
+  torch::nn::Dropout dropout_{nullptr};
+};
+TORCH_MODULE(MultiHeadAttention);
+
+class TransformerBlockImpl : public torch::nn::Module {
+ public:
+  explicit TransformerBlockImpl(const TransformerBlockOptions& options);
+  // x [B,L,d]; mask [B,L] bool, true at real items. Padding positions come
+  // out as zeros. `context` [B,Lc,d] feeds the cross-attention sub-layer
+  // (queries from x, keys/values from context; contextMask [B,Lc]).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask,
+                        const torch::Tensor& context = {},
+                        const torch::Tensor& contextMask = {});
+
+ private:
+  torch::Tensor sublayer(const torch::Tensor& x, torch::nn::LayerNorm& norm,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& body);
+  TransformerBlockOptions options_;
+  MultiHeadAttention selfAttention_{nullptr};
+  MultiHeadAttention crossAttention_{nullptr};
+  torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr}, normCross_{nullptr};
+  torch::nn::Linear ffnIn_{nullptr}, ffnOut_{nullptr};
+  torch::nn::Dropout dropout_{nullptr};
+};
+TORCH_MODULE(TransformerBlock);
+
+// The [B,L,L] "allowed" mask for self-attention over left-padded sequences:
+// key must be a real item, and (when causal) not after the query.
+torch::Tensor selfAttentionMask(const torch::Tensor& mask, bool causal);
+
+}  // namespace recdiff::nn

@@ -1,0 +1,58 @@
+// One self-describing checkpoint file: the model's name and full config, the
+// data shape, the item id mapping, the dataset fingerprint, the training
+// history and metrics, a format version, and the parameters. Written
+// atomically (a temporary file in the same folder, then rename), so a crash
+// or a cancel never leaves a half-written checkpoint behind.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/data/sequence_dataset.h"
+#include "core/models/model.h"
+
+namespace recdiff::train {
+
+constexpr int kCheckpointFormatVersion = 1;
+
+class CheckpointError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CheckpointMeta {
+  int formatVersion = kCheckpointFormatVersion;
+  std::string modelName;
+  models::Config config;
+  models::DataShape shape;
+  std::string datasetName;
+  std::string datasetFingerprint;
+  std::vector<std::string> itemTokens;  // itemTokens[id-1] = external token
+  nlohmann::json training = nlohmann::json::object();  // options, history, best epoch
+  nlohmann::json metrics = nlohmann::json::object();   // e.g. {"validation": {...}}
+};
+
+// The metadata of a model trained on `dataset` (training and metrics empty).
+CheckpointMeta describe(const models::Model& model, const data::SequenceDataset& dataset);
+
+void saveCheckpoint(const std::string& path, models::Model& model, const CheckpointMeta& meta);
+
+struct LoadedCheckpoint {
+  models::ModelPtr model;  // on the CPU, in eval() mode
+  CheckpointMeta meta;
+};
+
+// Loads a checkpoint. With `dataset`, refuses one trained on another dataset
+// (fingerprint mismatch). Throws CheckpointError with a message naming the
+// file and the problem for a missing, truncated or corrupt file, an unknown
+// format version or model name, or a parameter whose shape does not match.
+LoadedCheckpoint loadCheckpoint(const std::string& path,
+                                const data::SequenceDataset* dataset = nullptr);
+
+// Only the metadata (cheap: for listing checkpoints in the GUI).
+CheckpointMeta readCheckpointMeta(const std::string& path);
+
+}  // namespace recdiff::train

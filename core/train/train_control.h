@@ -1,0 +1,41 @@
+// Thread-safe pause/resume/cancel requests for a running training job. The
+// GUI thread calls the setters; the trainer checks between batches, so a
+// cancel takes effect within one batch.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+namespace recdiff::train {
+
+class TrainControl {
+ public:
+  void requestCancel() {
+    cancel_ = true;
+    wake_.notify_all();
+  }
+  void setPaused(bool paused) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      paused_ = paused;
+    }
+    wake_.notify_all();
+  }
+  bool cancelRequested() const { return cancel_; }
+  bool paused() const { return paused_; }
+  // Blocks while paused; returns false when cancelled.
+  bool waitWhilePaused() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait(lock, [&] { return !paused_ || cancel_; });
+    return !cancel_;
+  }
+
+ private:
+  std::atomic<bool> cancel_{false};
+  std::atomic<bool> paused_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+};
+
+}  // namespace recdiff::train

@@ -1,0 +1,252 @@
+#include "core/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "core/core_version.h"
+#include "core/diffusion/generator.h"
+#include "core/eval/evaluator.h"
+#include "core/train/checkpoint.h"
+
+namespace recdiff::train {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(models::Model& model) {
+  const double lr = model.getDouble("lr");
+  const double wd = model.getDouble("weight_decay");
+  auto params = model.trainableParameters();
+  if (model.getString("optimizer") == "adamw") {
+    return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(lr).weight_decay(wd));
+  }
+  return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(lr).weight_decay(wd));
+}
+
+void setLearningRate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+// The learning rate of `epoch` (0-based) under the model's schedule.
+double scheduledLearningRate(const models::Model& model, std::int64_t epoch, std::int64_t epochs) {
+  const double base = model.getDouble("lr");
+  const std::string kind = model.getString("lr_schedule");
+  if (kind == "cosine" && epochs > 0) {
+    return 0.5 * base * (1.0 + std::cos(M_PI * static_cast<double>(epoch) / static_cast<double>(epochs)));
+  }
+  if (kind == "step") {
+    return base * std::pow(model.getDouble("step_gamma"),
+                           static_cast<double>(epoch / std::max<std::int64_t>(1, model.getInt("step_size"))));
+  }
+  return base;
+}
+
+struct Snapshot {
+  std::vector<torch::Tensor> values;
+};
+
+Snapshot takeSnapshot(models::Model& model) {
+  torch::NoGradGuard noGrad;
+  Snapshot s;
+  for (const auto& p : model.parameters()) s.values.push_back(p.detach().clone());
+  for (const auto& b : model.buffers()) s.values.push_back(b.detach().clone());
+  return s;
+}
+
+void restoreSnapshot(models::Model& model, const Snapshot& s) {
+  torch::NoGradGuard noGrad;
+  std::size_t i = 0;
+  for (auto& p : model.parameters()) p.copy_(s.values[i++]);
+  for (auto& b : model.buffers()) b.copy_(s.values[i++]);
+}
+
+std::vector<data::Sample> validationSubset(const data::SequenceDataset& dataset,
+                                           const TrainOptions& options) {
+  if (options.validationSamples <= 0 ||
+      options.validationSamples >= static_cast<std::int64_t>(dataset.validation.size())) {
+    return dataset.validation;
+  }
+  auto generator = diffusion::makeGenerator(options.seed ^ 0x5eed5eedULL);
+  auto order = data::shuffledIndices(static_cast<std::int64_t>(dataset.validation.size()), generator);
+  std::vector<data::Sample> subset;
+  for (std::int64_t i = 0; i < options.validationSamples; ++i) {
+    subset.push_back(dataset.validation[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])]);
+  }
+  return subset;
+}
+
+}  // namespace
+
+torch::Device parseDevice(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+    if (!torch::cuda::is_available()) {
+      throw std::invalid_argument("device '" + name + "' requested but this LibTorch build sees no CUDA device");
+    }
+    return torch::Device(name);
+  }
+  throw std::invalid_argument("unknown device '" + name + "' (expected cpu or cuda)");
+}
+
+double selectMetric(const eval::RankingMetrics& metrics, const std::string& name) {
+  const auto at = name.find('@');
+  if (at == std::string::npos) throw std::invalid_argument("metric '" + name + "': expected ndcg@K or hr@K");
+  const std::string kind = name.substr(0, at);
+  const int k = std::stoi(name.substr(at + 1));
+  const auto& table = kind == "ndcg" ? metrics.ndcg : metrics.hitRate;
+  if ((kind != "ndcg" && kind != "hr") || !table.count(k)) {
+    throw std::invalid_argument("metric '" + name + "' is not computed");
+  }
+  return table.at(k);
+}
+
+nlohmann::json toJson(const eval::RankingMetrics& m) {
+  nlohmann::json j;
+  for (const auto& [k, v] : m.hitRate) j["hr@" + std::to_string(k)] = v;
+  for (const auto& [k, v] : m.ndcg) j["ndcg@" + std::to_string(k)] = v;
+  j["mrr"] = m.mrr;
+  j["count"] = m.count;
+  return j;
+}
+
+nlohmann::json toJson(const EpochReport& r) {
+  nlohmann::json j = {{"stage", r.stageName}, {"epoch", r.epoch}, {"losses", r.meanLosses},
+                      {"train_seconds", r.trainSeconds}, {"validation_seconds", r.validationSeconds},
+                      {"improved", r.improved}, {"lr", r.learningRate}};
+  if (r.validation) j["validation"] = toJson(*r.validation);
+  return j;
+}
+
+TrainResult trainModel(models::Model& model, const data::SequenceDataset& dataset,
+                       const TrainOptions& options, const TrainCallbacks& callbacks,
+                       TrainControl* control) {
+  if (dataset.train.empty()) throw std::invalid_argument("the dataset has no training samples");
+  const auto start = Clock::now();
+  setIntraOpThreads(options.threads);
+  const torch::Device device = parseDevice(options.device);
+  torch::manual_seed(options.seed);
+  model.to(device);
+  model.train();
+
+  data::BatchOptions batchOptions;
+  batchOptions.maxLength = model.shape().maxLength;
+  batchOptions.numItems = model.shape().numItems;
+  batchOptions.negatives = model.config().value("negatives", std::int64_t{0});
+  const std::int64_t batchSize = model.getInt("batch_size");
+  const std::int64_t maxEpochs = options.epochs >= 0 ? options.epochs : model.getInt("epochs");
+  const std::int64_t patience = model.getInt("patience");
+  const std::int64_t evalEvery = std::max<std::int64_t>(1, model.getInt("eval_every"));
+  const auto validation = validationSubset(dataset, options);
+  auto batchGenerator = diffusion::makeGenerator(options.seed);
+  auto modelGenerator = diffusion::makeGenerator(options.seed + 1, device);
+
+  TrainResult result;
+  Snapshot best = takeSnapshot(model);
+  CheckpointMeta meta = describe(model, dataset);
+  meta.training["seed"] = options.seed;
+  meta.training["device"] = options.device;
+  std::int64_t sinceImprovement = 0;
+  const auto stages = model.stages();
+  const auto numSamples = static_cast<std::int64_t>(dataset.train.size());
+  const std::int64_t batches = (numSamples + batchSize - 1) / batchSize;
+
+  auto cancelled = [&] { return control && (control->cancelRequested() || !control->waitWhilePaused()); };
+
+  for (std::size_t s = 0; s < stages.size() && !result.cancelled; ++s) {
+    model.beginStage(s);
+    auto optimizer = makeOptimizer(model);
+    const std::int64_t stageEpochs = stages[s].epochs > 0 ? std::min(stages[s].epochs, maxEpochs) : maxEpochs;
+    sinceImprovement = 0;
+    for (std::int64_t epoch = 0; epoch < stageEpochs && !result.cancelled; ++epoch) {
+      const auto epochStart = Clock::now();
+      EpochReport report;
+      report.stage = s;
+      report.stageName = stages[s].name;
+      report.epoch = epoch + 1;
+      report.learningRate = scheduledLearningRate(model, epoch, stageEpochs);
+      setLearningRate(*optimizer, report.learningRate);
+      const auto order = data::shuffledIndices(numSamples, batchGenerator);
+      std::int64_t done = 0;
+      for (std::int64_t b = 0; b < batches; ++b) {
+        if (cancelled()) {
+          result.cancelled = true;
+          break;
+        }
+        const auto first = order.begin() + b * batchSize;
+        const std::vector<std::int64_t> indices(first, first + std::min(batchSize, numSamples - b * batchSize));
+        auto batch = data::makeBatch(dataset.train, indices, batchOptions, batchGenerator, device);
+        optimizer->zero_grad();
+        auto terms = model.loss(batch, modelGenerator);
+        terms.total.backward();
+        optimizer->step();
+        ++done;
+        BatchReport br;
+        br.stage = s;
+        br.stageName = stages[s].name;
+        br.epoch = epoch + 1;
+        br.batch = b + 1;
+        br.batches = batches;
+        br.losses["total"] = terms.total.item<double>();
+        for (const auto& [name, value] : terms.components) br.losses[name] = value.item<double>();
+        for (const auto& [name, value] : br.losses) report.meanLosses[name] += value;
+        br.elapsedSeconds = secondsSince(start);
+        br.etaSeconds = secondsSince(epochStart) / static_cast<double>(b + 1) * static_cast<double>(batches - b - 1);
+        if (callbacks.onBatch) callbacks.onBatch(br);
+      }
+      if (done == 0) break;
+      for (auto& [name, value] : report.meanLosses) value /= static_cast<double>(done);
+      report.trainSeconds = secondsSince(epochStart);
+      const bool lastEpoch = epoch + 1 == stageEpochs;
+      if (!result.cancelled && !validation.empty() && ((epoch + 1) % evalEvery == 0 || lastEpoch)) {
+        const auto valStart = Clock::now();
+        eval::EvaluationOptions eo;
+        eo.batchSize = options.evalBatchSize;
+        eo.reverse = options.validationReverse;
+        eo.reverse.seed = options.seed;
+        eo.progress = [&](std::int64_t, std::int64_t) { return !(control && control->cancelRequested()); };
+        try {
+          report.validation = eval::evaluate(model, validation, eo, device).metrics;
+        } catch (const eval::Cancelled&) {
+          result.cancelled = true;
+        }
+        report.validationSeconds = secondsSince(valStart);
+        if (report.validation) {
+          const double score = selectMetric(*report.validation, options.selectionMetric);
+          if (score > result.bestScore) {
+            result.bestScore = score;
+            result.bestEpoch = static_cast<std::int64_t>(result.history.size()) + 1;
+            result.bestValidation = report.validation;
+            report.improved = true;
+            sinceImprovement = 0;
+            best = takeSnapshot(model);
+          } else {
+            ++sinceImprovement;
+          }
+        }
+      }
+      result.history.push_back(report);
+      if (report.improved && !options.checkpointPath.empty()) {
+        meta.training["history"] = nlohmann::json::array();
+        for (const auto& h : result.history) meta.training["history"].push_back(toJson(h));
+        meta.training["best_epoch"] = result.bestEpoch;
+        meta.metrics["validation"] = toJson(*result.bestValidation);
+        saveCheckpoint(options.checkpointPath, model, meta);
+      }
+      if (callbacks.onEpoch) callbacks.onEpoch(report);
+      if (stages[s].epochs == 0 && sinceImprovement >= patience) break;
+    }
+  }
+  if (result.bestEpoch > 0) restoreSnapshot(model, best);
+  model.eval();
+  result.seconds = secondsSince(start);
+  return result;
+}
+
+}  // namespace recdiff::train

@@ -59,6 +59,12 @@ std::string location(const char* file, int line);
 
 }  // namespace recdiff::test
 
+// LibTorch may pull in glog, which defines CHECK, CHECK_EQ and CHECK_NEAR of
+// its own; the harness's take precedence in test files (include it last).
+#undef CHECK
+#undef CHECK_EQ
+#undef CHECK_NEAR
+
 #define RECDIFF_CAT2(a, b) a##b
 #define RECDIFF_CAT(a, b) RECDIFF_CAT2(a, b)
 #define TEST_CASE(name)                                                        \

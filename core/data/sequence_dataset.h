@@ -26,7 +26,9 @@ struct SequenceDataset {
   SplitKind split = SplitKind::LeaveOneOut;
   std::int32_t numItems = 0;      // ids run 1..numItems
   IdMap items;                    // external item token <-> internal id
-  std::vector<std::string> userTokens;  // external user token by user index
+  // External user token by user index. A published split has no users: it
+  // gets one pseudo-user per sample, named "<file>:<line>" ("val.tsv:17").
+  std::vector<std::string> userTokens;
   // Training samples. For leave-one-out each user gives one sample whose
   // history+target is the user's training sequence (all but the last two
   // items); models that train on every prefix or on the shifted sequence

@@ -66,10 +66,16 @@ std::vector<double> namedBetas(ScheduleKind kind, int T) {
       // slightly negative, so the last β would exceed 1 without the clip).
       return betasFromAlphaBar(
           T, [](double u) { return 1.0 - std::sqrt(u + 0.0001); }, 0.999);
-    case ScheduleKind::TruncatedLinear:
+    case ScheduleKind::TruncatedLinear: {
       // DiffuRec / ADRec: the scaled linear schedule shifted up by 0.01, so
-      // even a short chain (T = 32) ends near pure noise (ᾱ_T ≈ 1e-6).
-      return linspace(scale * 1e-4 + 0.01, scale * 0.02 + 0.01, T);
+      // even a short chain (T = 32) ends near pure noise (ᾱ_T ≈ 1e-6). For
+      // T < 21 that end would exceed 1; the reference code (DiffuRec's
+      // get_named_beta_schedule "trunc_lin") then ends at scale·0.001 + 0.01
+      // instead, and so does this (T = 1 still fails the (0, 1] check).
+      double end = scale * 0.02 + 0.01;
+      if (end > 1.0) end = scale * 0.001 + 0.01;
+      return linspace(scale * 1e-4 + 0.01, end, T);
+    }
     case ScheduleKind::Exp: {
       // DreamRec: the VP-SDE with β(u) = β_min + (β_max-β_min)·u discretised
       // as β_t = 1 - exp(-∫β(u)du over the step) with the midpoint rule:

@@ -93,6 +93,11 @@ class Model : public torch::nn::Module {
   // Optional inspection outputs; empty by default.
   virtual Inspection inspect(const data::Batch& batch) { return {}; }
 
+  // Called by the trainer once before the first stage with the training data
+  // (DAE4Rec builds its item-item graph here). Anything derived from it that
+  // inference needs must be a registered buffer, so checkpoints carry it.
+  virtual void observeTrainingData(const data::SequenceDataset& dataset) {}
+
   // Multi-stage training; the trainer calls beginStage() before each stage.
   virtual std::vector<TrainingStage> stages() const { return {{"train", 0}}; }
   virtual void beginStage(std::size_t stage) {}

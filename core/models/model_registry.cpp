@@ -3,7 +3,12 @@
 #include <functional>
 
 #include "core/models/adigrec.h"
+#include "core/models/adrec.h"
 #include "core/models/comirec.h"
+#include "core/models/dae4rec.h"
+#include "core/models/diffurec.h"
+#include "core/models/dimerec.h"
+#include "core/models/dreamrec.h"
 #include "core/models/sasrec.h"
 
 namespace recdiff::models {
@@ -27,6 +32,12 @@ const std::vector<Entry>& entries() {
       {adigrecInfo(), factory<AdigRec>()},
       {sasrecInfo(), factory<SasRec>()},
       {comirecInfo(), factory<ComiRec>()},
+      {dimerecInfo(), factory<DimeRec>()},
+      {dreamrecInfo(), factory<DreamRec>()},
+      {dae4recInfo(), factory<Dae4Rec>()},
+      {adrecInfo(), factory<AdRec>()},
+      {diffurecInfo(), factory<DiffuRec>()},
+      {diffurecsysInfo(), factory<DiffuRecSys>()},
   };
   return all;
 }

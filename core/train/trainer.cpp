@@ -132,6 +132,7 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   setIntraOpThreads(options.threads);
   const torch::Device device = parseDevice(options.device);
   torch::manual_seed(options.seed);
+  model.observeTrainingData(dataset);
   model.to(device);
   model.train();
 
@@ -159,7 +160,13 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
 
   auto cancelled = [&] { return control && (control->cancelRequested() || !control->waitWhilePaused()); };
 
+  if (options.onlyStage >= static_cast<int>(stages.size())) {
+    throw std::invalid_argument(model.modelName() + " has " + std::to_string(stages.size()) +
+                                " training stage(s); stage " + std::to_string(options.onlyStage) +
+                                " does not exist");
+  }
   for (std::size_t s = 0; s < stages.size() && !result.cancelled; ++s) {
+    if (options.onlyStage >= 0 && s != static_cast<std::size_t>(options.onlyStage)) continue;
     model.beginStage(s);
     auto optimizer = makeOptimizer(model);
     const std::int64_t stageEpochs = stages[s].epochs > 0 ? std::min(stages[s].epochs, maxEpochs) : maxEpochs;

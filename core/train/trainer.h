@@ -29,6 +29,7 @@ struct TrainOptions {
   std::int64_t validationSamples = 0;  // 0 = all; else a fixed seeded subset
   models::ReverseOptions validationReverse;
   std::string selectionMetric = "ndcg@20";  // "ndcg@K" or "hr@K"
+  int onlyStage = -1;               // >= 0: run just this stage of stages()
 };
 
 struct BatchReport {

@@ -67,12 +67,19 @@ TEST_CASE("linear schedule: beta from 1e-4 to 0.02 scaled to T, alphaBar is the 
 
 TEST_CASE("linear schedules too short to be valid say which T works") {
   CHECK_THROWS_WITH(std::invalid_argument, NoiseSchedule(ScheduleKind::Linear, 10), "T >= 20");
-  CHECK_THROWS_WITH(std::invalid_argument, NoiseSchedule(ScheduleKind::TruncatedLinear, 16),
-                    "T >= 21");
   CHECK_THROWS_WITH(std::invalid_argument, NoiseSchedule(ScheduleKind::Cosine, 0), "at least 1");
   CHECK_THROWS_WITH(std::invalid_argument, NoiseSchedule::fromBetas({0.1, 1.5}), "beta_2");
   CHECK_THROWS_WITH(std::out_of_range, NoiseSchedule(ScheduleKind::Cosine, 8).alphaBar(9),
                     "outside 0..8");
+}
+
+TEST_CASE("truncated-linear T<21 ends at scale*0.001+0.01, as DiffuRec's reference code does") {
+  // T = 16: scale 62.5; the usual end 62.5*0.02+0.01 = 1.26 exceeds 1.
+  const NoiseSchedule s(ScheduleKind::TruncatedLinear, 16);
+  CHECK_NEAR(s.beta(1), 62.5 * 1e-4 + 0.01, 1e-12);
+  CHECK_NEAR(s.beta(16), 62.5 * 0.001 + 0.01, 1e-12);
+  // T = 21 keeps the usual end: 1000/21*0.02+0.01 < 1.
+  CHECK_NEAR(NoiseSchedule(ScheduleKind::TruncatedLinear, 21).beta(21), 1000.0 / 21 * 0.02 + 0.01, 1e-12);
 }
 
 TEST_CASE("truncated-linear T=32: beta 0.013125 -> 0.635 and alphaBar_T about 1e-6") {

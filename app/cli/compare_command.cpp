@@ -1,0 +1,302 @@
+// recdiff compare DATASET --models A,B:key=value,... --seeds 1,2,3: trains
+// and evaluates each model (or model variant) on one dataset over several
+// seeds and prints a paper-style table of test metrics, mean ± std in
+// percent, as text, CSV (--csv FILE) and JSON (--json). Model selection uses
+// the validation split only; the test split is evaluated once per run.
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "app/cli/command.h"
+#include "app/cli/dataset_options.h"
+#include "app/cli/model_options.h"
+#include "app/cli/progress_line.h"
+#include "core/data/atomic_file.h"
+#include "core/eval/evaluator.h"
+#include "core/models/model_registry.h"
+#include "core/train/trainer.h"
+
+namespace recdiff::cli {
+namespace {
+
+std::vector<std::string> splitOn(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, separator)) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+// One row of the table: "adigrec:guidance=g1:ai2m=false" is ADIGRec with
+// two overrides on top of the shared --set ones.
+struct Variant {
+  std::string label;
+  const models::ModelInfo* info = nullptr;
+  models::Config config;
+};
+
+std::vector<Variant> variantsFromArgs(const ParsedArgs& args) {
+  std::vector<std::string> shared;
+  if (args.has("set")) {
+    std::string text = args.get("set");
+    for (char& c : text) {
+      if (c == ';' || c == ' ') c = ',';
+    }
+    shared = splitOn(text, ',');
+  }
+  std::vector<bool> sharedUsed(shared.size(), false);
+  std::vector<Variant> variants;
+  for (const std::string& entry : splitOn(args.get("models"), ',')) {
+    auto parts = splitOn(entry, ':');
+    Variant v;
+    v.label = entry;
+    v.info = &models::modelInfo(parts.at(0));
+    v.config = v.info->defaults();
+    try {
+      // Shared overrides apply to every model that declares the key.
+      for (std::size_t i = 0; i < shared.size(); ++i) {
+        if (v.info->find(shared[i].substr(0, shared[i].find('=')))) {
+          models::applyOverride(*v.info, v.config, shared[i]);
+          sharedUsed[i] = true;
+        }
+      }
+      for (std::size_t i = 1; i < parts.size(); ++i) models::applyOverride(*v.info, v.config, parts[i]);
+    } catch (const models::ConfigError& e) {
+      throw UsageError("--models '" + entry + "': " + e.what());
+    }
+    variants.push_back(std::move(v));
+  }
+  if (variants.empty()) throw UsageError("--models lists no model");
+  for (std::size_t i = 0; i < shared.size(); ++i) {
+    if (!sharedUsed[i]) throw UsageError("--set '" + shared[i] + "': no listed model has that parameter");
+  }
+  return variants;
+}
+
+std::vector<std::uint64_t> seedsFromArgs(const ParsedArgs& args) {
+  std::vector<std::uint64_t> seeds;
+  for (const std::string& s : splitOn(args.get("seeds"), ',')) {
+    try {
+      std::size_t used = 0;
+      seeds.push_back(std::stoull(s, &used));
+      if (used != s.size()) throw std::invalid_argument(s);
+    } catch (const std::exception&) {
+      throw UsageError("--seeds expects whole numbers separated by commas, got '" + s + "'");
+    }
+  }
+  if (seeds.empty()) throw UsageError("--seeds lists no seed");
+  return seeds;
+}
+
+struct Cell {
+  double mean = 0.0, std = 0.0;
+};
+
+Cell meanStd(const std::vector<double>& values) {
+  Cell c;
+  for (double v : values) c.mean += v;
+  c.mean /= static_cast<double>(values.size());
+  if (values.size() > 1) {
+    for (double v : values) c.std += (v - c.mean) * (v - c.mean);
+    c.std = std::sqrt(c.std / static_cast<double>(values.size() - 1));  // sample std
+  }
+  return c;
+}
+
+struct Row {
+  std::string label;
+  std::vector<eval::RankingMetrics> runs;  // one per seed
+  std::vector<double> seconds;
+  std::vector<std::int64_t> bestEpochs;
+};
+
+std::vector<std::pair<std::string, std::vector<double>>> columns(const Row& row, const std::vector<int>& cutoffs) {
+  std::vector<std::pair<std::string, std::vector<double>>> out;
+  for (int k : cutoffs) {
+    std::vector<double> hr, ndcg;
+    for (const auto& m : row.runs) {
+      hr.push_back(100.0 * m.hitRate.at(k));
+      ndcg.push_back(100.0 * m.ndcg.at(k));
+    }
+    out.emplace_back("HR@" + std::to_string(k), hr);
+    out.emplace_back("NDCG@" + std::to_string(k), ndcg);
+  }
+  return out;
+}
+
+std::string fixed(double v, int decimals) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(decimals);
+  s << v;
+  return s.str();
+}
+
+void printTable(std::ostream& out, const std::vector<Row>& rows, const std::vector<int>& cutoffs) {
+  std::size_t labelWidth = 5;
+  for (const auto& r : rows) labelWidth = std::max(labelWidth, r.label.size());
+  const auto header = columns(rows.front(), cutoffs);
+  out << std::string(labelWidth, ' ');
+  for (const auto& [name, values] : header) out << "  " << std::string(13 - std::min<std::size_t>(13, name.size()), ' ') << name;
+  out << '\n';
+  for (const auto& r : rows) {
+    out << r.label << std::string(labelWidth - r.label.size(), ' ');
+    for (const auto& [name, values] : columns(r, cutoffs)) {
+      const Cell c = meanStd(values);
+      const std::string cell = fixed(c.mean, 2) + " ± " + fixed(c.std, 2);
+      out << "  " << std::string(13 - std::min<std::size_t>(13, cell.size() - 1), ' ') << cell;  // "±" is 2 bytes
+    }
+    out << '\n';
+  }
+  out << "(test split, %, mean ± sample std over " << rows.front().runs.size() << " seed(s); full ranking)\n";
+}
+
+std::string csvText(const std::vector<Row>& rows, const std::vector<int>& cutoffs) {
+  std::ostringstream out;
+  out << "model,seeds";
+  for (const auto& [name, values] : columns(rows.front(), cutoffs)) out << ',' << name << "_mean," << name << "_std";
+  out << '\n';
+  for (const auto& r : rows) {
+    out << '"' << r.label << "\"," << r.runs.size();
+    for (const auto& [name, values] : columns(r, cutoffs)) {
+      const Cell c = meanStd(values);
+      out << ',' << fixed(c.mean, 4) << ',' << fixed(c.std, 4);
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+int run(const ParsedArgs& args, CommandContext& ctx) {
+  applyRuntimeOptions(args);
+  const auto variants = variantsFromArgs(args);
+  const auto seeds = seedsFromArgs(args);
+  const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("DATASET")));
+  const torch::Device device = train::parseDevice(args.get("device"));
+  const std::vector<int> cutoffs = eval::defaultCutoffs();
+  const bool quiet = args.flag("quiet");
+
+  std::vector<Row> rows;
+  if (args.flag("popularity")) {
+    Row pop;
+    pop.label = "popularity";
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      pop.runs.push_back(eval::evaluatePopularity(dataset, dataset.test, cutoffs).metrics);
+      pop.seconds.push_back(0.0);
+      pop.bestEpochs.push_back(0);
+    }
+    rows.push_back(pop);
+  }
+  nlohmann::ordered_json runs = nlohmann::json::array();
+  for (const Variant& v : variants) {
+    Row row;
+    row.label = v.label;
+    for (std::uint64_t seed : seeds) {
+      auto model = models::createModel(v.info->name, v.config,
+                                       {dataset.numItems, v.config.at("max_length").get<std::int64_t>()});
+      train::TrainOptions options;
+      options.device = args.get("device");
+      options.threads = static_cast<int>(args.getInt("threads", 0, 4096));
+      options.seed = seed;
+      options.epochs = args.has("epochs") ? args.getInt("epochs", 0, 100000) : -1;
+      options.validationSamples = args.getInt("validation-samples", 0, 100000000);
+      options.validationReverse = reverseOptionsFromArgs(args);
+      ProgressLine progress(ctx.err);
+      train::TrainCallbacks callbacks;
+      const std::string what = v.label + " seed " + std::to_string(seed);
+      callbacks.onBatch = [&](const train::BatchReport& r) {
+        if (!quiet) progress.update(what + " " + r.stageName + " epoch " + std::to_string(r.epoch),
+                                    static_cast<long>(r.batch), static_cast<long>(r.batches), r.losses, r.etaSeconds);
+      };
+      callbacks.onEpoch = [&](const train::EpochReport& r) {
+        progress.finish();
+        if (!quiet && r.validation) {
+          ctx.err << what << " " << r.stageName << " epoch " << r.epoch << ": val NDCG@20 "
+                  << 100 * r.validation->ndcg.at(20) << "%" << (r.improved ? " *" : "") << "\n";
+        }
+      };
+      const auto result = train::trainModel(*model, dataset, options, callbacks);
+      eval::EvaluationOptions eo;
+      eo.reverse = options.validationReverse;
+      eo.reverse.seed = seed;
+      const auto test = eval::evaluate(*model, dataset.test, eo, device);
+      ctx.err << what << ": test HR@20 " << 100 * test.metrics.hitRate.at(20) << "% NDCG@20 "
+              << 100 * test.metrics.ndcg.at(20) << "% (best epoch " << result.bestEpoch << ", "
+              << formatSeconds(result.seconds) << ")\n";
+      row.runs.push_back(test.metrics);
+      row.seconds.push_back(result.seconds);
+      row.bestEpochs.push_back(result.bestEpoch);
+      nlohmann::ordered_json r;
+      r["label"] = v.label;
+      r["model"] = v.info->name;
+      r["seed"] = seed;
+      r["config"] = model->config();
+      r["best_epoch"] = result.bestEpoch;
+      r["epochs_run"] = result.history.size();
+      r["train_seconds"] = result.seconds;
+      r["test"] = metricsToJson(test.metrics);
+      runs.push_back(r);
+    }
+    rows.push_back(std::move(row));
+  }
+
+  if (args.has("csv")) {
+    const std::string csv = csvText(rows, cutoffs);
+    data::writeFileAtomically(args.get("csv"), [&](std::ostream& out) { out << csv; });
+  }
+  if (ctx.json) {
+    nlohmann::ordered_json j;
+    j["dataset"] = dataset.name;
+    j["seeds"] = seeds;
+    j["runs"] = runs;
+    nlohmann::ordered_json table = nlohmann::json::array();
+    for (const auto& r : rows) {
+      nlohmann::ordered_json t;
+      t["label"] = r.label;
+      for (const auto& [name, values] : columns(r, cutoffs)) {
+        const Cell c = meanStd(values);
+        t[name] = {{"mean", c.mean}, {"std", c.std}};
+      }
+      table.push_back(t);
+    }
+    j["table"] = table;
+    ctx.out << j.dump(2) << '\n';
+  } else {
+    ctx.out << dataset.name << ":\n";
+    printTable(ctx.out, rows, cutoffs);
+  }
+  return 0;
+}
+
+const bool registered = registerCommand({
+    "compare",
+    "train and evaluate several models over several seeds; paper-style table",
+    "A model entry is NAME or NAME:key=value:key=value (an ablation variant).\n"
+    "--set applies to every listed model that declares the key.\n\n"
+    "Examples:\n"
+    "  recdiff compare ../shared/datasets/zhihu-dreamrec --models adigrec,dimerec,sasrec,comirec \\\n"
+    "      --seeds 1,2,3 --set max_length=10 --csv zhihu.csv\n"
+    "  recdiff compare ../shared/datasets/zhihu-dreamrec --models adigrec:guidance=g2,adigrec:guidance=g1\n",
+    [](ArgParser& p) {
+      p.positional("DATASET", "dataset file or folder");
+      p.section("Comparison")
+          .option("models", "LIST", "models or variants, comma-separated", "adigrec,sasrec,comirec")
+          .option("seeds", "LIST", "seeds, comma-separated", "1,2,3")
+          .option("set", "KEY=VALUE,...", "overrides for every model that has the key")
+          .option("epochs", "N", "maximum epochs (default: each model's)")
+          .option("validation-samples", "N", "validate on a fixed random subset (0 = all)", "0")
+          .option("csv", "FILE", "also write the table as CSV")
+          .flag("popularity", "add the popularity ranking as a row")
+          .flag("quiet", "no progress bar");
+      p.section("Runtime")
+          .option("device", "cpu|cuda", "where to compute", "cpu")
+          .option("threads", "N", "intra-op threads (0 = all cores)", "0");
+      declareReverseOptions(p);
+      declareDatasetOptions(p);
+    },
+    run});
+
+}  // namespace
+}  // namespace recdiff::cli

@@ -1,0 +1,89 @@
+#include "app/cli/model_options.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "core/core_version.h"
+#include "core/train/trainer.h"
+
+namespace recdiff::cli {
+
+void declareModelOptions(ArgParser& parser) {
+  parser.section("Model")
+      .option("model", "NAME", "model to build (see `recdiff models`)", "adigrec")
+      .option("set", "KEY=VALUE,...", "override hyper-parameters, e.g. --set dim=64,lambda2=0.01");
+}
+
+void declareRuntimeOptions(ArgParser& parser) {
+  parser.section("Runtime")
+      .option("device", "cpu|cuda", "where to compute", "cpu")
+      .option("threads", "N", "intra-op threads (0 = all cores)", "0")
+      .option("seed", "N", "seed of every random draw", "42");
+}
+
+void declareReverseOptions(ArgParser& parser) {
+  parser.section("Reverse process")
+      .option("sampler", "ddpm|ddim", "reverse sampler of diffusion models", "ddpm")
+      .option("steps", "S", "DDIM steps (0 = all T)", "0")
+      .option("eta", "ETA", "DDIM eta (0 = deterministic)", "0")
+      .option("ensemble", "N", "reverse runs averaged per user (DiffuRecSys)", "1");
+}
+
+models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args) {
+  models::Config config = info.defaults();
+  if (!args.has("set")) return config;
+  std::string text = args.get("set");
+  for (char& c : text) {
+    if (c == ',' || c == ';' || c == '\n') c = ' ';
+  }
+  std::istringstream in(text);
+  std::string assignment;
+  try {
+    while (in >> assignment) models::applyOverride(info, config, assignment);
+  } catch (const models::ConfigError& e) {
+    throw UsageError(std::string("--set: ") + e.what());
+  }
+  return config;
+}
+
+models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args) {
+  models::ReverseOptions o;
+  o.sampler = args.get("sampler");
+  if (o.sampler != "ddpm" && o.sampler != "ddim") {
+    throw UsageError("--sampler expects ddpm or ddim, got '" + o.sampler + "'");
+  }
+  o.steps = args.getInt("steps", 0, 100000);
+  o.eta = args.getDouble("eta", 0.0, 10.0);
+  o.ensemble = static_cast<int>(args.getInt("ensemble", 1, 1000));
+  // Commands that seed each run themselves (compare) declare no --seed.
+  if (!args.get("seed").empty()) o.seed = args.getUnsigned("seed");
+  return o;
+}
+
+void applyRuntimeOptions(const ParsedArgs& args) {
+  setIntraOpThreads(static_cast<int>(args.getInt("threads", 0, 4096)));
+  try {
+    train::parseDevice(args.get("device"));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--device: ") + e.what());
+  }
+}
+
+void printMetrics(std::ostream& out, const eval::RankingMetrics& m) {
+  char line[64];
+  out << "metric      value (%)\n";
+  for (const auto& [k, v] : m.hitRate) {
+    std::snprintf(line, sizeof line, "HR@%-8d %8.3f\n", k, 100.0 * v);
+    out << line;
+  }
+  for (const auto& [k, v] : m.ndcg) {
+    std::snprintf(line, sizeof line, "NDCG@%-6d %8.3f\n", k, 100.0 * v);
+    out << line;
+  }
+  std::snprintf(line, sizeof line, "MRR        %8.3f\n", 100.0 * m.mrr);
+  out << line << "(" << m.count << " samples, full ranking over all items)\n";
+}
+
+nlohmann::json metricsToJson(const eval::RankingMetrics& m) { return train::toJson(m); }
+
+}  // namespace recdiff::cli

@@ -1,0 +1,33 @@
+// Options shared by the commands that build, train or run models: the model
+// and its --set overrides, device/threads/seed, and the reverse-process
+// options (sampler, steps, eta, ensemble), plus metric printing.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/arg_parser.h"
+#include "core/eval/ranking_metrics.h"
+#include "core/models/model.h"
+#include "core/models/model_config.h"
+
+namespace recdiff::cli {
+
+void declareModelOptions(ArgParser& parser);    // --model, --set
+void declareRuntimeOptions(ArgParser& parser);  // --device, --threads, --seed
+void declareReverseOptions(ArgParser& parser);  // --sampler, --steps, --eta, --ensemble
+
+// The model's declared defaults with every --set override applied. --set
+// takes "key=value" pairs separated by commas or spaces, and may be repeated.
+models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args);
+models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args);
+// Applies --threads (0 = all cores) and checks --device.
+void applyRuntimeOptions(const ParsedArgs& args);
+
+// "HR@5 … NDCG@50 … MRR" as an aligned table, in percent.
+void printMetrics(std::ostream& out, const eval::RankingMetrics& metrics);
+nlohmann::json metricsToJson(const eval::RankingMetrics& metrics);
+
+}  // namespace recdiff::cli

@@ -1,0 +1,44 @@
+#include "app/cli/progress_line.h"
+
+#include <cstdio>
+
+namespace recdiff::cli {
+
+std::string formatSeconds(double seconds) {
+  char text[32];
+  if (seconds < 60) {
+    std::snprintf(text, sizeof text, "%.0fs", seconds);
+  } else if (seconds < 3600) {
+    std::snprintf(text, sizeof text, "%dm%02ds", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%dh%02dm", static_cast<int>(seconds) / 3600,
+                  (static_cast<int>(seconds) % 3600) / 60);
+  }
+  return text;
+}
+
+void ProgressLine::update(const std::string& label, long done, long total,
+                          const std::map<std::string, double>& values, double etaSeconds) {
+  const auto now = std::chrono::steady_clock::now();
+  if (done < total && open_ && now - last_ < std::chrono::milliseconds(200)) return;
+  last_ = now;
+  constexpr int width = 20;
+  const int filled = total > 0 ? static_cast<int>(width * done / total) : 0;
+  std::string line = "\r" + label + " [" + std::string(filled, '#') + std::string(width - filled, '.') + "] " +
+                     std::to_string(done) + "/" + std::to_string(total);
+  char number[32];
+  for (const auto& [name, value] : values) {
+    std::snprintf(number, sizeof number, " %s %.4f", name.c_str(), value);
+    line += number;
+  }
+  line += " ETA " + formatSeconds(etaSeconds) + "   ";
+  out_ << line << std::flush;
+  open_ = true;
+}
+
+void ProgressLine::finish() {
+  if (open_) out_ << '\n' << std::flush;
+  open_ = false;
+}
+
+}  // namespace recdiff::cli

@@ -1,0 +1,231 @@
+// The only studio translation unit that includes LibTorch headers.
+#include "app/studio/core_facade.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "core/core_version.h"
+#include "core/eval/evaluator.h"
+#include "core/models/model.h"
+#include "core/models/model_registry.h"
+#include "core/train/checkpoint.h"
+#include "core/train/trainer.h"
+
+namespace recdiff::studio {
+
+struct ModelHandle::State {
+  models::ModelPtr model;
+  std::string fingerprint;
+  std::int64_t parameters = 0;
+  mutable std::mutex mutex;
+};
+
+namespace {
+
+ModelHandle makeHandle(models::ModelPtr model, std::string fingerprint) {
+  auto state = std::make_shared<ModelHandle::State>();
+  std::int64_t n = 0;
+  for (const auto& p : model->parameters()) n += p.numel();
+  state->parameters = n;
+  state->model = std::move(model);
+  state->fingerprint = std::move(fingerprint);
+  return ModelHandle(std::move(state));
+}
+
+}  // namespace
+
+std::string ModelHandle::modelName() const { return state_ ? state_->model->modelName() : std::string(); }
+models::Config ModelHandle::config() const { return state_ ? state_->model->config() : models::Config::object(); }
+std::int32_t ModelHandle::numItems() const { return state_ ? state_->model->shape().numItems : 0; }
+std::int64_t ModelHandle::maxLength() const { return state_ ? state_->model->shape().maxLength : 0; }
+std::int64_t ModelHandle::diffusionSteps() const { return state_ ? state_->model->diffusionSteps() : 0; }
+std::int64_t ModelHandle::parameterCount() const { return state_ ? state_->parameters : 0; }
+std::string ModelHandle::datasetFingerprint() const { return state_ ? state_->fingerprint : std::string(); }
+std::shared_ptr<models::Model> ModelHandle::model() const { return state_ ? state_->model : nullptr; }
+
+std::unique_lock<std::mutex> ModelHandle::lock() const {
+  if (!state_) return {};
+  return std::unique_lock<std::mutex>(state_->mutex);
+}
+
+namespace core {
+
+const std::vector<models::ModelInfo>& availableModels() { return models::registeredModels(); }
+
+const models::ModelInfo* findModel(const std::string& name) {
+  for (const auto& m : availableModels()) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+void validate(const std::string& modelName, const models::Config& config) {
+  models::validateConfig(models::modelInfo(modelName), config);
+}
+
+DeviceInfo deviceInfo() {
+  const BuildInfo b = buildInfo();
+  DeviceInfo d;
+  d.cudaAvailable = b.cudaAvailable;
+  d.cudaDevices = b.cudaDevices;
+  d.torchVersion = b.torchVersion;
+  d.blas = b.blas;
+  return d;
+}
+
+namespace {
+
+std::int64_t configInt(const models::ModelInfo& info, const models::Config& config, const char* key,
+                       std::int64_t fallback) {
+  if (config.is_object() && config.contains(key) && config[key].is_number()) return config[key].get<std::int64_t>();
+  if (const models::ParamSpec* p = info.find(key)) {
+    if (p->defaultValue.is_number()) return p->defaultValue.get<std::int64_t>();
+  }
+  return fallback;
+}
+
+std::int64_t epochsOf(const std::vector<models::TrainingStage>& stages, std::int64_t maxEpochs) {
+  std::int64_t total = 0;
+  for (const auto& s : stages) total += s.epochs > 0 ? std::min(s.epochs, maxEpochs) : maxEpochs;
+  return total;
+}
+
+views::TrainingEpochPoint toPoint(const train::EpochReport& e, std::int64_t globalEpoch) {
+  views::TrainingEpochPoint p;
+  p.stage = e.stageName;
+  p.epoch = e.epoch;
+  p.globalEpoch = globalEpoch;
+  p.meanLosses = e.meanLosses;
+  p.validation = e.validation;
+  p.improved = e.improved;
+  p.seconds = e.trainSeconds + e.validationSeconds;
+  return p;
+}
+
+}  // namespace
+
+std::int64_t plannedEpochs(const std::string& modelName, const models::Config& config,
+                           std::int64_t epochsOverride) {
+  const models::ModelInfo& info = models::modelInfo(modelName);
+  const std::int64_t maxEpochs = epochsOverride >= 0 ? epochsOverride : configInt(info, config, "epochs", 1);
+  return maxEpochs;
+}
+
+TrainOutcome train(const std::string& modelName, const models::Config& config,
+                   const data::SequenceDataset& dataset, const TrainSettings& settings,
+                   const std::function<void(const views::TrainingBatchPoint&)>& onBatch,
+                   const std::function<void(const views::TrainingEpochPoint&)>& onEpoch,
+                   train::TrainControl* control) {
+  const models::ModelInfo& info = models::modelInfo(modelName);
+  models::DataShape shape;
+  shape.numItems = dataset.numItems;
+  shape.maxLength = configInt(info, config, "max_length", 50);
+  models::ModelPtr model = models::createModel(modelName, config, shape);
+
+  train::TrainOptions options;
+  options.device = settings.device;
+  options.threads = settings.threads;
+  options.seed = settings.seed;
+  options.checkpointPath = settings.checkpointPath;
+  options.epochs = settings.epochs;
+  options.validationSamples = settings.validationSamples;
+
+  const std::int64_t maxEpochs = settings.epochs >= 0 ? settings.epochs : model->getInt("epochs");
+  const std::int64_t batchSize = std::max<std::int64_t>(1, model->getInt("batch_size"));
+  const auto samples = static_cast<std::int64_t>(dataset.train.size());
+  const std::int64_t batchesPerEpoch = (samples + batchSize - 1) / batchSize;
+  const std::int64_t totalBatches = batchesPerEpoch * epochsOf(model->stages(), maxEpochs);
+
+  TrainOutcome outcome;
+  std::int64_t globalBatch = 0, globalEpoch = 0;
+  const auto start = std::chrono::steady_clock::now();
+  train::TrainCallbacks callbacks;
+  callbacks.onBatch = [&](const train::BatchReport& b) {
+    ++globalBatch;
+    if (!onBatch) return;
+    views::TrainingBatchPoint p;
+    p.stage = b.stageName;
+    p.epoch = b.epoch;
+    p.batch = b.batch;
+    p.batches = b.batches;
+    p.globalBatch = globalBatch;
+    p.totalBatches = totalBatches;
+    p.losses = b.losses;
+    p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // Elapsed time includes validation, so this estimate covers it too;
+    // early stopping can only make the run shorter.
+    p.etaSeconds = totalBatches > globalBatch
+                       ? p.elapsedSeconds / static_cast<double>(globalBatch) *
+                             static_cast<double>(totalBatches - globalBatch)
+                       : 0.0;
+    onBatch(p);
+  };
+  callbacks.onEpoch = [&](const train::EpochReport& e) {
+    const views::TrainingEpochPoint p = toPoint(e, ++globalEpoch);
+    outcome.history.push_back(p);
+    if (onEpoch) onEpoch(p);
+  };
+  const train::TrainResult result = train::trainModel(*model, dataset, options, callbacks, control);
+  outcome.cancelled = result.cancelled;
+  outcome.bestEpoch = result.bestEpoch;
+  outcome.bestValidation = result.bestValidation;
+  outcome.seconds = result.seconds;
+  std::error_code ec;
+  outcome.checkpointWritten = !settings.checkpointPath.empty() && result.bestEpoch > 0 &&
+                              std::filesystem::exists(settings.checkpointPath, ec);
+  // A run cancelled before its first validation has no best model to keep.
+  if (result.bestEpoch > 0 || !result.cancelled) outcome.model = makeHandle(model, dataset.fingerprint());
+  return outcome;
+}
+
+eval::RankingMetrics evaluate(const ModelHandle& handle, const std::vector<data::Sample>& samples,
+                              const EvalSettings& settings,
+                              const std::function<bool(std::int64_t, std::int64_t)>& progress) {
+  if (handle.isNull()) throw std::invalid_argument("no model to evaluate");
+  if (samples.empty()) throw std::invalid_argument("the split has no samples to evaluate");
+  auto lock = handle.lock();
+  setIntraOpThreads(settings.threads);
+  const torch::Device device = train::parseDevice(settings.device);
+  models::Model& model = *handle.model();
+  model.to(device);
+  eval::EvaluationOptions options;
+  options.batchSize = settings.batchSize;
+  options.excludeHistory = settings.excludeHistory;
+  options.reverse.seed = settings.seed;
+  options.progress = progress;
+  try {
+    return eval::evaluate(model, samples, options, device).metrics;
+  } catch (const eval::Cancelled&) {
+    throw JobCancelled();
+  }
+}
+
+namespace {
+
+CheckpointSummary summarize(const train::CheckpointMeta& meta) {
+  CheckpointSummary s;
+  s.modelName = meta.modelName;
+  s.config = meta.config;
+  s.datasetName = meta.datasetName;
+  s.datasetFingerprint = meta.datasetFingerprint;
+  s.training = meta.training;
+  s.metrics = meta.metrics;
+  return s;
+}
+
+}  // namespace
+
+LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDataset* dataset) {
+  train::LoadedCheckpoint loaded = train::loadCheckpoint(path, dataset);
+  LoadedCheckpoint result;
+  result.summary = summarize(loaded.meta);
+  result.model = makeHandle(loaded.model, loaded.meta.datasetFingerprint);
+  return result;
+}
+
+CheckpointSummary readCheckpointSummary(const std::string& path) {
+  return summarize(train::readCheckpointMeta(path));
+}
+
+}  // namespace core
+}  // namespace recdiff::studio

@@ -1,0 +1,86 @@
+#include "app/studio/evaluation_controller.h"
+
+#include <QElapsedTimer>
+
+#include <atomic>
+
+#include "app/studio/job_runner.h"
+
+namespace recdiff::studio {
+
+namespace {
+const QString kKind = QStringLiteral("evaluate");
+}  // namespace
+
+EvaluationController::EvaluationController(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
+
+bool EvaluationController::start(const EvaluationJob& job, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (running_) return fail(tr("An evaluation is already running."));
+  if (job.model.isNull()) return fail(tr("Train the model or load a checkpoint first."));
+  if (!job.dataset) return fail(tr("Load a dataset first."));
+  const auto& samples = job.split == "validation" ? job.dataset->validation : job.dataset->test;
+  if (samples.empty()) return fail(tr("The dataset's %1 split has no samples.").arg(job.split));
+  if (job.model.numItems() != job.dataset->numItems) {
+    return fail(tr("%1 was trained on a catalogue of %2 items, but the dataset has %3: load the dataset "
+                   "it was trained on.")
+                    .arg(job.label)
+                    .arg(job.model.numItems())
+                    .arg(job.dataset->numItems));
+  }
+  running_ = true;
+  metrics_.reset();
+  split_ = job.split;
+  const QString description = tr("Ranking %1 %2 samples with %3…").arg(samples.size()).arg(job.split, job.label);
+  jobs_->start(kKind, [this, job](JobContext& ctx) {
+    const auto& list = job.split == "validation" ? job.dataset->validation : job.dataset->test;
+    QElapsedTimer sincePost;
+    sincePost.start();
+    auto report = [&](std::int64_t done, std::int64_t total) {
+      if (ctx.cancelled()) return false;
+      if (sincePost.elapsed() >= 100 || done == total) {
+        sincePost.restart();
+        ctx.post([this, done, total] { Q_EMIT progress(done, total); });
+      }
+      return true;
+    };
+    try {
+      const eval::RankingMetrics m = core::evaluate(job.model, list, job.settings, report);
+      ctx.post([this, job, m] {
+        running_ = false;
+        metrics_ = m;
+        const double ndcg = m.ndcg.count(20) ? m.ndcg.at(20) : 0.0;
+        const double hr = m.hitRate.count(20) ? m.hitRate.at(20) : 0.0;
+        Q_EMIT finished(job.entryId, true, false,
+                        tr("%1 on %2 %3 samples: HR@20 %4 %, NDCG@20 %5 %")
+                            .arg(job.label)
+                            .arg(m.count)
+                            .arg(job.split)
+                            .arg(100.0 * hr, 0, 'f', 2)
+                            .arg(100.0 * ndcg, 0, 'f', 2));
+      });
+    } catch (const JobCancelled&) {
+      ctx.post([this, job] {
+        running_ = false;
+        Q_EMIT finished(job.entryId, true, true, tr("Evaluation cancelled."));
+      });
+    } catch (const std::exception& e) {
+      const QString message = QString::fromStdString(e.what());
+      ctx.post([this, job, message] {
+        running_ = false;
+        Q_EMIT finished(job.entryId, false, false, message);
+      });
+    }
+  });
+  Q_EMIT started(job.entryId, description);
+  return true;
+}
+
+void EvaluationController::cancel() {
+  if (running_) jobs_->cancel(kKind);
+}
+
+}  // namespace recdiff::studio

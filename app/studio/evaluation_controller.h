@@ -1,0 +1,50 @@
+// Evaluates a trained model on the test (or validation) split off the GUI
+// thread: progress as samples are ranked, cancellable, the metrics at the end.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+#include "app/studio/core_facade.h"
+
+namespace recdiff::studio {
+
+class JobRunner;
+
+struct EvaluationJob {
+  QString entryId;
+  QString label;
+  ModelHandle model;
+  std::shared_ptr<const data::SequenceDataset> dataset;
+  QString split = "test";  // "test" or "validation"
+  core::EvalSettings settings;
+};
+
+class EvaluationController : public QObject {
+  Q_OBJECT
+
+ public:
+  EvaluationController(JobRunner* jobs, QObject* parent = nullptr);
+
+  bool start(const EvaluationJob& job, QString* error = nullptr);
+  void cancel();
+  bool isRunning() const { return running_; }
+  const std::optional<eval::RankingMetrics>& lastMetrics() const { return metrics_; }
+  QString lastSplit() const { return split_; }
+
+ Q_SIGNALS:
+  void started(const QString& entryId, const QString& description);
+  void progress(qint64 done, qint64 total);
+  // After `finished` with ok && !cancelled, lastMetrics() holds the result.
+  void finished(const QString& entryId, bool ok, bool cancelled, const QString& message);
+
+ private:
+  JobRunner* jobs_;
+  std::optional<eval::RankingMetrics> metrics_;
+  QString split_;
+  bool running_ = false;
+};
+
+}  // namespace recdiff::studio

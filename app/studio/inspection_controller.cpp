@@ -1,0 +1,104 @@
+#include "app/studio/inspection_controller.h"
+
+#include "app/studio/job_runner.h"
+
+namespace recdiff::studio {
+
+namespace {
+const QString kKind = QStringLiteral("inspect");
+}  // namespace
+
+QString itemLabel(const data::SequenceDataset& dataset, qint64 item) {
+  if (item <= 0 || item > dataset.numItems) return QStringLiteral("?");
+  const auto id = static_cast<std::int32_t>(item);
+  QString label = QString::fromStdString(dataset.items.token(id));
+  const auto& meta = dataset.metadata;
+  const auto i = static_cast<std::size_t>(item);
+  if (i < meta.titles.size() && !meta.titles[i].empty()) label += " · " + QString::fromStdString(meta.titles[i]);
+  const int category = meta.primaryCategory(id);
+  if (category >= 0 && static_cast<std::size_t>(category) < meta.categoryNames.size()) {
+    label += " · " + QString::fromStdString(meta.categoryNames[static_cast<std::size_t>(category)]);
+  }
+  return label;
+}
+
+QStringList testSampleLabels(const data::SequenceDataset& dataset) {
+  QStringList labels;
+  labels.reserve(static_cast<int>(dataset.test.size()));
+  for (const auto& s : dataset.test) {
+    const auto u = static_cast<std::size_t>(s.user);
+    const QString user = u < dataset.userTokens.size() ? QString::fromStdString(dataset.userTokens[u])
+                                                       : QString::number(s.user);
+    labels << QObject::tr("user %1 · %2 items").arg(user).arg(s.history.size());
+  }
+  return labels;
+}
+
+InspectionController::InspectionController(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
+
+bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
+                                 const views::ScrubberRequest& request, const QString& device, int threads,
+                                 QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (model.isNull()) return fail(tr("Train the model or load a checkpoint first."));
+  if (!dataset) return fail(tr("Load a dataset first."));
+  if (request.sample < 0 || static_cast<std::size_t>(request.sample) >= dataset->test.size()) {
+    return fail(tr("There is no test user %1.").arg(request.sample));
+  }
+  if (model.numItems() != dataset->numItems) {
+    return fail(tr("The model was trained on a catalogue of %1 items, but the dataset has %2.")
+                    .arg(model.numItems())
+                    .arg(dataset->numItems));
+  }
+  running_ = true;
+  const QString user = testSampleLabels(*dataset).at(request.sample);
+  jobs_->start(kKind, [this, model, dataset, request, device, threads, user](JobContext& ctx) {
+    InspectionResult result;
+    result.sample = request.sample;
+    result.user = user;
+    const data::Sample& sample = dataset->test[static_cast<std::size_t>(request.sample)];
+    QStringList samplers;
+    if (model.diffusionSteps() == 0 || request.sampler == "ddpm") samplers << "ddpm";
+    else if (request.sampler == "ddim") samplers << "ddim";
+    else samplers << "ddpm" << "ddim";
+    const int runs = model.diffusionSteps() == 0 ? 1 : request.runs;
+    try {
+      for (int r = 0; r < runs && !ctx.cancelled(); ++r) {
+        for (const QString& sampler : samplers) {
+          core::TraceSettings settings;
+          settings.device = device.toStdString();
+          settings.threads = threads;
+          settings.sampler = sampler.toStdString();
+          settings.steps = sampler == "ddim" ? request.ddimSteps : 0;
+          settings.seed = request.seed + static_cast<quint64>(r);
+          settings.excludeHistory = request.excludeHistory;
+          views::ScrubberRun run;
+          run.label = model.diffusionSteps() == 0
+                          ? tr("single step (not a diffusion model)")
+                          : tr("seed %1 · %2").arg(settings.seed).arg(sampler == "ddim" ? tr("DDIM S=%1").arg(request.ddimSteps) : tr("DDPM"));
+          run.table = core::traceReverse(model, sample, settings);
+          result.runs.push_back(std::move(run));
+        }
+      }
+      result.inspection = core::inspectSample(model, sample, threads);
+      ctx.post([this, result] {
+        running_ = false;
+        last_ = result;
+        Q_EMIT finished(true, tr("%1: %2 reverse run(s) recorded.").arg(result.user).arg(result.runs.size()));
+      });
+    } catch (const std::exception& e) {
+      const QString message = QString::fromStdString(e.what());
+      ctx.post([this, message] {
+        running_ = false;
+        Q_EMIT finished(false, message);
+      });
+    }
+  });
+  Q_EMIT started(tr("Running the reverse process for %1…").arg(user));
+  return true;
+}
+
+}  // namespace recdiff::studio

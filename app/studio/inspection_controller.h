@@ -1,0 +1,54 @@
+// Runs what the inspection docks show, off the GUI thread: the reverse
+// runs a scrubber request asks for (each seed, DDPM and/or DDIM) and the
+// model's inspection outputs for the same user. A new request makes the
+// previous one stale (its result is dropped).
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+#include "app/studio/inspection_facade.h"
+#include "views/scrubber_panel.h"
+
+namespace recdiff::studio {
+
+class JobRunner;
+
+// "item 42 · Toy Story · Animation": the token, then the title and first
+// category when the dataset has them.
+QString itemLabel(const data::SequenceDataset& dataset, qint64 item);
+// One label per test sample: "user 17 · 12 items".
+QStringList testSampleLabels(const data::SequenceDataset& dataset);
+
+struct InspectionResult {
+  int sample = 0;
+  QString user;
+  QVector<views::ScrubberRun> runs;
+  core::InspectionTable inspection;
+};
+
+class InspectionController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit InspectionController(JobRunner* jobs, QObject* parent = nullptr);
+
+  bool start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
+             const views::ScrubberRequest& request, const QString& device, int threads, QString* error = nullptr);
+  bool isRunning() const { return running_; }
+  const InspectionResult& last() const { return last_; }
+
+ Q_SIGNALS:
+  void started(const QString& description);
+  void finished(bool ok, const QString& message);
+
+ private:
+  JobRunner* jobs_;
+  InspectionResult last_;
+  bool running_ = false;
+};
+
+}  // namespace recdiff::studio

@@ -1,0 +1,91 @@
+#include "app/studio/inspection_facade.h"
+
+#include <torch/torch.h>
+
+#include "core/core_version.h"
+#include "core/data/batching.h"
+#include "core/diffusion/generator.h"
+#include "core/diffusion/trace.h"
+#include "core/models/model.h"
+#include "core/train/trainer.h"
+
+namespace recdiff::studio::core {
+
+namespace {
+
+void checkSample(const models::Model& model, const data::Sample& sample) {
+  const auto n = model.shape().numItems;
+  auto bad = [n](data::ItemId id) { return id < 1 || id > n; };
+  bool ok = !bad(sample.target);
+  for (auto id : sample.history) ok = ok && !bad(id);
+  if (!ok) {
+    throw std::invalid_argument("the sample names an item outside the model's catalogue of " +
+                                std::to_string(n) + " items: load the dataset it was trained on");
+  }
+}
+
+data::Batch batchOf(const models::Model& model, const data::Sample& sample, const torch::Device& device) {
+  data::BatchOptions options;
+  options.maxLength = model.shape().maxLength;
+  options.numItems = model.shape().numItems;
+  return data::makeBatch({sample}, {0}, options, diffusion::makeGenerator(0), device);
+}
+
+// The device the model's parameters are on now.
+torch::Device deviceOf(models::Model& model) {
+  const auto parameters = model.parameters();
+  return parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
+}
+
+}  // namespace
+
+diffusion::TraceTable traceReverse(const ModelHandle& handle, const data::Sample& sample,
+                                   const TraceSettings& settings) {
+  if (handle.isNull()) throw std::invalid_argument("no model to run");
+  auto lock = handle.lock();
+  setIntraOpThreads(settings.threads);
+  models::Model& model = *handle.model();
+  checkSample(model, sample);
+  const torch::Device device = train::parseDevice(settings.device);
+  model.to(device);
+  const bool wasTraining = model.is_training();
+  model.eval();
+  torch::NoGradGuard noGrad;
+  const data::Batch batch = batchOf(model, sample, device);
+  diffusion::TraceRecorder recorder(model.itemEmbeddings().detach(), batch.target, settings.topK);
+  if (settings.excludeHistory) recorder.excludeHistory(batch.history);
+  models::ReverseOptions options;
+  options.sampler = settings.sampler;
+  options.steps = settings.steps;
+  options.eta = settings.eta;
+  options.seed = settings.seed;
+  model.reverse(batch, options, &recorder);
+  model.train(wasTraining);
+  return diffusion::toTable(recorder.trace());
+}
+
+InspectionTable inspectSample(const ModelHandle& handle, const data::Sample& sample, int threads) {
+  if (handle.isNull()) throw std::invalid_argument("no model to inspect");
+  auto lock = handle.lock();
+  setIntraOpThreads(threads);
+  models::Model& model = *handle.model();
+  checkSample(model, sample);
+  const bool wasTraining = model.is_training();
+  model.eval();
+  torch::NoGradGuard noGrad;
+  const data::Batch batch = batchOf(model, sample, deviceOf(model));
+  const models::Inspection inspection = model.inspect(batch);
+  model.train(wasTraining);
+  InspectionTable out;
+  for (const auto& [name, tensor] : inspection) {
+    if (!tensor.defined() || tensor.dim() == 0) continue;
+    const torch::Tensor row = tensor[0].to(torch::kCPU, torch::kFloat).contiguous();
+    diffusion::TraceTableExtra e;
+    for (auto s : row.sizes()) e.shape.push_back(s);
+    e.values.assign(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+    out[name] = std::move(e);
+  }
+  return out;
+}
+
+}  // namespace recdiff::studio::core

@@ -1,0 +1,43 @@
+// The core calls behind the inspection docks, with no torch type in sight:
+// one user's reverse run recorded step by step (for the scrubber) and a
+// model's inspection outputs for one user (routing weights, covariance, …),
+// both as plain containers. Like core_facade.h, the .cpp is the only place
+// that includes LibTorch; call these on a worker thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "app/studio/core_facade.h"
+#include "core/diffusion/trace_table.h"
+
+namespace recdiff::studio::core {
+
+struct TraceSettings {
+  std::string device = "cpu";
+  int threads = 0;
+  std::string sampler = "ddpm";   // "ddpm" or "ddim"
+  std::int64_t steps = 0;         // DDIM steps S (0 = all T)
+  double eta = 0.0;
+  std::uint64_t seed = 1;         // the initial noise and every sampling draw
+  int topK = 10;
+  bool excludeHistory = false;    // keep history items out of the ranking
+};
+
+// The reverse process of `model` for `sample`, every step recorded (for a
+// non-diffusion baseline: its single step). Throws std::invalid_argument
+// for a sample outside the model's catalogue.
+diffusion::TraceTable traceReverse(const ModelHandle& model, const data::Sample& sample,
+                                   const TraceSettings& settings);
+
+// A named inspection output, flattened row-major, batch dimension dropped
+// (e.g. "routing_weights" with shape {L, k}).
+using InspectionTable = std::map<std::string, diffusion::TraceTableExtra>;
+
+// What the model exposes for `sample` (empty for models with no hooks).
+// The history positions of every [L, …] output follow the sample's history,
+// oldest first, truncated to the model's maximum length.
+InspectionTable inspectSample(const ModelHandle& model, const data::Sample& sample, int threads = 0);
+
+}  // namespace recdiff::studio::core

@@ -1,0 +1,125 @@
+// recdiff-studio: the desktop workbench.
+//
+//   recdiff-studio [--demo] [--session FILE] [--screenshot PNG [--panel NAME]]
+//                  [--screenshot-dir DIR]
+//
+// --screenshot grabs the main window once the demo (or the session's
+// loading) has finished, writes the PNG and quits; --screenshot-dir writes
+// main.png and one picture per panel. Both are for the docs and for checks.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QIcon>
+#include <QPixmap>
+#include <QStyleFactory>
+#include <QTimer>
+
+#include <cstdio>
+
+#include "app/studio/dataset_controller.h"
+#include "app/studio/job_runner.h"
+#include "app/studio/main_window.h"
+#include "app/studio/studio_controller.h"
+#include "views/series_chart.h"
+
+using recdiff::studio::MainWindow;
+
+namespace {
+
+void grabTo(MainWindow& window, const QString& path) {
+  for (auto* chart : window.findChildren<recdiff::views::SeriesChart*>()) chart->flush();
+  QApplication::processEvents();
+  const QPixmap pixmap = window.grab();
+  if (!pixmap.save(path)) {
+    std::fprintf(stderr, "recdiff-studio: cannot write %s\n", qPrintable(path));
+  } else {
+    std::printf("recdiff-studio: wrote %s (%dx%d)\n", qPrintable(path), pixmap.width(), pixmap.height());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QCoreApplication::setOrganizationName("RecDiff");
+  QCoreApplication::setApplicationName("RecDiff Studio");
+  QCoreApplication::setApplicationVersion("0.1.0");
+  QApplication::setStyle(QStyleFactory::create("Fusion"));
+  QApplication::setWindowIcon(QIcon(":/icons/recdiff-studio.svg"));
+  QFile sheet(":/style/studio.qss");
+  if (sheet.open(QIODevice::ReadOnly)) app.setStyleSheet(QString::fromUtf8(sheet.readAll()));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription("A workbench for diffusion-based sequential recommendation.");
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption demo("demo", "Start the built-in demo immediately.");
+  const QCommandLineOption session("session", "Open a session file.", "FILE");
+  const QCommandLineOption screenshot("screenshot", "Grab the window to PNG when ready, then quit.", "PATH");
+  const QCommandLineOption panel("panel", "Raise this panel before the screenshot (dataset, model, training, evaluation, scrubber, interests, log).", "NAME");
+  const QCommandLineOption screenshotDir("screenshot-dir", "Write main.png and one PNG per panel, then quit.", "DIR");
+  const QCommandLineOption timeout("timeout", "Seconds to wait for the demo before a screenshot (default 300).", "SECONDS", "300");
+  parser.addOptions({demo, session, screenshot, panel, screenshotDir, timeout});
+  parser.process(app);
+
+  const bool grabbing = parser.isSet(screenshot) || parser.isSet(screenshotDir);
+  MainWindow::Options options;
+  options.restoreLayout = !grabbing;  // pictures show the default layout
+  MainWindow window(options);
+  if (grabbing) {
+    window.setQuietClose(true);
+    window.resize(1600, 1000);
+  }
+  window.show();
+
+  if (parser.isSet(session)) window.openSessionFile(parser.value(session));
+  if (parser.isSet(demo)) window.startDemo();
+
+  if (grabbing) {
+    auto grabAndQuit = [&window, &parser, &screenshot, &panel, &screenshotDir](bool ok) {
+      if (parser.isSet(screenshot)) {
+        if (parser.isSet(panel)) window.showPanel(parser.value(panel));
+        grabTo(window, parser.value(screenshot));
+      }
+      if (parser.isSet(screenshotDir)) {
+        const QString dir = parser.value(screenshotDir);
+        QDir().mkpath(dir);
+        grabTo(window, dir + "/main.png");
+        for (const QString& name : {"dataset", "model", "training", "evaluation", "scrubber", "interests"}) {
+          window.showPanel(name);
+          grabTo(window, dir + "/" + name + ".png");
+        }
+      }
+      window.close();
+      QCoreApplication::exit(ok ? 0 : 1);
+    };
+    auto* clock = new QElapsedTimer;
+    clock->start();
+    const qint64 limitMs = parser.value(timeout).toLongLong() * 1000;
+    auto* poll = new QTimer(&app);
+    poll->setInterval(250);
+    const bool waitForDemo = parser.isSet(demo);
+    QObject::connect(&window, &MainWindow::demoFinished, &app, [poll, grabAndQuit](bool ok, const QString& message) {
+      poll->stop();
+      if (!ok) std::fprintf(stderr, "recdiff-studio: demo did not finish: %s\n", qPrintable(message));
+      // Let the last results reach the panels and charts.
+      QTimer::singleShot(600, qApp, [grabAndQuit, ok] { grabAndQuit(ok); });
+    });
+    QObject::connect(poll, &QTimer::timeout, &app, [&window, poll, clock, limitMs, waitForDemo, grabAndQuit] {
+      const bool busy = window.studio()->jobs()->anyRunning();
+      if (clock->elapsed() > limitMs) {
+        poll->stop();
+        std::fprintf(stderr, "recdiff-studio: timed out, grabbing what there is\n");
+        grabAndQuit(false);
+      } else if (!waitForDemo && !busy && clock->elapsed() > 1000) {
+        poll->stop();
+        QTimer::singleShot(300, qApp, [grabAndQuit] { grabAndQuit(true); });
+      }
+    });
+    poll->start();
+  }
+  return app.exec();
+}

@@ -1,0 +1,177 @@
+// The main window: a start page, then docks — Dataset, Model, Training,
+// Evaluation, Scrubber, Interests, Log — whose layout is remembered; menus with the standard
+// shortcuts; a status bar with the device and thread count; a notification
+// strip for session-level errors.
+//
+// The inspection docks (scrubber, interests) are built and wired in
+// main_window_inspection.cpp; further panels join with addPanel(dock, area)
+// and reach the trained model through studio()->currentModel().
+#pragma once
+
+#include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+
+#include "app/studio/recovery_store.h"
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QTimer;
+class QToolBar;
+
+namespace recdiff::views {
+class DatasetPanel;
+class ErrorBanner;
+class EvaluationPanel;
+class LogPanel;
+class InterestsPanel;
+class ModelPanel;
+class ScrubberPanel;
+class StartPage;
+class TrainingPanel;
+}  // namespace recdiff::views
+
+namespace recdiff::studio {
+
+class DemoRunner;
+class InspectionController;
+class StudioController;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  struct Options {
+    QString recoveryFile;         // "" = the default location
+    bool restoreLayout = true;    // from QSettings
+    int autosaveMs = 60 * 1000;   // crash-recovery copy while modified
+  };
+  explicit MainWindow(QWidget* parent = nullptr);
+  MainWindow(const Options& options, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  StudioController* studio() const { return studio_; }
+  DemoRunner* demo() const { return demo_; }
+  views::DatasetPanel* datasetPanel() const { return datasetPanel_; }
+  views::ModelPanel* modelPanel() const { return modelPanel_; }
+  views::TrainingPanel* trainingPanel() const { return trainingPanel_; }
+  views::EvaluationPanel* evaluationPanel() const { return evaluationPanel_; }
+  views::LogPanel* logPanel() const { return logPanel_; }
+  views::ScrubberPanel* scrubberPanel() const { return scrubberPanel_; }
+  views::InterestsPanel* interestsPanel() const { return interestsPanel_; }
+  InspectionController* inspection() const { return inspection_; }
+  views::StartPage* startPage() const { return startPage_; }
+  views::ErrorBanner* notification() const { return notification_; }
+
+  // Adds a dock (its objectName must be set: the layout is saved by name),
+  // with a toggle in the View menu.
+  void addPanel(QDockWidget* dock, Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+  QDockWidget* dock(const QString& objectName) const;
+  // Leaves the start page and raises the dock ("dataset", "model",
+  // "training", "evaluation", "log" or a dock's objectName).
+  void showPanel(const QString& name);
+  bool isStartPageVisible() const { return startVisible_; }
+  void setStartPageVisible(bool visible);
+
+  bool openSessionFile(const QString& path);  // errors go to the notification strip
+  bool saveSessionTo(const QString& path);
+  void startDemo();
+  void openClassroomSession();
+  // Writes the crash-recovery copy now (the timer does it while modified).
+  void autosave();
+  RecoveryStore& recovery() { return recovery_; }
+
+  // Questions the window asks (quit while training, unsaved changes) go
+  // through this; tests replace it. Returns the button chosen.
+  using Ask = std::function<QMessageBox::StandardButton(const QString& title, const QString& text,
+                                                        QMessageBox::StandardButtons buttons)>;
+  void setAsk(Ask ask) { ask_ = std::move(ask); }
+  // Close without questions (screenshots, scripted runs).
+  void setQuietClose(bool quiet) { quietClose_ = quiet; }
+  // The window closes once training has stopped after "stop and quit".
+  bool isClosingAfterTraining() const { return closeAfterTraining_; }
+
+ Q_SIGNALS:
+  void demoFinished(bool ok, const QString& message);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void buildDocks();
+  void buildInspectionDocks();
+  void wireInspection();
+  void refreshInspection();
+  void showInspectionSample(int sample);
+  bool startInspection(const QString& why);
+  void buildActions();
+  void buildStatusBar();
+  void wirePanels();
+  void wireDataset();
+  void wireModels();
+  void wireTraining();
+  void wireEvaluation();
+  void refreshSession();
+  void refreshModels();
+  void refreshReadiness();
+  void refreshEvaluation();
+  void refreshStatusBar();
+  void refreshTitle();
+  void refreshRecent();
+  void notify(const QString& title, const QString& details, bool error = true);
+  bool maybeSave();
+  bool save();
+  bool saveAs();
+  void openSessionDialog();
+  void openDatasetDialog();
+  void cancelCurrent();
+  QDockWidget* makeDock(const QString& objectName, const QString& title, QWidget* panel);
+
+  Options options_;
+  StudioController* studio_;
+  DemoRunner* demo_;
+  RecoveryStore recovery_;
+  QTimer* autosaveTimer_;
+  views::StartPage* startPage_;
+  views::DatasetPanel* datasetPanel_;
+  views::ModelPanel* modelPanel_;
+  views::TrainingPanel* trainingPanel_;
+  views::EvaluationPanel* evaluationPanel_;
+  views::LogPanel* logPanel_;
+  views::ScrubberPanel* scrubberPanel_ = nullptr;
+  views::InterestsPanel* interestsPanel_ = nullptr;
+  InspectionController* inspection_ = nullptr;
+  bool demoInspecting_ = false;  // the demo's last stage: its first reverse runs
+  views::ErrorBanner* notification_;
+  QToolBar* notificationBar_;
+  QAction* notificationAction_ = nullptr;
+  QList<QDockWidget*> docks_;
+  QMenu* viewMenu_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QAction* panelSeparator_ = nullptr;
+  QAction* trainAction_ = nullptr;
+  QAction* pauseAction_ = nullptr;
+  QAction* cancelAction_ = nullptr;
+  QAction* evaluateAction_ = nullptr;
+  QAction* saveAction_ = nullptr;
+  QLabel* datasetStatus_;
+  QLabel* deviceStatus_;
+  QLabel* threadStatus_;
+  QLabel* jobStatus_;
+  QString chartsEntry_;  // the session model the training charts show
+  QByteArray defaultState_;
+  QByteArray workspaceState_;
+  bool startVisible_ = false;
+  bool closeAfterTraining_ = false;
+  bool quietClose_ = false;
+  Ask ask_;
+};
+
+}  // namespace recdiff::studio

@@ -1,0 +1,73 @@
+// Reading a text file line by line, robustly: a UTF-8 byte order mark is
+// removed, CRLF line ends are accepted, a missing final newline is fine, and
+// a line longer than a limit is reported instead of filling the memory.
+// Files that cannot be text (gzip, zip, NUL bytes) and files that cannot be
+// opened are refused with a DataError naming the file.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace recdiff::data {
+
+// Lines longer than this are rejected (a user with 100,000 items still fits).
+inline constexpr std::size_t kMaxLineLength = 8u << 20;
+// External ids are tokens (strings); longer ones are surely not ids.
+inline constexpr std::size_t kMaxTokenLength = 1024;
+
+class TextLineReader {
+ public:
+  // Opens `path`; throws DataError when it is missing, a directory,
+  // unreadable, or not a text file.
+  explicit TextLineReader(const std::string& path, std::size_t maxLineLength = kMaxLineLength);
+  ~TextLineReader();
+  TextLineReader(const TextLineReader&) = delete;
+  TextLineReader& operator=(const TextLineReader&) = delete;
+
+  // Reads the next line into `line` without its line end; false at the end
+  // of the file. When the line exceeds the limit, `line` holds its first
+  // part only and tooLong() is true; the rest of the line is skipped.
+  bool next(std::string& line);
+
+  std::size_t lineNumber() const { return lineNumber_; }  // 1-based, of the last line read
+  bool tooLong() const { return tooLong_; }
+  const std::string& path() const { return path_; }
+
+  // What was noticed while reading, for the read report.
+  bool hadByteOrderMark() const { return hadBom_; }
+  bool hadCrLf() const { return hadCrLf_; }
+  bool missingFinalNewline() const { return missingFinalNewline_; }
+
+ private:
+  bool fill();
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::size_t maxLineLength_;
+  std::vector<char> buffer_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  bool eof_ = false;
+  std::size_t lineNumber_ = 0;
+  bool tooLong_ = false;
+  bool hadBom_ = false;
+  bool hadCrLf_ = false;
+  bool missingFinalNewline_ = false;
+};
+
+// Copies what the reader noticed (BOM, CRLF, missing final newline) into the
+// notes of a read report.
+struct ReadReport;
+void noteReaderQuirks(const TextLineReader& reader, ReadReport& report);
+
+// The file name of a path, for short messages ("ratings.csv").
+std::string fileNameOf(const std::string& path);
+
+// True when `text` is well-formed UTF-8.
+bool isValidUtf8(const std::string& text);
+// Reads `text` as Latin-1 (MovieLens' u.item is) and returns it as UTF-8.
+std::string latin1ToUtf8(const std::string& text);
+
+}  // namespace recdiff::data

@@ -1,0 +1,401 @@
+#include "core/models/adrec.h"
+
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "core/diffusion/forward_noise.h"
+#include "core/models/diffusion_reverse.h"
+#include "core/models/sasrec.h"
+
+namespace recdiff::models {
+
+ModelInfo adrecInfo() {
+  ModelInfo info;
+  info.name = "adrec";
+  info.displayName = "ADRec";
+  info.paper = "ADRec (paper 002, KDD 2025): token-level auto-regressive diffusion";
+  info.params = {
+      {"dim", std::int64_t{128}, "128", "embedding and hidden size d", {}},
+      {"heads", std::int64_t{4}, "4 (reference code)", "attention heads of the CAM and ADM blocks", {}},
+      {"cam_blocks", std::int64_t{2}, "2", "causal transformer blocks of the CAM", {}},
+      {"adm_blocks", std::int64_t{2}, "2", "causal transformer blocks of the ADM (the denoiser)", {}},
+      {"dropout", 0.1, "0.1", "dropout inside the transformer blocks", {}},
+      {"emb_dropout", 0.3, "0.3", "dropout of the item embeddings", {}},
+      {"diffusion_steps", std::int64_t{32}, "32", "diffusion steps T", {}},
+      {"schedule", std::string("truncated-linear"), "truncated-linear", "noise schedule",
+       {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
+      {"lambda", 1e-3, "1e-3", "λ of the aggregation z = c + λ(x_t + t_emb)", {}},
+      {"mse", true, "on", "denoising loss MSE(x̂0, x0) (Table 4: w/o MSE)", {}},
+      {"mse_weight", 1.0, "1", "weight of the MSE before the PCGrad-style mean with CE", {}},
+      {"cam", true, "on", "causal attention module (Table 4: w/o CAM)", {}},
+      {"denoiser", std::string("transformer"), "transformer (ADM)", "denoiser (Table 4: MLP)",
+       {"transformer", "mlp"}},
+      {"pretrain", true, "on", "stage 1, embedding pre-training (Table 4: w/o pre-train)", {}},
+      {"pretrain_epochs", std::int64_t{0}, "until early stopping", "epochs of stage 1 (0 = until early stopping)", {}},
+      {"warmup", true, "on", "stage 2, warm-up with frozen embeddings (Table 4: w/o warm-up)", {}},
+      {"warmup_epochs", std::int64_t{5}, "5", "epochs of stage 2", {}},
+  };
+  TrainingDefaults t;
+  t.optimizer = "adam";
+  t.learningRate = 1e-3;
+  t.weightDecay = 1e-5;
+  t.batchSize = 512;
+  t.epochs = 500;
+  t.patience = 4;
+  t.evalEvery = 5;
+  t.maxLength = 50;
+  t.lrSchedule = "cosine";
+  auto train = trainingParams(t);
+  info.params.insert(info.params.end(), train.begin(), train.end());
+  return info;
+}
+
+torch::Tensor perTokenTimesteps(const torch::Tensor& mask, int T, torch::Generator generator) {
+  auto t = diffusion::sampleTimesteps(mask.numel(), T, generator, mask.device()).view(mask.sizes());
+  return t * mask.to(torch::kInt64);
+}
+
+torch::Tensor shiftedTargets(const data::Batch& batch) {
+  // The next item of every position; 0 where the input position is padding
+  // (left padding would otherwise put the first real item there).
+  return torch::cat({batch.history.slice(1, 1), batch.target.unsqueeze(1)}, 1)
+      .masked_fill(batch.mask.logical_not(), 0);
+}
+
+torch::Tensor maskedMeanSquaredError(const torch::Tensor& prediction, const torch::Tensor& target,
+                                     const torch::Tensor& mask) {
+  auto perToken = (prediction - target).pow(2).mean(-1);
+  auto weights = mask.to(perToken.dtype());
+  return (perToken * weights).sum() / weights.sum().clamp_min(1.0);
+}
+
+namespace {
+
+// The sub-modules of a post-LN TransformerBlock, looked up by the names it
+// registers (the names its checkpoints use), for decoding one position.
+struct BlockParts {
+  std::shared_ptr<torch::nn::LinearImpl> q, k, v, out, ffnIn, ffnOut;
+  std::shared_ptr<torch::nn::LayerNormImpl> norm1, norm2;
+};
+
+template <typename M>
+std::shared_ptr<M> part(const torch::OrderedDict<std::string, std::shared_ptr<torch::nn::Module>>& modules,
+                        const std::string& name) {
+  const auto* found = modules.find(name);
+  std::shared_ptr<M> p = found ? std::dynamic_pointer_cast<M>(*found) : nullptr;
+  TORCH_CHECK(p, "ADRec: transformer block has no sub-module '", name, "' of the expected type");
+  return p;
+}
+
+BlockParts partsOf(const nn::TransformerBlock& block) {
+  const auto modules = block->named_modules("", false);
+  BlockParts p;
+  p.q = part<torch::nn::LinearImpl>(modules, "self_attention.q");
+  p.k = part<torch::nn::LinearImpl>(modules, "self_attention.k");
+  p.v = part<torch::nn::LinearImpl>(modules, "self_attention.v");
+  p.out = part<torch::nn::LinearImpl>(modules, "self_attention.out");
+  p.ffnIn = part<torch::nn::LinearImpl>(modules, "ffn_in");
+  p.ffnOut = part<torch::nn::LinearImpl>(modules, "ffn_out");
+  p.norm1 = part<torch::nn::LayerNormImpl>(modules, "norm1");
+  p.norm2 = part<torch::nn::LayerNormImpl>(modules, "norm2");
+  return p;
+}
+
+std::shared_ptr<nn::MultiHeadAttentionImpl> selfAttentionOf(const nn::TransformerBlock& block) {
+  return part<nn::MultiHeadAttentionImpl>(block->named_modules("", false), "self_attention");
+}
+
+// Decodes the last position of a stack of causal post-LN transformer blocks
+// (eval mode) when every earlier position is fixed: the prefix runs through
+// the blocks once, its keys and values are cached per block, and each step
+// computes only the last position — the same numbers as running the blocks
+// over the whole sequence, at 1/L of the cost.
+class LastPositionDecoder {
+ public:
+  LastPositionDecoder(std::vector<nn::TransformerBlock>& blocks, std::int64_t heads,
+                      const torch::Tensor& prefix /*[B,L-1,d]*/, const torch::Tensor& mask /*[B,L]*/)
+      : heads_(heads) {
+    const auto B = mask.size(0), L = mask.size(1), P = L - 1;
+    const auto d = prefix.size(2);
+    headDim_ = d / heads;
+    auto maskPrefix = mask.slice(1, 0, P);
+    auto in = prefix;
+    for (auto& block : blocks) {
+      Layer layer{partsOf(block), prefix.new_zeros({B, heads, L, headDim_}),
+                  prefix.new_zeros({B, heads, L, headDim_})};
+      if (P > 0) {
+        layer.keys.narrow(2, 0, P).copy_(split(layer.parts.k->forward(in)));
+        layer.values.narrow(2, 0, P).copy_(split(layer.parts.v->forward(in)));
+        in = block->forward(in, maskPrefix);
+      }
+      layers_.push_back(std::move(layer));
+    }
+    allowed_ = mask.view({B, 1, 1, L});
+    anyAllowed_ = mask.any(1).view({B, 1, 1, 1}).to(prefix.dtype());
+    keepLast_ = mask.select(1, L - 1).unsqueeze(-1).to(prefix.dtype());
+  }
+
+  // x [B,d], the last position's input; `attention` receives [B,blocks,L].
+  torch::Tensor step(torch::Tensor x, torch::Tensor* attention) {
+    const auto B = x.size(0), L = allowed_.size(-1);
+    std::vector<torch::Tensor> weightsPerBlock;
+    for (auto& layer : layers_) {
+      auto& p = layer.parts;
+      auto q = p.q->forward(x).view({B, heads_, 1, headDim_});
+      layer.keys.select(2, L - 1).copy_(p.k->forward(x).view({B, heads_, headDim_}));
+      layer.values.select(2, L - 1).copy_(p.v->forward(x).view({B, heads_, headDim_}));
+      auto scores = torch::matmul(q, layer.keys.transpose(-2, -1)) /
+                    std::sqrt(static_cast<double>(headDim_));
+      scores = scores.masked_fill(allowed_.logical_not(), -1e9);
+      auto weights = torch::softmax(scores, -1) * anyAllowed_;  // [B,H,1,L]
+      if (attention) weightsPerBlock.push_back(weights.mean(1).squeeze(1));
+      auto attended = p.out->forward(torch::matmul(weights, layer.values).reshape({B, -1}));
+      auto h = p.norm1->forward(x + attended);
+      x = p.norm2->forward(h + p.ffnOut->forward(torch::gelu(p.ffnIn->forward(h))));
+      x = x * keepLast_;
+    }
+    if (attention) *attention = torch::stack(weightsPerBlock, 1);
+    return x;
+  }
+
+ private:
+  struct Layer {
+    BlockParts parts;
+    torch::Tensor keys, values;  // [B,H,L,hd]; slot L-1 rewritten each step
+  };
+  torch::Tensor split(const torch::Tensor& x) const {  // [B,P,d] -> [B,H,P,hd]
+    return x.view({x.size(0), x.size(1), heads_, headDim_}).transpose(1, 2);
+  }
+  std::int64_t heads_, headDim_ = 0;
+  std::vector<Layer> layers_;
+  torch::Tensor allowed_, anyAllowed_, keepLast_;
+};
+
+}  // namespace
+
+AdRec::AdRec(const Config& config, const DataShape& shape)
+    : Model("adrec", config, shape),
+      schedule_(diffusion::parseScheduleKind(getString("schedule")),
+                static_cast<int>(getInt("diffusion_steps"))),
+      lambda_(getDouble("lambda")),
+      useCam_(getBool("cam")),
+      useMse_(getBool("mse")),
+      mlpDenoiser_(getString("denoiser") == "mlp") {
+  const auto d = getInt("dim");
+  embedding_ = register_module(
+      "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("emb_dropout")));
+  inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  blockOptions_.dim = d;
+  blockOptions_.heads = getInt("heads");
+  blockOptions_.ffnMultiplier = 4;
+  blockOptions_.dropout = getDouble("dropout");
+  blockOptions_.preNorm = false;  // post-LN, as the reference
+  blockOptions_.causal = true;
+  // The CAM also serves as the pre-training encoder, so it exists whenever
+  // either needs it.
+  if (useCam_ || getBool("pretrain")) {
+    for (std::int64_t i = 0; i < getInt("cam_blocks"); ++i) {
+      cam_.push_back(register_module("cam" + std::to_string(i), nn::TransformerBlock(blockOptions_)));
+    }
+  }
+  if (mlpDenoiser_) {
+    mlp_ = register_module(
+        "denoiser", torch::nn::Sequential(torch::nn::Linear(d, 4 * d), torch::nn::SiLU(),
+                                          torch::nn::Linear(4 * d, d),
+                                          torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}))));
+  } else {
+    for (std::int64_t i = 0; i < getInt("adm_blocks"); ++i) {
+      adm_.push_back(register_module("adm" + std::to_string(i), nn::TransformerBlock(blockOptions_)));
+    }
+  }
+  time_ = register_module("time", nn::TimeEmbedding(d, schedule_.steps(), nn::TimeEmbeddingStyle::DiffuRec));
+  phase_ = register_buffer("phase", torch::tensor(static_cast<std::int64_t>(Phase::Full)));
+}
+
+AdRec::Phase AdRec::phase() const { return static_cast<Phase>(phase_.item<std::int64_t>()); }
+
+void AdRec::setPhase(Phase phase) {
+  torch::NoGradGuard noGrad;
+  phase_.fill_(static_cast<std::int64_t>(phase));
+}
+
+torch::Tensor AdRec::normalisedHistory(const data::Batch& batch) {
+  auto keep = batch.mask.unsqueeze(-1).to(torch::kFloat);
+  return inputNorm_(embedding_->positioned(batch.history, batch.mask)) * keep;
+}
+
+torch::Tensor AdRec::context(const torch::Tensor& h, const torch::Tensor& mask) {
+  if (!(useCam_ || phase() == Phase::Pretrain)) return h;
+  auto c = h;
+  for (auto& block : cam_) c = block(c, mask);
+  return c;
+}
+
+torch::Tensor AdRec::aggregate(const torch::Tensor& c, const torch::Tensor& xt, const torch::Tensor& t) {
+  return c + lambda_ * (xt + time_(t));
+}
+
+torch::Tensor AdRec::denoiseSequence(const torch::Tensor& z, const torch::Tensor& mask) {
+  if (mlpDenoiser_) return mlp_->forward(z) * mask.unsqueeze(-1).to(z.dtype());
+  auto x = z;
+  for (auto& block : adm_) x = block(x, mask);
+  return x;
+}
+
+LossTerms AdRec::loss(const data::Batch& batch, torch::Generator generator) {
+  auto table = embedding_->table();
+  auto c = context(normalisedHistory(batch), batch.mask);
+  if (phase() == Phase::Pretrain) {
+    auto ce = nextItemCrossEntropy(c, table, batch);
+    return {ce, {{"ce", ce}}};
+  }
+  auto x0 = embedding_->items(shiftedTargets(batch));                  // [B,L,d]
+  auto t = perTokenTimesteps(batch.mask, schedule_.steps(), generator);  // 0 at padding
+  auto xt = diffusion::qSample(schedule_, x0, t, {}, generator).xt;     // clean where t = 0
+  auto x0Hat = denoiseSequence(aggregate(c, xt, t), batch.mask);
+  LossTerms terms;
+  auto ce = nextItemCrossEntropy(x0Hat, table, batch);
+  terms.components["ce"] = ce;
+  if (useMse_) {
+    auto mse = maskedMeanSquaredError(x0Hat, x0, batch.mask);
+    terms.components["mse"] = mse;
+    // PCGrad without projection: the mean of the two gradients (header).
+    terms.total = 0.5 * (ce + getDouble("mse_weight") * mse);
+  } else {
+    terms.total = ce;
+  }
+  return terms;
+}
+
+torch::Tensor AdRec::reverse(const data::Batch& batch, const ReverseOptions& options,
+                             diffusion::TraceRecorder* trace) {
+  torch::NoGradGuard noGrad;
+  if (phase() == Phase::Pretrain) {  // the SASRec+ of stage 1
+    return context(normalisedHistory(batch), batch.mask).select(1, -1);
+  }
+  return reverseLastPosition(batch, options, trace);
+}
+
+torch::Tensor AdRec::reverseLastPosition(const data::Batch& batch, const ReverseOptions& options,
+                                         diffusion::TraceRecorder* trace) {
+  const auto& mask = batch.mask;
+  const auto B = mask.size(0), L = mask.size(1), P = L - 1;
+  auto c = context(normalisedHistory(batch), mask);
+  auto cLast = c.select(1, P);
+  // History positions: their clean next items (history[1:]) at t = 0.
+  auto tPrefix = torch::zeros({B, P}, batch.history.options());
+  auto zPrefix = aggregate(c.slice(1, 0, P), embedding_->items(batch.history.slice(1, 1)), tPrefix);
+  auto keepLast = mask.select(1, P).unsqueeze(-1).to(c.dtype());
+
+  DiffusionDenoiser denoiser;
+  std::shared_ptr<LastPositionDecoder> decoder;
+  if (mlpDenoiser_) {
+    denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras*) {
+      return mlp_->forward(aggregate(cLast, xt, t)) * keepLast;
+    };
+  } else if (is_training()) {
+    // Dropout is live: run the blocks over the whole sequence each step.
+    denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras*) {
+      auto zLast = aggregate(cLast.unsqueeze(1), xt.unsqueeze(1), t.unsqueeze(1));
+      return denoiseSequence(torch::cat({zPrefix, zLast}, 1), mask).select(1, P);
+    };
+  } else {
+    decoder = std::make_shared<LastPositionDecoder>(adm_, blockOptions_.heads, zPrefix, mask);
+    denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras* extras) {
+      torch::Tensor attention;
+      auto out = decoder->step(aggregate(cLast, xt, t), extras ? &attention : nullptr);
+      if (extras) extras->put("adm_attention", attention);
+      return out;
+    };
+  }
+  return reverseFromNoise(schedule_, denoiser, B, getInt("dim"), options, /*sphere=*/false, trace,
+                          c.device());
+}
+
+Inspection AdRec::inspect(const data::Batch& batch) {
+  torch::NoGradGuard noGrad;
+  Inspection out;
+  if (cam_.empty() || !(useCam_ || phase() == Phase::Pretrain)) return out;
+  std::vector<std::shared_ptr<nn::MultiHeadAttentionImpl>> attention;
+  for (const auto& block : cam_) {
+    attention.push_back(selfAttentionOf(block));
+    attention.back()->recordWeights = true;
+  }
+  context(normalisedHistory(batch), batch.mask);
+  std::vector<torch::Tensor> weights;
+  for (auto& a : attention) {
+    weights.push_back(a->lastWeights.mean(1));  // [B,L,L], mean over heads
+    a->recordWeights = false;
+    a->lastWeights = torch::Tensor();
+  }
+  out["cam_attention"] = torch::stack(weights, 1);
+  return out;
+}
+
+std::vector<TrainingStage> AdRec::stages() const {
+  std::vector<TrainingStage> s;
+  const bool pretrain = config().at("pretrain").get<bool>();
+  if (pretrain) s.push_back({"pretrain", config().at("pretrain_epochs").get<std::int64_t>()});
+  if (pretrain && config().at("warmup").get<bool>()) {
+    s.push_back({"warmup", std::max<std::int64_t>(1, config().at("warmup_epochs").get<std::int64_t>())});
+  }
+  s.push_back({"full", 0});
+  return s;
+}
+
+void AdRec::resetContextModule() {
+  torch::NoGradGuard noGrad;
+  for (auto& block : cam_) {
+    nn::TransformerBlock fresh(blockOptions_);
+    auto target = block->parameters();
+    auto source = fresh->parameters();
+    for (std::size_t i = 0; i < target.size(); ++i) target[i].copy_(source[i]);
+  }
+  inputNorm_->weight.fill_(1.0);
+  inputNorm_->bias.zero_();
+}
+
+void AdRec::beginStage(std::size_t stage) {
+  const auto all = stages();
+  TORCH_CHECK(stage < all.size(), "ADRec has no training stage ", stage);
+  const std::string& name = all[stage].name;
+  const Phase before = phase();
+  auto table = embedding_->table();
+  if (name == "pretrain") {
+    setPhase(Phase::Pretrain);
+    table.requires_grad_(true);
+    return;
+  }
+  // Leaving pre-training: only the embeddings carry over (the paper trains
+  // the CAM from scratch after stage 1; the reference loads only E).
+  if (before == Phase::Pretrain) resetContextModule();
+  if (name == "warmup") {
+    setPhase(Phase::Warmup);
+    table.requires_grad_(false);
+  } else {
+    setPhase(Phase::Full);
+    table.requires_grad_(true);
+  }
+}
+
+std::vector<torch::Tensor> AdRec::trainableParameters() {
+  const Phase p = phase();
+  if (p == Phase::Full) return parameters();
+  if (p == Phase::Pretrain) {
+    auto params = embedding_->parameters();
+    for (const auto& q : inputNorm_->parameters()) params.push_back(q);
+    for (auto& block : cam_) {
+      for (const auto& q : block->parameters()) params.push_back(q);
+    }
+    return params;
+  }
+  std::vector<torch::Tensor> params;
+  const auto* table = embedding_->table().unsafeGetTensorImpl();
+  for (const auto& q : parameters()) {
+    if (q.unsafeGetTensorImpl() != table) params.push_back(q);
+  }
+  return params;
+}
+
+}  // namespace recdiff::models

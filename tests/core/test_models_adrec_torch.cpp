@@ -1,0 +1,364 @@
+// ADRec: per-token timesteps, the shifted targets and masked MSE, padding
+// invariance, the PCGrad-style mean of the CE and MSE gradients, the cached
+// last-position decoder against the full ADM, every ablation switch, the
+// three-stage schedule (frozen embeddings in warm-up), memorising 50
+// sequences, and a checkpoint round trip.
+#include <algorithm>
+#include <random>
+
+#include <torch/torch.h>
+
+#include "core/diffusion/forward_noise.h"
+#include "core/diffusion/generator.h"
+#include "core/diffusion/trace.h"
+#include "core/eval/evaluator.h"
+#include "core/models/adrec.h"
+#include "core/models/model_registry.h"
+#include "core/train/checkpoint.h"
+#include "core/train/trainer.h"
+#include "tests/support/check.h"
+
+using namespace recdiff;
+
+namespace {
+
+torch::Device device() { return torch::Device(test::testDevice()); }
+
+void requireDevice() {
+  if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
+  torch::set_num_threads(1);
+}
+
+data::Batch makeBatchOf(const std::vector<data::Sample>& samples, std::int64_t maxLength = 8) {
+  data::BatchOptions o;
+  o.maxLength = maxLength;
+  std::vector<std::int64_t> idx(samples.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
+  return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
+}
+
+const std::vector<data::Sample>& mixedSamples() {
+  static const std::vector<data::Sample> s = {
+      {0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5, 4}, 3}, {4, {11, 10}, 1}};
+  return s;
+}
+
+models::ModelPtr makeAdRec(const std::vector<std::string>& overrides, std::int32_t items = 12) {
+  const auto& info = models::modelInfo("adrec");
+  auto config = info.defaults();
+  for (const std::string o : {"dim=16", "max_length=8", "diffusion_steps=10"}) models::applyOverride(info, config, o);
+  for (const auto& o : overrides) models::applyOverride(info, config, o);
+  auto model = models::createModel("adrec", config, {items, 8});
+  model->to(device());
+  return model;
+}
+
+// The same batch with random items written into its padding positions.
+data::Batch withJunkInPadding(const data::Batch& b) {
+  data::Batch out = b;
+  auto junk = torch::randint(1, 12, b.history.sizes(), torch::TensorOptions().dtype(torch::kInt64).device(device()));
+  out.history = torch::where(b.mask, b.history, junk);
+  return out;
+}
+
+data::SequenceDataset memorisable() {
+  data::SequenceDataset d;
+  d.name = "memorise-50";
+  d.numItems = 40;
+  for (int i = 1; i <= 40; ++i) d.items.intern("i" + std::to_string(i));
+  std::mt19937 rng(7);
+  for (int u = 0; u < 50; ++u) {
+    data::Sample s;
+    s.user = u;
+    for (int j = 0; j < 5; ++j) s.history.push_back(static_cast<data::ItemId>(1 + rng() % 40));
+    s.target = static_cast<data::ItemId>(1 + (s.history.back() * 7) % 40);
+    d.userTokens.push_back("u" + std::to_string(u));
+    d.train.push_back(s);
+  }
+  d.validation = d.train;
+  d.test = d.train;
+  return d;
+}
+
+train::TrainOptions trainOptions() {
+  train::TrainOptions o;
+  o.device = test::testDevice();
+  o.threads = 1;
+  o.seed = 11;
+  return o;
+}
+
+models::AdRec& asAdRec(const models::ModelPtr& m) { return dynamic_cast<models::AdRec&>(*m); }
+
+}  // namespace
+
+TEST_CASE("per-token timesteps: 1..T at real positions, 0 (clean) at padding") {
+  requireDevice();
+  auto mask = torch::tensor({{0, 0, 1, 1, 1}, {1, 1, 1, 1, 1}, {0, 0, 0, 0, 0}}, torch::kBool).to(device());
+  auto t = models::perTokenTimesteps(mask, 32, diffusion::makeGenerator(4, device()));
+  CHECK_EQ(t.scalar_type(), torch::kInt64);
+  CHECK_EQ(t.masked_select(mask.logical_not()).abs().sum().item<std::int64_t>(), 0);
+  auto real = t.masked_select(mask);
+  CHECK(real.min().item<std::int64_t>() >= 1);
+  CHECK(real.max().item<std::int64_t>() <= 32);
+  // Over many draws every step appears and the positions are independent.
+  auto many = models::perTokenTimesteps(torch::ones({200, 50}, torch::kBool).to(device()), 32,
+                                        diffusion::makeGenerator(5, device()));
+  CHECK_EQ(std::get<0>(at::_unique(many.flatten())).numel(), 32);
+  CHECK(many.select(1, 0).ne(many.select(1, 1)).any().item<bool>());
+  // q_sample with these timesteps leaves padding exactly clean.
+  diffusion::NoiseSchedule schedule(diffusion::ScheduleKind::TruncatedLinear, 32);
+  auto x0 = torch::randn({3, 5, 4}, device());
+  auto xt = diffusion::qSample(schedule, x0, t, {}, diffusion::makeGenerator(6, device())).xt;
+  auto pad = mask.logical_not().unsqueeze(-1).expand_as(x0);
+  CHECK(torch::equal(xt.masked_select(pad), x0.masked_select(pad)));
+  CHECK(!torch::allclose(xt.masked_select(pad.logical_not()), x0.masked_select(pad.logical_not())));
+}
+
+TEST_CASE("shifted targets and the masked MSE match a hand-computed case") {
+  requireDevice();
+  auto b = makeBatchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}});
+  auto next = models::shiftedTargets(b).to(torch::kCPU);
+  CHECK(torch::equal(next, torch::tensor({{2, 3, 4}, {0, 0, 6}}, torch::kInt64)));
+  // One row, positions (pad, real, real), d = 2: errors (9, 9) at the padding
+  // (ignored), (1, 3) and (2, 0): per-channel means 5 and 2 -> 3.5.
+  auto p = torch::tensor({{{3.f, 3.f}, {1.f, 3.f}, {2.f, 0.f}}}).to(device());
+  auto x = torch::zeros({1, 3, 2}, device());
+  auto mask = torch::tensor({{false, true, true}}).to(device());
+  CHECK_NEAR(models::maskedMeanSquaredError(p, x, mask).item<double>(), 3.5, 1e-6);
+}
+
+TEST_CASE("ADRec shapes: loss components, the generated embedding, scores and inspection") {
+  requireDevice();
+  auto model = makeAdRec({});
+  auto batch = makeBatchOf(mixedSamples());
+  auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
+  CHECK(terms.components.count("ce") == 1 && terms.components.count("mse") == 1);
+  CHECK(torch::isfinite(terms.total).item<bool>());
+  model->eval();
+  auto x0 = model->reverse(batch, {}, nullptr);
+  CHECK_EQ(x0.sizes().vec(), (std::vector<std::int64_t>{5, 16}));
+  auto scores = model->score(batch, {});
+  CHECK_EQ(scores.sizes().vec(), (std::vector<std::int64_t>{5, 13}));
+  CHECK(std::isinf(scores[0][0].item<float>()));
+  CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+  auto inspection = model->inspect(batch);
+  CHECK_EQ(inspection.at("cam_attention").sizes().vec(), (std::vector<std::int64_t>{5, 2, 7, 7}));
+  // Causal: no weight on later positions; rows of real queries sum to one.
+  auto w = inspection.at("cam_attention")[3][0];
+  CHECK_NEAR(w.triu(1).abs().sum().item<double>(), 0.0, 1e-6);
+  CHECK_NEAR(w.sum(-1).mean().item<double>(), 1.0, 1e-5);
+  diffusion::TraceRecorder recorder(model->itemEmbeddings(), batch.target);
+  model->reverse(batch, {}, &recorder);
+  CHECK_EQ(recorder.trace().steps.size(), std::size_t{11});
+  CHECK_EQ(recorder.trace().steps.front().extras.at("adm_attention").sizes().vec(),
+           (std::vector<std::int64_t>{5, 2, 7}));
+}
+
+TEST_CASE("ADRec: content at padding positions changes no loss and no score") {
+  requireDevice();
+  for (const std::string stage : {"pretrain", "full"}) {
+    auto model = makeAdRec({"dropout=0", "emb_dropout=0"});
+    model->beginStage(stage == "pretrain" ? 0 : 2);
+    auto batch = makeBatchOf(mixedSamples());
+    auto junk = withJunkInPadding(batch);
+    CHECK(!torch::equal(batch.history, junk.history));
+    auto a = model->loss(batch, diffusion::makeGenerator(9, device()));
+    auto b = model->loss(junk, diffusion::makeGenerator(9, device()));
+    CHECK_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-5);
+    model->eval();
+    models::ReverseOptions ro;
+    ro.seed = 3;
+    CHECK(torch::allclose(model->score(batch, ro).slice(1, 1), model->score(junk, ro).slice(1, 1), 1e-4, 1e-4));
+  }
+}
+
+TEST_CASE("ADRec's loss is the PCGrad mean: the mean of the CE and MSE gradients") {
+  requireDevice();
+  auto model = makeAdRec({"dropout=0", "emb_dropout=0"});
+  auto batch = makeBatchOf(mixedSamples());
+  auto terms = model->loss(batch, diffusion::makeGenerator(2, device()));
+  const auto ce = terms.components.at("ce"), mse = terms.components.at("mse");
+  CHECK_NEAR(terms.total.item<double>(), 0.5 * (ce.item<double>() + mse.item<double>()), 1e-6);
+  // Shared parameters: the item table and a parameter deep in the ADM.
+  auto named = model->named_parameters();
+  std::vector<torch::Tensor> shared = {model->itemEmbeddings(), named["adm0.ffn_in.weight"],
+                                       named["time.in.weight"]};
+  auto gTotal = torch::autograd::grad({terms.total}, shared, {}, true);
+  auto gCe = torch::autograd::grad({ce}, shared, {}, true);
+  auto gMse = torch::autograd::grad({mse}, shared, {}, true);
+  for (std::size_t i = 0; i < shared.size(); ++i) {
+    CHECK(gCe[i].abs().sum().item<double>() > 0 && gMse[i].abs().sum().item<double>() > 0);
+    CHECK(torch::allclose(gTotal[i], 0.5 * (gCe[i] + gMse[i]), 1e-5, 1e-7));
+  }
+  // Every trainable parameter gets a gradient from both losses (so "shared"
+  // is all of them and the mean is exact).
+  for (const auto& p : model->parameters()) {
+    auto g = torch::autograd::grad({ce}, {p}, {}, true, false, true)[0];
+    auto h = torch::autograd::grad({mse}, {p}, {}, true, false, true)[0];
+    CHECK(g.defined() && h.defined());
+  }
+  auto noMse = makeAdRec({"mse=false"});
+  auto t2 = noMse->loss(batch, diffusion::makeGenerator(2, device()));
+  CHECK(t2.components.count("mse") == 0);
+  CHECK_NEAR(t2.total.item<double>(), t2.components.at("ce").item<double>(), 1e-7);
+}
+
+TEST_CASE("ADRec's cached last-position decoder equals running the ADM over the sequence") {
+  requireDevice();
+  auto model = makeAdRec({"dropout=0", "emb_dropout=0", "diffusion_steps=6"});
+  {
+    torch::NoGradGuard noGrad;  // a trained-looking model: scale the weights up
+    for (auto& p : model->parameters()) p.mul_(1.5);
+  }
+  auto batch = makeBatchOf(mixedSamples());
+  models::ReverseOptions ro;
+  ro.seed = 21;
+  model->eval();
+  auto fast = model->reverse(batch, ro, nullptr);
+  model->train();  // dropout is zero: the full-sequence path computes the same
+  auto full = model->reverse(batch, ro, nullptr);
+  CHECK(torch::allclose(fast, full, 1e-4, 1e-4));
+  CHECK(fast.abs().sum().item<double>() > 0);
+}
+
+TEST_CASE("every ADRec switch builds, trains a step with finite gradients and scores") {
+  requireDevice();
+  const std::vector<std::vector<std::string>> variants = {
+      {}, {"warmup=false"}, {"pretrain=false"}, {"mse=false"}, {"cam=false"}, {"denoiser=mlp"},
+      {"cam=false", "pretrain=false"}, {"schedule=linear", "diffusion_steps=50"}};
+  auto batch = makeBatchOf(mixedSamples());
+  for (const auto& v : variants) {
+    auto model = makeAdRec(v);
+    const auto stages = model->stages();
+    for (std::size_t s = 0; s < stages.size(); ++s) {
+      model->train();
+      model->beginStage(s);
+      torch::optim::Adam optimizer(model->trainableParameters(), torch::optim::AdamOptions(1e-3));
+      optimizer.zero_grad();
+      auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
+      CHECK(torch::isfinite(terms.total).item<bool>());
+      terms.total.backward();
+      for (const auto& p : model->trainableParameters()) {
+        if (p.grad().defined()) CHECK(torch::isfinite(p.grad()).all().item<bool>());
+      }
+      optimizer.step();
+      model->eval();
+      auto scores = model->score(batch, {});
+      CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+    }
+  }
+}
+
+TEST_CASE("ADRec's stages: pre-train, warm-up with frozen embeddings and a fresh CAM, full") {
+  requireDevice();
+  auto names = [](const models::ModelPtr& m) {
+    std::string s;
+    for (const auto& st : m->stages()) s += st.name + ":" + std::to_string(st.epochs) + " ";
+    return s;
+  };
+  CHECK_EQ(names(makeAdRec({})), std::string("pretrain:0 warmup:5 full:0 "));
+  CHECK_EQ(names(makeAdRec({"warmup=false"})), std::string("pretrain:0 full:0 "));
+  CHECK_EQ(names(makeAdRec({"pretrain=false"})), std::string("full:0 "));
+
+  auto model = makeAdRec({});
+  auto& adrec = asAdRec(model);
+  auto batch = makeBatchOf(mixedSamples());
+  auto step = [&] {
+    torch::optim::Adam optimizer(model->trainableParameters(), torch::optim::AdamOptions(1e-2).weight_decay(1e-3));
+    optimizer.zero_grad();
+    model->loss(batch, diffusion::makeGenerator(1, device())).total.backward();
+    optimizer.step();
+  };
+  model->beginStage(0);
+  CHECK(adrec.phase() == models::AdRec::Phase::Pretrain);
+  auto named = model->named_parameters();
+  auto adm0 = named["adm0.ffn_in.weight"].detach().clone();
+  step();
+  CHECK(torch::equal(adm0, named["adm0.ffn_in.weight"]));  // the ADM waits for stage 2
+  auto camTrained = named["cam0.ffn_in.weight"].detach().clone();
+  auto table = model->itemEmbeddings().detach().clone();
+
+  model->beginStage(1);
+  CHECK(adrec.phase() == models::AdRec::Phase::Warmup);
+  CHECK(!model->itemEmbeddings().requires_grad());
+  CHECK(!torch::allclose(camTrained, named["cam0.ffn_in.weight"]));  // trained from scratch
+  CHECK(torch::equal(table, model->itemEmbeddings()));
+  for (int i = 0; i < 2; ++i) step();
+  CHECK(torch::equal(table, model->itemEmbeddings()));  // frozen in warm-up
+  CHECK(!torch::equal(adm0, named["adm0.ffn_in.weight"]));
+
+  model->beginStage(2);
+  CHECK(adrec.phase() == models::AdRec::Phase::Full);
+  CHECK(model->itemEmbeddings().requires_grad());
+  auto cam = named["cam0.ffn_in.weight"].detach().clone();
+  step();
+  CHECK(!torch::equal(table, model->itemEmbeddings()));
+  CHECK(!torch::equal(cam, named["cam0.ffn_in.weight"]));  // no second reset
+}
+
+TEST_CASE("ADRec's three stages run as one trainer run; warm-up leaves E untouched") {
+  requireDevice();
+  auto data = memorisable();
+  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=2", "warmup_epochs=2",
+                          "eval_every=1", "patience=1"},
+                         40);
+  torch::Tensor afterPretrain, afterWarmup;
+  std::vector<std::string> seen;
+  train::TrainCallbacks callbacks;
+  callbacks.onEpoch = [&](const train::EpochReport& r) {
+    seen.push_back(r.stageName);
+    if (r.stageName == "pretrain") afterPretrain = model->itemEmbeddings().detach().clone();
+    if (r.stageName == "warmup") afterWarmup = model->itemEmbeddings().detach().clone();
+  };
+  auto opts = trainOptions();
+  opts.epochs = 3;
+  train::trainModel(*model, data, opts, callbacks);
+  CHECK_EQ(seen.front(), std::string("pretrain"));
+  CHECK_EQ(seen.back(), std::string("full"));
+  CHECK(std::count(seen.begin(), seen.end(), std::string("warmup")) == 2);
+  CHECK(torch::equal(afterPretrain, afterWarmup));
+}
+
+TEST_CASE("ADRec memorises 50 sequences") {
+  requireDevice();
+  auto data = memorisable();
+  auto model = makeAdRec({"dim=32", "max_length=10", "dropout=0", "emb_dropout=0", "lr=0.005", "batch_size=16",
+                          "epochs=40", "patience=40", "eval_every=10", "pretrain=false", "lr_schedule=none"},
+                         40);
+  train::trainModel(*model, data, trainOptions());
+  auto metrics = eval::evaluate(*model, data.test, {}, device()).metrics;
+  std::printf("ADRec memorisation HR@5 %.3f\n", metrics.hitRate[5]);
+  CHECK(metrics.hitRate[5] > 0.8);
+}
+
+TEST_CASE("an ADRec checkpoint round-trips: same scores and stage after reload") {
+  requireDevice();
+  auto data = memorisable();
+  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=1", "warmup_epochs=1",
+                          "eval_every=1"},
+                         40);
+  auto opts = trainOptions();
+  opts.epochs = 1;
+  const std::string path = test::makeTempDir() + "/adrec.ckpt";
+  opts.checkpointPath = path;
+  train::trainModel(*model, data, opts);
+  auto loaded = train::loadCheckpoint(path, &data);
+  CHECK_EQ(loaded.meta.modelName, std::string("adrec"));
+  model->to(torch::kCPU);
+  model->eval();
+  CHECK(asAdRec(model).phase() == asAdRec(loaded.model).phase());
+  data::BatchOptions bo;
+  bo.maxLength = 10;
+  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, bo, diffusion::makeGenerator(1), torch::kCPU);
+  models::ReverseOptions ro;
+  ro.seed = 5;
+  CHECK(torch::allclose(model->score(batch, ro), loaded.model->score(batch, ro)));
+  // Same seed, same result; another seed, another sample.
+  CHECK(torch::equal(model->reverse(batch, ro, nullptr), model->reverse(batch, ro, nullptr)));
+  auto other = ro;
+  other.seed = 6;
+  if (asAdRec(model).phase() != models::AdRec::Phase::Pretrain) {
+    CHECK(!torch::equal(model->reverse(batch, ro, nullptr), model->reverse(batch, other, nullptr)));
+  }
+}

@@ -1,0 +1,238 @@
+// The inspection views driven offscreen with hand-made data: the scrubber's
+// slider, keys, playback, top-k table and charts over a recorded trace, its
+// exports; the heatmap; the interests view over known routing weights; and
+// the scrubber on a real trained ADIGRec through the inspection controller.
+#include <QAbstractItemModelTester>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+#include "app/studio/core_facade.h"
+#include "app/studio/inspection_controller.h"
+#include "app/studio/job_runner.h"
+#include "core/data/synthetic.h"
+#include "gui_test_support.h"
+#include "views/heatmap_view.h"
+#include "views/interests_panel.h"
+#include "views/scrubber_panel.h"
+#include "views/step_chart.h"
+#include "views/trace_step_model.h"
+
+using namespace recdiff;
+
+namespace {
+
+// A run of T = 3 steps plus the final x0 for one user whose target is item
+// 7: its rank falls 40 → 12 → 3 → 1, top-3 lists change along the way.
+diffusion::TraceTable handMadeTrace() {
+  diffusion::TraceTable t;
+  t.batch = 1;
+  t.dim = 2;
+  t.topK = 3;
+  const int ts[] = {3, 2, 1, 0};
+  const std::int64_t ranks[] = {40, 12, 3, 1};
+  const std::vector<std::int64_t> tops[] = {{1, 2, 3}, {4, 2, 1}, {4, 5, 7}, {7, 4, 5}};
+  for (int i = 0; i < 4; ++i) {
+    diffusion::TraceTableStep s;
+    s.t = ts[i];
+    s.xt = {1.0f, static_cast<float>(i)};
+    s.x0Hat = {0.5f, 0.5f};
+    s.normXt = {1.0f + 0.1f * static_cast<float>(i)};
+    s.cosXtTarget = {0.1f * static_cast<float>(i)};
+    s.cosX0Target = {0.2f * static_cast<float>(i)};
+    s.targetRank = {ranks[i]};
+    s.topkIds = tops[i];
+    s.topkScores = {3.0f, 2.0f, 1.0f};
+    t.steps.push_back(s);
+  }
+  return t;
+}
+
+}  // namespace
+
+class InspectionViewsTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { testing::isolateSettings(); }
+
+  void topItemsModelFollowsTheStep() {
+    views::TraceStepModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto trace = handMadeTrace();
+    model.setItemLabeler([](qint64 id) { return QString("item-%1").arg(id); });
+    model.setStep(&trace, 0, 0, 7);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.targetRow(), -1);
+    model.setStep(&trace, 2, 0, 7);
+    QCOMPARE(model.targetRow(), 2);
+    QVERIFY(model.data(model.index(2, views::TraceStepModel::ItemColumn)).toString().contains("true next item"));
+    QVERIFY(model.data(model.index(2, 0), Qt::BackgroundRole).isValid());
+    QVERIFY(!model.data(model.index(0, 0), Qt::BackgroundRole).isValid());
+    model.setStep(&trace, 3, 0, 7);
+    QCOMPARE(model.targetRow(), 0);
+    QCOMPARE(model.itemAt(0), qint64(7));
+    model.setStep(nullptr, 0, 0, 0);
+    QCOMPARE(model.rowCount(), 0);
+    model.setStep(&trace, 9, 0, 7);  // out of range: empty, not a crash
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void sliderKeysAndPlayback() {
+    views::ScrubberPanel panel;
+    panel.resize(1100, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setSamples({"user a · 3 items"});
+    panel.setItemLabeler([](qint64 id) { return QString("item-%1").arg(id); });
+    panel.setHistory({1, 2, 3}, 7);
+    panel.setRuns({{"seed 1 · DDPM", handMadeTrace()}, {"seed 2 · DDPM", handMadeTrace()}});
+    QCOMPARE(panel.stepCount(), 4);
+    QCOMPARE(panel.currentStep(), 0);
+    QCOMPARE(panel.currentTimestep(), 3);
+    QVERIFY(panel.stepSummary().contains("rank of the true item 40"));
+    for (auto* chart : panel.charts()) QVERIFY(chart->seriesCount() >= 2);  // both runs drawn
+
+    panel.setFocus();
+    QTest::keyClick(&panel, Qt::Key_Right);
+    QCOMPARE(panel.currentStep(), 1);
+    QCOMPARE(panel.charts().front()->cursor(), 2.0);
+    QTest::keyClick(&panel, Qt::Key_End);
+    QCOMPARE(panel.currentTimestep(), 0);
+    QVERIFY(panel.stepSummary().contains("final x0"));
+    QCOMPARE(panel.topItems()->targetRow(), 0);
+    QTest::keyClick(&panel, Qt::Key_Home);
+    QCOMPARE(panel.currentStep(), 0);
+    QTest::keyClick(&panel, Qt::Key_Left);  // clamped at the first step
+    QCOMPARE(panel.currentStep(), 0);
+
+    QSignalSpy steps(&panel, &views::ScrubberPanel::stepChanged);
+    QTest::keyClick(&panel, Qt::Key_Space);
+    QVERIFY(panel.isPlaying());
+    QTRY_COMPARE_WITH_TIMEOUT(panel.currentStep(), 3, 5000);
+    QTRY_VERIFY(!panel.isPlaying());  // stops at the final x0
+    QCOMPARE(steps.count(), 3);
+
+    QSignalSpy requested(&panel, &views::ScrubberPanel::runRequested);
+    QTest::keyClick(&panel, Qt::Key_R, Qt::ControlModifier);
+    QTRY_COMPARE(requested.count(), 1);  // a button shortcut clicks after its animation
+  }
+
+  void exportsChartsAndVideo() {
+    views::ScrubberPanel panel;
+    panel.resize(900, 600);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(!panel.exportVideo(dir.filePath("empty.avi"), 10, &error));  // nothing recorded yet
+    QVERIFY(!error.isEmpty());
+    panel.setRuns({{"seed 1", handMadeTrace()}});
+    panel.setCurrentStep(2);
+    for (const QString& name : {"charts.png", "charts.svg", "run.avi"}) {
+      const QString path = dir.filePath(name);
+      const bool ok = name.endsWith(".avi") ? panel.exportVideo(path, 10, &error) : panel.exportCharts(path, &error);
+      QVERIFY2(ok, qPrintable(error));
+      QVERIFY(QFileInfo(path).size() > 1000);
+      QVERIFY(!QFileInfo::exists(path + ".part"));
+    }
+    QCOMPARE(panel.currentStep(), 2);  // the video does not move the scrubber
+    QVERIFY(!panel.exportCharts(dir.filePath("no/such/folder/x.png"), &error));
+  }
+
+  void heatmapColoursAndCells() {
+    views::HeatmapView map("A");
+    map.resize(300, 200);
+    map.setMatrix(2, 3, {0.f, 0.5f, 1.f, 0.25f, 0.75f, 0.1f}, {"a", "b"}, {"1", "2", "3"});
+    QCOMPARE(map.rows(), 2);
+    QCOMPARE(map.value(1, 1), 0.75f);
+    // Sequential: brightness rises with the value (viridis runs dark to light).
+    QVERIFY(map.colorFor(0.f).lightnessF() < map.colorFor(0.5f).lightnessF());
+    QVERIFY(map.colorFor(0.5f).lightnessF() < map.colorFor(1.f).lightnessF());
+    QCOMPARE(map.cellAt(QPoint(-5, -5)), QPoint(-1, -1));
+    map.setMatrix(2, 2, {1.f, 2.f});  // malformed: cleared, not a crash
+    QCOMPARE(map.rows(), 0);
+    map.setScale(views::HeatmapView::Scale::Diverging);
+    map.setMatrix(1, 2, {-1.f, 1.f});
+    QVERIFY(map.colorFor(-1.f).blueF() > map.colorFor(-1.f).redF());
+    QVERIFY(map.colorFor(1.f).redF() > map.colorFor(1.f).blueF());
+  }
+
+  void interestsFromKnownRouting() {
+    views::InterestsPanel panel;
+    panel.setItemLabeler([](qint64 id) { return QString("item-%1").arg(id); });
+    views::InterestsPanel::Inspection inspection;
+    // A left-padded batch row: position 0 is padding, then items 11, 12, 13.
+    inspection["routing_weights"] = {{4, 2}, {0.f, 0.f, 0.7f, 0.1f, 0.2f, 0.3f, 0.1f, 0.6f}};
+    inspection["routing_covariance"] = {{2, 2}, {0.1f, -0.05f, -0.05f, 0.2f}};
+    inspection["l_reg"] = {{}, {0.42f}};
+    panel.setInspection("user u", inspection, {11, 12, 13});
+    QCOMPARE(panel.routing()->rows(), 3);
+    QCOMPARE(panel.routing()->columns(), 2);
+    QCOMPARE(panel.covariance()->rows(), 2);
+    QCOMPARE(panel.regulariser(), double(0.42f));
+    QCOMPARE(panel.topItemPerInterest(), QVector<qint64>({11, 13}));
+    QVERIFY(panel.summary().contains("k = 2"));
+    panel.setInspection("user v", {}, {1});
+    QVERIFY(panel.summary().contains("no interest routing"));
+    QCOMPARE(panel.routing()->rows(), 0);
+  }
+
+  void realModelThroughTheController() {
+    auto synthetic = data::generateSynthetic(testing::smallSynthetic());
+    auto dataset = std::make_shared<const data::SequenceDataset>(synthetic.dataset);
+    studio::core::TrainSettings settings;
+    settings.threads = 2;
+    settings.epochs = 1;
+    const auto outcome = studio::core::train("adigrec", testing::smallAdigrec(1), *dataset, settings, {}, {}, nullptr);
+    QVERIFY(!outcome.model.isNull());
+
+    studio::JobRunner jobs;
+    studio::InspectionController controller(&jobs);
+    QSignalSpy finished(&controller, &studio::InspectionController::finished);
+    views::ScrubberRequest request;
+    request.sample = 5;
+    request.runs = 2;
+    request.sampler = "both";
+    request.ddimSteps = 4;
+    QString error;
+    QVERIFY2(controller.start(outcome.model, dataset, request, "cpu", 2, &error), qPrintable(error));
+    QVERIFY(testing::waitForCount(finished, 1, 60000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    const auto& result = controller.last();
+    QCOMPARE(result.runs.size(), 4);  // 2 seeds × (DDPM, DDIM)
+    const auto T = static_cast<std::size_t>(testing::smallAdigrec(1).at("diffusion_steps").get<int>());
+    QCOMPARE(result.runs[0].table.steps.size(), T + 1);
+    QCOMPARE(result.runs[1].table.steps.size(), std::size_t{4 + 1});
+    QCOMPARE(result.runs[0].table.steps.front().t, static_cast<int>(T));
+    QCOMPARE(result.runs[0].table.steps.back().t, 0);
+    // Different seeds, different noise: the first steps differ.
+    QVERIFY(result.runs[0].table.steps.front().xt != result.runs[2].table.steps.front().xt);
+    QVERIFY(result.inspection.count("routing_weights"));
+    QCOMPARE(result.inspection.at("routing_weights").shape.back(), std::int64_t{2});
+    // Each interest's routing weights are a softmax over the valid positions.
+    const auto& a = result.inspection.at("routing_weights");
+    for (std::int64_t c = 0; c < a.shape[1]; ++c) {
+      double sum = 0;
+      for (std::int64_t r = 0; r < a.shape[0]; ++r) sum += a.values[static_cast<std::size_t>(r * a.shape[1] + c)];
+      QVERIFY(std::abs(sum - 1.0) < 1e-4);
+    }
+
+    views::ScrubberPanel panel;
+    panel.setRuns(result.runs);
+    panel.setCurrentStep(panel.stepCount() - 1);
+    QCOMPARE(panel.currentTimestep(), 0);
+
+    // A sample of another catalogue is refused with a reason.
+    request.sample = 1 << 20;
+    QVERIFY(!controller.start(outcome.model, dataset, request, "cpu", 2, &error));
+    QVERIFY(error.contains("no test user"));
+  }
+};
+
+QTEST_MAIN(InspectionViewsTest)
+#include "tst_inspection_views.moc"

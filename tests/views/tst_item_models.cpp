@@ -1,0 +1,193 @@
+// The table models of the views library, checked with
+// QAbstractItemModelTester, and the generated hyper-parameter form.
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include "app/studio/core_facade.h"
+#include "app/studio/metrics_json.h"
+#include "views/comparison_table_model.h"
+#include "views/dataset_stats_model.h"
+#include "views/histogram_chart.h"
+#include "views/metrics_table_model.h"
+#include "views/param_form.h"
+
+using namespace recdiff;
+
+namespace {
+
+eval::RankingMetrics metrics(double scale) {
+  eval::RankingMetrics m;
+  for (int k : eval::defaultCutoffs()) {
+    m.hitRate[k] = scale * k / 100.0;
+    m.ndcg[k] = scale * k / 300.0;
+  }
+  m.mrr = scale / 10.0;
+  m.count = 1000;
+  return m;
+}
+
+data::DatasetStats stats() {
+  data::DatasetStats s;
+  s.users = 938;
+  s.items = 1008;
+  s.interactions = 54413;
+  s.averageLength = 58.0;
+  s.sparsity = 0.94;
+  s.minLength = 3;
+  s.maxLength = 200;
+  s.trainSamples = 938;
+  s.validationSamples = 938;
+  s.testSamples = 938;
+  s.lengthHistogram.assign(201, 0);
+  for (int l = 3; l <= 200; ++l) s.lengthHistogram[static_cast<std::size_t>(l)] = 5;
+  s.popularityHistogram = {10, 20, 40, 30, 5};
+  return s;
+}
+
+}  // namespace
+
+class ItemModelsTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void datasetStatsModel() {
+    views::DatasetStatsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 0);
+    model.setStats("ml-100k-adrec", "leave-one-out", stats());
+    QVERIFY(model.rowCount() >= 8);
+    QCOMPARE(model.columnCount(), 2);
+    QCOMPARE(model.valueOf("Users"), QLocale().toString(938));
+    QCOMPARE(model.valueOf("Items"), QLocale().toString(1008));
+    QCOMPARE(model.valueOf("Dataset"), QString("ml-100k-adrec"));
+    QVERIFY(!model.valueOf("Sparsity").isEmpty());
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void metricsTableModel() {
+    views::MetricsTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMetrics(metrics(1.0));
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(model.columnCount(), 3);
+    QCOMPARE(model.index(2, 0).data().toString(), QString("@20"));
+    QCOMPARE(model.index(2, views::MetricsTableModel::HitRateColumn).data(Qt::UserRole).toDouble(), 0.2);
+    QCOMPARE(model.index(2, views::MetricsTableModel::HitRateColumn).data().toString(),
+             QLocale().toString(20.0, 'f', 2));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void comparisonTableModel() {
+    views::ComparisonTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVector<views::ComparisonRow> rows;
+    rows.push_back({"A", "ADIGRec", "test", metrics(1.0)});
+    rows.push_back({"B", "SASRec", "test", metrics(0.5)});
+    rows.push_back({"C", "ComiRec", "", std::nullopt});
+    model.setRows(rows);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.columnCount(), views::ComparisonTableModel::kFixedColumns + 9);
+    const int hr20 = model.metricColumn("hr@20");
+    QVERIFY(hr20 > 0);
+    QCOMPARE(model.headerData(hr20, Qt::Horizontal, Qt::DisplayRole).toString(), QString("HR@20"));
+    // The best value of a column is bold, the others are not.
+    QVERIFY(model.index(0, hr20).data(Qt::FontRole).value<QFont>().bold());
+    QVERIFY(!model.index(1, hr20).data(Qt::FontRole).isValid());
+    QCOMPARE(model.index(2, hr20).data().toString(), QString("—"));
+    QCOMPARE(model.index(2, 2).data().toString(), QString("not evaluated"));
+    rows.removeLast();
+    model.setRows(rows);
+    QCOMPARE(model.rowCount(), 2);
+  }
+
+  void metricsJsonRoundTrip() {
+    const eval::RankingMetrics m = metrics(0.7);
+    const auto back = studio::metricsFromJson(studio::metricsToJson(m));
+    QVERIFY(back.has_value());
+    QCOMPARE(back->hitRate.at(20), m.hitRate.at(20));
+    QCOMPARE(back->ndcg.at(50), m.ndcg.at(50));
+    QCOMPARE(back->mrr, m.mrr);
+    QVERIFY(!studio::metricsFromJson(nlohmann::json::array()).has_value());
+  }
+
+  void histogramBins() {
+    const auto s = stats();
+    const views::Bins lengths = views::lengthBins(s.lengthHistogram, 14);
+    QVERIFY(lengths.labels.size() <= 14);
+    QCOMPARE(lengths.labels.size(), lengths.counts.size());
+    double total = 0;
+    for (double c : lengths.counts) total += c;
+    QCOMPARE(total, 198.0 * 5);
+    const views::Bins popularity = views::popularityBins(s.popularityHistogram);
+    QCOMPARE(popularity.labels.first(), QString("1"));
+    QCOMPARE(popularity.labels.at(2), QString("4–7"));
+  }
+
+  void paramFormFromRegistry() {
+    // The form is generated from every registered model's declaration.
+    for (const models::ModelInfo& info : studio::core::availableModels()) {
+      views::ParamForm form;
+      form.setModel(info, info.defaults());
+      QCOMPARE(form.keys().size(), static_cast<int>(info.params.size()));
+      QVERIFY(form.config() == info.defaults());
+      for (const models::ParamSpec& p : info.params) {
+        QWidget* editor = form.editor(QString::fromStdString(p.key));
+        QVERIFY2(editor, p.key.c_str());
+        if (p.defaultValue.is_boolean()) QVERIFY(qobject_cast<QCheckBox*>(editor));
+        else if (p.defaultValue.is_number_integer()) QVERIFY(qobject_cast<QSpinBox*>(editor));
+        else if (p.defaultValue.is_number()) QVERIFY(qobject_cast<QDoubleSpinBox*>(editor));
+        else if (!p.choices.empty()) QVERIFY(qobject_cast<QComboBox*>(editor));
+        auto* paper = form.findChild<QLabel*>(QString::fromStdString("paper_" + p.key));
+        QVERIFY(paper);
+        QCOMPARE(paper->text(), QString::fromStdString(p.paperValue));
+      }
+      // Editing emits configChanged and shows in config(); reset restores.
+      QSignalSpy changed(&form, &views::ParamForm::configChanged);
+      const models::ParamSpec* numeric = nullptr;
+      for (const auto& p : info.params) {
+        if (p.defaultValue.is_number_integer()) {
+          numeric = &p;
+          break;
+        }
+      }
+      QVERIFY(numeric);
+      auto* spin = qobject_cast<QSpinBox*>(form.editor(QString::fromStdString(numeric->key)));
+      spin->setValue(spin->value() + 3);
+      QCOMPARE(changed.count(), 1);
+      QCOMPARE(form.config()[numeric->key].get<long long>(), numeric->defaultValue.get<long long>() + 3);
+      QCOMPARE(form.changedFromDefaults().size(), std::size_t{1});
+      form.resetToDefaults();
+      QVERIFY(form.config() == info.defaults());
+      const models::Config unknown = {{"no_such_key", 1}};
+      QVERIFY_EXCEPTION_THROWN(studio::core::validate(info.name, unknown), std::exception);
+      studio::core::validate(info.name, form.config());
+    }
+  }
+
+  void realSpinBoxShowsSmallValues() {
+    const models::ModelInfo* info = nullptr;
+    for (const auto& m : studio::core::availableModels()) {
+      if (m.find("lr")) info = &m;
+    }
+    QVERIFY(info);
+    views::ParamForm form;
+    models::Config c = info->defaults();
+    c["lr"] = 0.0005;
+    form.setModel(*info, c);
+    auto* lr = qobject_cast<QDoubleSpinBox*>(form.editor("lr"));
+    QVERIFY(lr);
+    QCOMPARE(lr->text(), QString("0.0005"));
+    QCOMPARE(form.config()["lr"].get<double>(), 0.0005);
+  }
+};
+
+QTEST_MAIN(ItemModelsTest)
+#include "tst_item_models.moc"

@@ -1,0 +1,217 @@
+// The main window as a desktop application: shortcuts, docks whose layout
+// is remembered, a dock added by a later panel, the About box, training
+// and evaluation from the keyboard, and the built-in demo end to end.
+#include <QAction>
+#include <QDockWidget>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+#include "app/studio/about_box.h"
+#include "app/studio/dataset_controller.h"
+#include "app/studio/demo.h"
+#include "app/studio/evaluation_controller.h"
+#include "app/studio/main_window.h"
+#include "app/studio/studio_controller.h"
+#include "app/studio/training_controller.h"
+#include "gui_test_support.h"
+#include "views/comparison_table_model.h"
+#include "views/evaluation_panel.h"
+#include "views/heatmap_view.h"
+#include "views/interests_panel.h"
+#include "views/metrics_table_model.h"
+#include "views/scrubber_panel.h"
+#include "views/start_page.h"
+#include "views/training_panel.h"
+
+using namespace recdiff;
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+
+  std::unique_ptr<studio::MainWindow> makeWindow(bool restoreLayout = false) {
+    studio::MainWindow::Options options;
+    options.restoreLayout = restoreLayout;
+    options.recoveryFile = dir_.filePath("recovery.rdsession");
+    auto w = std::make_unique<studio::MainWindow>(options);
+    w->setQuietClose(true);
+    w->resize(1400, 900);
+    w->show();
+    return w;
+  }
+
+  static QAction* actionFor(QWidget* window, const QKeySequence& keys) {
+    for (QAction* a : window->findChildren<QAction*>()) {
+      if (a->shortcut() == keys) return a;
+    }
+    return nullptr;
+  }
+
+  void loadSmallSession(studio::MainWindow& w) {
+    studio::DatasetSource source;
+    source.kind = studio::DatasetSource::Kind::Synthetic;
+    source.synthetic = testing::smallSynthetic();
+    QSignalSpy loaded(w.studio()->datasets(), &studio::DatasetController::loaded);
+    w.studio()->loadDataset(source);
+    QVERIFY(testing::waitForCount(loaded, 1, 60000));
+    QVERIFY(w.studio()->addModel("adigrec", testing::smallAdigrec(1), "small") >= 0);
+    w.trainingPanel()->findChild<QSpinBox*>("trainThreads")->setValue(2);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    testing::isolateSettings();
+    QVERIFY(dir_.isValid());
+  }
+
+  void standardShortcuts() {
+    auto w = makeWindow();
+    for (const QKeySequence& keys :
+         {QKeySequence(QKeySequence::Open), QKeySequence(QKeySequence::Save), QKeySequence("Ctrl+Shift+S"),
+          QKeySequence("Ctrl+Q"), QKeySequence("F5"), QKeySequence("Esc"), QKeySequence("F7")}) {
+      QVERIFY2(actionFor(w.get(), keys), qPrintable(keys.toString()));
+    }
+    QVERIFY(w->isStartPageVisible());
+    QVERIFY(w->startPage()->isVisible());
+    // Status bar: device and threads.
+    QVERIFY(w->findChild<QLabel*>("deviceIndicator")->text().contains("CPU"));
+    QVERIFY(w->findChild<QLabel*>("threadIndicator")->text().startsWith("Threads"));
+    // Tooltips on the main actions.
+    QVERIFY(!actionFor(w.get(), QKeySequence("F5"))->toolTip().isEmpty());
+  }
+
+  void aboutListsLibraries() {
+    const QString text = studio::aboutText();
+    QVERIFY(text.contains("Qt"));
+    QVERIFY(text.contains("LibTorch"));
+    QVERIFY(text.contains("BLAS"));
+    QVERIFY(text.contains("CUDA"));
+    QVERIFY(text.contains(qVersion()));
+  }
+
+  void docksAndLayoutAreRemembered() {
+    {
+      auto w = makeWindow(true);
+      w->showPanel("evaluation");
+      QVERIFY(!w->isStartPageVisible());
+      QDockWidget* log = w->dock("logDock");
+      QVERIFY(log && log->isVisible());
+      log->close();
+      w->setQuietClose(true);
+      QVERIFY(w->close());
+    }
+    auto w = makeWindow(true);
+    w->showPanel("training");
+    QVERIFY(!w->dock("logDock")->isVisible());
+    QVERIFY(w->dock("trainingDock")->isVisible());
+    w->dock("logDock")->show();
+    QVERIFY(w->close());
+  }
+
+  void laterPanelsJoinAsDocks() {
+    auto w = makeWindow();
+    auto* later = new QDockWidget("Projection");
+    later->setObjectName("projectionDock");
+    later->setWidget(new QLabel("a later panel"));
+    w->addPanel(later, Qt::RightDockWidgetArea);
+    QCOMPARE(w->dock("projectionDock"), later);
+    QVERIFY(!later->isVisible());  // the start page shows
+    w->showPanel("projection");
+    QVERIFY(later->isVisible());
+    // It reaches the trained model through the controller's torch-free handle.
+    QVERIFY(w->studio()->currentModel().isNull());
+    w->studio()->setViewState("projection", {{"method", "pca"}});
+    QCOMPARE(w->studio()->viewState("projection")["method"].get<std::string>(), std::string("pca"));
+  }
+
+  void trainAndCancelFromTheKeyboard() {
+    auto w = makeWindow();
+    loadSmallSession(*w);
+    w->trainingPanel()->findChild<QSpinBox*>("trainEpochs")->setValue(200);
+    QSignalSpy finished(w->studio()->training(), &studio::TrainingController::finished);
+    QSignalSpy batches(w->studio()->training(), &studio::TrainingController::batches);
+    w->activateWindow();
+    QTest::keyClick(w.get(), Qt::Key_F5);
+    QVERIFY(w->studio()->training()->isRunning());
+    QVERIFY(testing::waitForCount(batches, 1, 60000));
+    QTest::keyClick(w.get(), Qt::Key_Escape);
+    QVERIFY(testing::waitForCount(finished, 1, 60000));
+    QCOMPARE(finished.first().at(2).toBool(), true);
+  }
+
+  void evaluationRunsAndCancels() {
+    auto w = makeWindow();
+    loadSmallSession(*w);
+    QSignalSpy trained(w->studio()->training(), &studio::TrainingController::finished);
+    QString error;
+    QVERIFY2(w->studio()->startTraining(&error), qPrintable(error));
+    QVERIFY(testing::waitForCount(trained, 1, 120000));
+    w->showPanel("evaluation");
+    auto* evaluate = w->evaluationPanel()->findChild<QPushButton*>("evaluate");
+    auto* cancel = w->evaluationPanel()->findChild<QPushButton*>("cancelEvaluation");
+    QVERIFY(evaluate->isEnabled());
+
+    // Cancelled at once: no result, the panel is ready again.
+    QSignalSpy finished(w->studio()->evaluation(), &studio::EvaluationController::finished);
+    QTest::mouseClick(evaluate, Qt::LeftButton);
+    QVERIFY(cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(testing::waitForCount(finished, 1, 60000));
+    QCOMPARE(finished.first().at(2).toBool(), true);
+    QVERIFY(!w->studio()->session().current()->results.contains("test"));
+    QVERIFY(evaluate->isEnabled());
+
+    // To the end: metrics table, comparison row.
+    QTest::mouseClick(evaluate, Qt::LeftButton);
+    QVERIFY(testing::waitForCount(finished, 2, 120000));
+    QCOMPARE(finished.at(1).at(1).toBool(), true);
+    QCOMPARE(finished.at(1).at(2).toBool(), false);
+    QCOMPARE(w->evaluationPanel()->metricsModel()->rowCount(), 4);
+    QCOMPARE(w->evaluationPanel()->comparisonModel()->rows().size(), 1);
+    QVERIFY(w->evaluationPanel()->comparisonModel()->rows().first().metrics.has_value());
+    QVERIFY(w->studio()->session().current()->results.contains("test"));
+    // A second model appears in the comparison, not yet evaluated.
+    QVERIFY(w->studio()->addModel("adigrec", testing::smallAdigrec(1), "second") >= 0);
+    QCOMPARE(w->evaluationPanel()->comparisonModel()->rows().size(), 2);
+    QVERIFY(!evaluate->isEnabled());  // the new current model is untrained
+  }
+
+  void demoRunsToResults() {
+    auto w = makeWindow();
+    QSignalSpy done(w.get(), &studio::MainWindow::demoFinished);
+    QTest::mouseClick(w->startPage()->findChild<QPushButton*>("startDemo"), Qt::LeftButton);
+    QVERIFY(!w->isStartPageVisible());
+    QVERIFY(testing::waitForCount(done, 1, 240000));
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    // It ends in the inspection views: three recorded reverse runs of the
+    // first test user, each from t = T down to the final x0, and that
+    // user's interest routing.
+    QVERIFY(w->dock("scrubberDock")->isVisible());
+    const auto& runs = w->scrubberPanel()->runs();
+    QCOMPARE(runs.size(), 3);
+    const auto steps = static_cast<std::size_t>(studio::demo::modelConfig().at("diffusion_steps").get<int>()) + 1;
+    for (const auto& run : runs) QCOMPARE(run.table.steps.size(), steps);
+    QCOMPARE(w->scrubberPanel()->currentTimestep(), 0);
+    QCOMPARE(w->interestsPanel()->routing()->columns(), 4);
+    QVERIFY(w->interestsPanel()->routing()->rows() > 0);
+    QVERIFY(std::isfinite(w->interestsPanel()->regulariser()));
+    const auto rows = w->evaluationPanel()->comparisonModel()->rows();
+    QCOMPARE(rows.size(), 1);
+    QVERIFY(rows.first().metrics.has_value());
+    QCOMPARE(rows.first().split, QString("test"));
+    // The planted interests are learnable: the demo model beats chance by far.
+    const double hr20 = rows.first().metrics->hitRate.at(20);
+    const double chance = 20.0 / studio::demo::syntheticConfig().items;
+    QVERIFY2(hr20 > 2 * chance, qPrintable(QString("HR@20 %1, chance %2").arg(hr20).arg(chance)));
+  }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_main_window.moc"

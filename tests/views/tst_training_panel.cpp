@@ -1,0 +1,208 @@
+// Training through the training panel: one epoch to the end, a run
+// cancelled mid-way (the checkpoint on disk loads back; the event loop kept
+// running), pause and resume, and closing the window during a run.
+#include <QComboBox>
+#include <QFileInfo>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include "app/studio/core_facade.h"
+#include "app/studio/dataset_controller.h"
+#include "app/studio/main_window.h"
+#include "app/studio/studio_controller.h"
+#include "app/studio/training_controller.h"
+#include "gui_test_support.h"
+#include "views/model_panel.h"
+#include "views/series_chart.h"
+#include "views/training_panel.h"
+
+using namespace recdiff;
+
+class TrainingPanelTest : public QObject {
+  Q_OBJECT
+
+ private:
+  std::unique_ptr<studio::MainWindow> window_;
+  QTemporaryDir dir_;
+
+  studio::StudioController* studio() const { return window_->studio(); }
+  views::TrainingPanel* panel() const { return window_->trainingPanel(); }
+  QPushButton* button(const char* name) const { return panel()->findChild<QPushButton*>(name); }
+
+  // A session with the small synthetic dataset and a small ADIGRec.
+  void prepare(int epochs) {
+    studio::DatasetSource source;
+    source.kind = studio::DatasetSource::Kind::Synthetic;
+    source.synthetic = testing::smallSynthetic();
+    QSignalSpy loaded(studio()->datasets(), &studio::DatasetController::loaded);
+    studio()->loadDataset(source);
+    QVERIFY(testing::waitForCount(loaded, 1, 60000));
+    QVERIFY(studio()->addModel("adigrec", testing::smallAdigrec(epochs), "small ADIGRec") >= 0);
+    panel()->findChild<QSpinBox*>("trainThreads")->setValue(2);
+    panel()->findChild<QSpinBox*>("trainEpochs")->setValue(epochs);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    testing::isolateSettings();
+    QVERIFY(dir_.isValid());
+  }
+
+  void init() {
+    studio::MainWindow::Options options;
+    options.restoreLayout = false;
+    options.recoveryFile = dir_.filePath("recovery.rdsession");
+    window_ = std::make_unique<studio::MainWindow>(options);
+    window_->resize(1400, 900);
+    window_->show();
+    window_->showPanel("training");
+  }
+
+  void cleanup() {
+    window_->setQuietClose(true);
+    window_.reset();
+  }
+
+  void trainsOneEpoch() {
+    prepare(1);
+    QVERIFY(button("startTraining")->isEnabled());
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QSignalSpy epochs(studio()->training(), &studio::TrainingController::epochEnded);
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QCOMPARE(panel()->state(), views::TrainingPanel::State::Running);
+    QVERIFY(!button("startTraining")->isEnabled());
+    QVERIFY(button("cancelTraining")->isEnabled());
+    QVERIFY(testing::waitForCount(finished, 1, 120000));
+    QCOMPARE(finished.first().at(1).toBool(), true);   // ok
+    QCOMPARE(finished.first().at(2).toBool(), false);  // not cancelled
+    QCOMPARE(epochs.count(), 1);
+    QCOMPARE(panel()->state(), views::TrainingPanel::State::Idle);
+    QCOMPARE(panel()->progressBar()->value(), panel()->progressBar()->maximum());
+
+    // Every loss component has a line; validation has HR@20 and NDCG@20.
+    views::SeriesChart* losses = panel()->lossChart();
+    QVERIFY(losses->seriesNames().contains("total"));
+    QVERIFY(losses->seriesNames().contains("l_simple"));
+    QVERIFY(losses->seriesNames().size() >= 3);
+    QVERIFY(losses->pointCount("total") >= 1);
+    QVERIFY(panel()->validationChart()->seriesNames().contains("HR@20"));
+    QVERIFY(panel()->validationChart()->seriesNames().contains("NDCG@20"));
+
+    // The trained model is the session's, with its checkpoint and results.
+    QVERIFY(!studio()->currentModel().isNull());
+    const studio::ModelEntry* entry = studio()->session().current();
+    QVERIFY(entry);
+    QVERIFY(QFileInfo::exists(QString::fromStdString(entry->checkpoint)));
+    QVERIFY(entry->results.contains("validation"));
+    QCOMPARE(entry->history.size(), std::size_t{1});
+    QVERIFY(window_->modelPanel()->findChild<QLabel*>("modelStatus")->text().startsWith("Trained"));
+  }
+
+  void cancelKeepsACheckpointAndTheGuiResponsive() {
+    prepare(200);
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QSignalSpy epochs(studio()->training(), &studio::TrainingController::epochEnded);
+    QSignalSpy batches(studio()->training(), &studio::TrainingController::batches);
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(10);
+    connect(&ticker, &QTimer::timeout, [&ticks] { ++ticks; });
+    ticker.start();
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    // After the first epoch a checkpoint exists; cancel in the middle of the next.
+    QVERIFY(testing::waitForCount(epochs, 1, 120000));
+    const int batchesSoFar = batches.count();
+    QVERIFY(testing::waitForCount(batches, batchesSoFar + 1, 60000));
+    const int ticksBefore = ticks;
+    QTest::qWait(200);
+    QVERIFY2(ticks > ticksBefore + 5, "the event loop must keep running while training");
+    QTest::mouseClick(button("cancelTraining"), Qt::LeftButton);
+    QVERIFY(panel()->state() == views::TrainingPanel::State::Stopping ||
+            panel()->state() == views::TrainingPanel::State::Idle);
+    QVERIFY(testing::waitForCount(finished, 1, 60000));
+    QCOMPARE(finished.first().at(2).toBool(), true);  // cancelled
+    QVERIFY(epochs.count() < 200);
+    QCOMPARE(panel()->state(), views::TrainingPanel::State::Idle);
+    QVERIFY(button("startTraining")->isEnabled());
+
+    // The best model so far is kept, and its checkpoint loads back.
+    QVERIFY(!studio()->currentModel().isNull());
+    const std::string path = studio()->session().current()->checkpoint;
+    QVERIFY(QFileInfo::exists(QString::fromStdString(path)));
+    const auto loaded = studio::core::loadCheckpoint(path, studio()->dataset().get());
+    QVERIFY(!loaded.model.isNull());
+    QCOMPARE(loaded.summary.modelName, std::string("adigrec"));
+    QCOMPARE(loaded.model.numItems(), studio()->dataset()->numItems);
+    // No temporary left beside it.
+    const QFileInfo info(QString::fromStdString(path));
+    const QStringList others = info.dir().entryList(QDir::Files);
+    for (const QString& f : others) QVERIFY2(!f.contains(".tmp") && !f.contains(".part"), qPrintable(f));
+  }
+
+  void pauseAndResume() {
+    prepare(200);
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QSignalSpy batches(studio()->training(), &studio::TrainingController::batches);
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(batches, 1, 60000));
+    QTest::mouseClick(button("pauseTraining"), Qt::LeftButton);
+    QCOMPARE(panel()->state(), views::TrainingPanel::State::Paused);
+    QVERIFY(button("resumeTraining")->isEnabled());
+    QTest::qWait(400);  // let the batch in flight end
+    const int whilePaused = batches.count();
+    QTest::qWait(600);
+    QCOMPARE(batches.count(), whilePaused);
+    QTest::mouseClick(button("resumeTraining"), Qt::LeftButton);
+    QCOMPARE(panel()->state(), views::TrainingPanel::State::Running);
+    QVERIFY(testing::waitForCount(batches, whilePaused + 1, 60000));
+    // Cancelling a paused run works too.
+    QTest::mouseClick(button("pauseTraining"), Qt::LeftButton);
+    QTest::mouseClick(button("cancelTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(finished, 1, 60000));
+    QCOMPARE(finished.first().at(2).toBool(), true);
+  }
+
+  void closingDuringTrainingAsksThenStopsCleanly() {
+    prepare(200);
+    int asked = 0;
+    window_->setAsk([&asked](const QString& title, const QString&, QMessageBox::StandardButtons) {
+      ++asked;
+      return title.contains("Training") ? QMessageBox::Yes : QMessageBox::Discard;
+    });
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QSignalSpy epochs(studio()->training(), &studio::TrainingController::epochEnded);
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(epochs, 1, 120000));
+    QVERIFY(!window_->close());     // not yet: the run stops first
+    QVERIFY(window_->isVisible());
+    QVERIFY(window_->isClosingAfterTraining());
+    QVERIFY(testing::waitForCount(finished, 1, 60000));
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isVisible(), 10000);
+    QVERIFY(asked >= 1);
+    const std::string path = studio()->session().current()->checkpoint;
+    QVERIFY(QFileInfo::exists(QString::fromStdString(path)));
+    QVERIFY(!studio::core::loadCheckpoint(path, nullptr).model.isNull());
+  }
+
+  void declineToCloseKeepsTraining() {
+    prepare(200);
+    window_->setAsk([](const QString&, const QString&, QMessageBox::StandardButtons) { return QMessageBox::No; });
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QSignalSpy batches(studio()->training(), &studio::TrainingController::batches);
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(batches, 1, 60000));
+    QVERIFY(!window_->close());
+    QVERIFY(!window_->isClosingAfterTraining());
+    QVERIFY(studio()->training()->isRunning());
+    studio()->training()->cancel();
+    QVERIFY(testing::waitForCount(finished, 1, 60000));
+  }
+};
+
+QTEST_MAIN(TrainingPanelTest)
+#include "tst_training_panel.moc"

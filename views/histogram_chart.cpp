@@ -1,0 +1,116 @@
+#include "views/histogram_chart.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QLegend>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+#include "views/chart_style.h"
+
+namespace recdiff::views {
+
+Bins lengthBins(const std::vector<std::size_t>& hist, int maxBars) {
+  Bins bins;
+  std::size_t first = 0, total = 0;
+  while (first < hist.size() && hist[first] == 0) ++first;
+  for (std::size_t n : hist) total += n;
+  if (total == 0) return bins;
+  // The 99th percentile bounds the regular bars; longer sequences share the last.
+  std::size_t seen = 0, p99 = first;
+  for (std::size_t l = first; l < hist.size(); ++l) {
+    seen += hist[l];
+    if (seen * 100 >= total * 99) {
+      p99 = l;
+      break;
+    }
+  }
+  const std::size_t last = hist.size() - 1;
+  const bool tail = last > p99;
+  const std::size_t span = p99 - first + 1;
+  const int bars = std::max(1, std::min<int>(maxBars - (tail ? 1 : 0), static_cast<int>(span)));
+  const std::size_t width = (span + bars - 1) / bars;
+  for (std::size_t lo = first; lo <= p99; lo += width) {
+    const std::size_t hi = std::min(p99, lo + width - 1);
+    double n = 0;
+    for (std::size_t l = lo; l <= hi; ++l) n += static_cast<double>(hist[l]);
+    bins.labels << (lo == hi ? QString::number(lo) : QString("%1–%2").arg(lo).arg(hi));
+    bins.counts << n;
+  }
+  if (tail) {
+    double n = 0;
+    for (std::size_t l = p99 + 1; l < hist.size(); ++l) n += static_cast<double>(hist[l]);
+    bins.labels << QString("≥%1").arg(p99 + 1);
+    bins.counts << n;
+  }
+  return bins;
+}
+
+Bins popularityBins(const std::vector<std::size_t>& hist) {
+  Bins bins;
+  for (std::size_t b = 0; b < hist.size(); ++b) {
+    const unsigned long long lo = 1ULL << b, hi = (1ULL << (b + 1)) - 1;
+    bins.labels << (lo == hi ? QString::number(lo) : QString("%1–%2").arg(lo).arg(hi));
+    bins.counts << static_cast<double>(hist[b]);
+  }
+  return bins;
+}
+
+HistogramChart::HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle,
+                               QWidget* parent)
+    : QChartView(parent) {
+  auto* c = new QChart;
+  c->setTitle(title);
+  styleChart(c);
+  c->legend()->hide();
+  setChart(c);
+  setRenderHint(QPainter::Antialiasing);
+  setMinimumHeight(200);
+  series_ = new QBarSeries;
+  series_->setBarWidth(0.85);
+  set_ = new QBarSet(yTitle);
+  set_->setColor(seriesColor(0));
+  set_->setBorderColor(seriesColor(0).darker(120));
+  series_->append(set_);
+  c->addSeries(series_);
+  xAxis_ = new QBarCategoryAxis;
+  xAxis_->setTitleText(xTitle);
+  xAxis_->setLabelsAngle(-45);
+  yAxis_ = new QValueAxis;
+  yAxis_->setTitleText(yTitle);
+  yAxis_->setLabelFormat("%d");
+  styleAxis(xAxis_);
+  styleAxis(yAxis_);
+  c->addAxis(xAxis_, Qt::AlignBottom);
+  c->addAxis(yAxis_, Qt::AlignLeft);
+  series_->attachAxis(xAxis_);
+  series_->attachAxis(yAxis_);
+}
+
+void HistogramChart::setBins(const Bins& bins) {
+  set_->remove(0, set_->count());
+  xAxis_->clear();
+  double top = 0;
+  for (double v : bins.counts) top = std::max(top, v);
+  QList<qreal> values(bins.counts.begin(), bins.counts.end());
+  set_->append(values);
+  xAxis_->append(bins.labels);
+  yAxis_->setRange(0, top > 0 ? top * 1.05 : 1);
+  yAxis_->applyNiceNumbers();
+}
+
+void HistogramChart::clear() { setBins({}); }
+
+int HistogramChart::barCount() const { return set_->count(); }
+
+double HistogramChart::total() const {
+  double t = 0;
+  for (int i = 0; i < set_->count(); ++i) t += set_->at(i);
+  return t;
+}
+
+}  // namespace recdiff::views

@@ -1,0 +1,49 @@
+// A bar chart of a distribution (sequence lengths, item popularity), with
+// the helpers that turn the core's histograms into a readable number of bars.
+#pragma once
+
+#include <QChartView>
+#include <QStringList>
+#include <QVector>
+
+#include <cstddef>
+#include <vector>
+
+class QBarSeries;
+class QBarSet;
+class QBarCategoryAxis;
+class QValueAxis;
+
+namespace recdiff::views {
+
+struct Bins {
+  QStringList labels;
+  QVector<double> counts;
+};
+
+// lengthHistogram[L] = sequences of length L -> at most `maxBars` bars of
+// equal width; the last collects the long tail past the 99th percentile.
+Bins lengthBins(const std::vector<std::size_t>& lengthHistogram, int maxBars = 14);
+// popularityHistogram[b] = items with 2^b <= count < 2^(b+1) -> "1", "2–3", ...
+Bins popularityBins(const std::vector<std::size_t>& popularityHistogram);
+
+class HistogramChart : public QChartView {
+  Q_OBJECT
+
+ public:
+  HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle,
+                 QWidget* parent = nullptr);
+
+  void setBins(const Bins& bins);
+  void clear();
+  int barCount() const;
+  double total() const;
+
+ private:
+  QBarSeries* series_ = nullptr;
+  QBarSet* set_ = nullptr;
+  QBarCategoryAxis* xAxis_ = nullptr;
+  QValueAxis* yAxis_ = nullptr;
+};
+
+}  // namespace recdiff::views

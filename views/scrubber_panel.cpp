@@ -1,0 +1,461 @@
+#include "views/scrubber_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCompleter>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QSvgGenerator>
+#include <QTableView>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <cmath>
+
+#include "views/error_banner.h"
+#include "views/step_chart.h"
+#include "views/trace_step_model.h"
+
+namespace recdiff::views {
+
+namespace {
+
+QToolButton* transportButton(const QString& text, const QString& tip, QWidget* parent) {
+  auto* b = new QToolButton(parent);
+  b->setText(text);
+  b->setToolTip(tip);
+  b->setAutoRaise(true);
+  b->setMinimumWidth(30);
+  return b;
+}
+
+// Steps per second of playback.
+const int kSpeeds[] = {2, 5, 10, 25, 60};
+
+}  // namespace
+
+ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
+  setFocusPolicy(Qt::StrongFocus);
+  auto* layout = new QVBoxLayout(this);
+  banner_ = new ErrorBanner(this);
+  layout->addWidget(banner_);
+
+  auto* controls = new QHBoxLayout;
+  user_ = new QComboBox(this);
+  user_->setEditable(true);
+  user_->setInsertPolicy(QComboBox::NoInsert);
+  user_->setMinimumContentsLength(18);
+  user_->setToolTip(tr("The test user whose reverse process to scrub; type to search by user id"));
+  user_->completer()->setFilterMode(Qt::MatchContains);
+  user_->completer()->setCompletionMode(QCompleter::PopupCompletion);
+  runCount_ = new QSpinBox(this);
+  runCount_->setRange(1, 16);
+  runCount_->setToolTip(tr("Stochastic reverse runs, one seed each: their spread shows the generated distribution"));
+  seed_ = new QSpinBox(this);
+  seed_->setRange(0, 1000000);
+  seed_->setValue(1);
+  seed_->setToolTip(tr("Seed of the first run; run i uses seed + i"));
+  sampler_ = new QComboBox(this);
+  sampler_->addItem(tr("DDPM"), "ddpm");
+  sampler_->addItem(tr("DDIM"), "ddim");
+  sampler_->addItem(tr("DDPM and DDIM"), "both");
+  sampler_->setToolTip(tr("Reverse sampler; \"DDPM and DDIM\" runs both for each seed, side by side"));
+  ddimSteps_ = new QSpinBox(this);
+  ddimSteps_->setRange(1, 100000);
+  ddimSteps_->setValue(10);
+  ddimSteps_->setToolTip(tr("DDIM steps S (a subset of the T diffusion steps)"));
+  excludeHistory_ = new QCheckBox(tr("Hide history items"), this);
+  excludeHistory_->setToolTip(tr("Keep items already in the history out of the ranking"));
+  runButton_ = new QPushButton(tr("Run"), this);
+  runButton_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  runButton_->setToolTip(tr("Run the reverse process (Ctrl+R)"));
+  controls->addWidget(new QLabel(tr("User:"), this));
+  controls->addWidget(user_, 2);
+  controls->addWidget(new QLabel(tr("Runs:"), this));
+  controls->addWidget(runCount_);
+  controls->addWidget(new QLabel(tr("Seed:"), this));
+  controls->addWidget(seed_);
+  controls->addWidget(sampler_);
+  controls->addWidget(new QLabel(tr("S:"), this));
+  controls->addWidget(ddimSteps_);
+  controls->addWidget(excludeHistory_);
+  controls->addWidget(runButton_);
+  layout->addLayout(controls);
+
+  history_ = new QLabel(this);
+  history_->setWordWrap(true);
+  history_->setTextFormat(Qt::RichText);
+  history_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(history_);
+
+  auto* transport = new QHBoxLayout;
+  auto* first = transportButton("⏮", tr("First step, t = T (Home)"), this);
+  auto* back = transportButton("◀", tr("Step back (←)"), this);
+  playButton_ = transportButton("▶", tr("Play / pause (Space)"), this);
+  auto* forward = transportButton("▶|", tr("Step forward (→)"), this);
+  auto* last = transportButton("⏭", tr("Final x0, t = 0 (End)"), this);
+  slider_ = new QSlider(Qt::Horizontal, this);
+  slider_->setRange(0, 0);
+  slider_->setToolTip(tr("Reverse step: left is pure noise (t = T), right the final x0 (t = 0)"));
+  speed_ = new QComboBox(this);
+  for (int s : kSpeeds) speed_->addItem(tr("%1 steps/s").arg(s), s);
+  speed_->setCurrentIndex(2);
+  speed_->setToolTip(tr("Playback speed"));
+  for (QWidget* w : {static_cast<QWidget*>(first), static_cast<QWidget*>(back), static_cast<QWidget*>(playButton_),
+                     static_cast<QWidget*>(forward), static_cast<QWidget*>(last)}) {
+    transport->addWidget(w);
+  }
+  transport->addWidget(slider_, 1);
+  transport->addWidget(speed_);
+  auto* exportButton = new QPushButton(tr("Export…"), this);
+  exportButton->setToolTip(tr("Save the charts (PNG, SVG) or the whole run as a video (AVI)"));
+  transport->addWidget(exportButton);
+  layout->addLayout(transport);
+  summary_ = new QLabel(this);
+  summary_->setTextFormat(Qt::PlainText);
+  layout->addWidget(summary_);
+
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  auto* left = new QWidget(splitter);
+  auto* leftLayout = new QVBoxLayout(left);
+  leftLayout->setContentsMargins(0, 0, 0, 0);
+  runChoice_ = new QComboBox(left);
+  runChoice_->setToolTip(tr("The run whose steps the slider walks through and whose top items are listed"));
+  leftLayout->addWidget(runChoice_);
+  topItems_ = new TraceStepModel(this);
+  table_ = new QTableView(left);
+  table_->setModel(topItems_);
+  table_->verticalHeader()->hide();
+  table_->horizontalHeader()->setSectionResizeMode(TraceStepModel::ItemColumn, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(TraceStepModel::RankColumn, QHeaderView::ResizeToContents);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setAlternatingRowColors(true);
+  leftLayout->addWidget(table_);
+  buildCharts();
+  splitter->addWidget(left);
+  splitter->addWidget(chartBox_);
+  splitter->setStretchFactor(0, 2);
+  splitter->setStretchFactor(1, 3);
+  layout->addWidget(splitter, 1);
+
+  playTimer_ = new QTimer(this);
+  connect(playTimer_, &QTimer::timeout, this, &ScrubberPanel::advance);
+  connect(runButton_, &QPushButton::clicked, this, [this] {
+    if (user_->count() > 0) Q_EMIT runRequested(request());
+  });
+  connect(user_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+    if (i >= 0) Q_EMIT sampleChanged(i);
+  });
+  connect(sampler_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          [this] { ddimSteps_->setEnabled(sampler_->currentData().toString() != "ddpm"); });
+  ddimSteps_->setEnabled(false);
+  connect(slider_, &QSlider::valueChanged, this, [this] {
+    refreshStep();
+    Q_EMIT stepChanged(slider_->value());
+  });
+  connect(runChoice_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int run) {
+    if (run < 0 || run >= runs_.size()) return;
+    const int steps = static_cast<int>(runs_[run].table.steps.size());
+    const bool atEnd = slider_->value() == slider_->maximum();
+    slider_->setRange(0, std::max(0, steps - 1));
+    if (atEnd) slider_->setValue(slider_->maximum());
+    refreshStep();
+  });
+  connect(first, &QToolButton::clicked, this, [this] { setCurrentStep(0); });
+  connect(back, &QToolButton::clicked, this, [this] { setCurrentStep(currentStep() - 1); });
+  connect(forward, &QToolButton::clicked, this, [this] { setCurrentStep(currentStep() + 1); });
+  connect(last, &QToolButton::clicked, this, [this] { setCurrentStep(stepCount() - 1); });
+  connect(playButton_, &QToolButton::clicked, this, [this] { setPlaying(!isPlaying()); });
+  connect(speed_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    playTimer_->setInterval(1000 / std::max(1, speed_->currentData().toInt()));
+  });
+  playTimer_->setInterval(1000 / kSpeeds[2]);
+  connect(exportButton, &QPushButton::clicked, this, &ScrubberPanel::exportDialog);
+
+  // Keyboard control anywhere in the panel, except while typing a user id.
+  auto shortcut = [this](const QKeySequence& key, std::function<void()> fn) {
+    auto* s = new QShortcut(key, this);
+    s->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(s, &QShortcut::activated, this, [this, fn] {
+      if (!user_->hasFocus()) fn();
+    });
+  };
+  shortcut(QKeySequence(Qt::Key_Left), [this] { setCurrentStep(currentStep() - 1); });
+  shortcut(QKeySequence(Qt::Key_Right), [this] { setCurrentStep(currentStep() + 1); });
+  shortcut(QKeySequence(Qt::Key_Home), [this] { setCurrentStep(0); });
+  shortcut(QKeySequence(Qt::Key_End), [this] { setCurrentStep(stepCount() - 1); });
+  shortcut(QKeySequence(Qt::Key_Space), [this] { setPlaying(!isPlaying()); });
+  clearRuns(tr("Train a model or load a checkpoint, pick a user and press Run."));
+}
+
+void ScrubberPanel::buildCharts() {
+  chartBox_ = new QWidget(this);
+  auto* v = new QVBoxLayout(chartBox_);
+  v->setContentsMargins(0, 0, 0, 0);
+  rankChart_ = new StepChart(tr("Rank of the true next item (by x̂0)"), tr("rank (log)"), true, chartBox_);
+  cosineChart_ = new StepChart(tr("Cosine to the true item's embedding"), tr("cosine"), false, chartBox_);
+  normChart_ = new StepChart(tr("‖x_t‖"), tr("norm"), false, chartBox_);
+  v->addWidget(rankChart_);
+  v->addWidget(cosineChart_);
+  v->addWidget(normChart_);
+}
+
+QList<StepChart*> ScrubberPanel::charts() const { return {rankChart_, cosineChart_, normChart_}; }
+
+void ScrubberPanel::setSamples(const QStringList& labels) {
+  const QSignalBlocker block(user_);
+  user_->clear();
+  user_->addItems(labels);
+  runButton_->setEnabled(!labels.isEmpty());
+  if (!labels.isEmpty()) {
+    user_->setCurrentIndex(0);
+    Q_EMIT sampleChanged(0);
+  }
+}
+
+void ScrubberPanel::setItemLabeler(std::function<QString(qint64)> labeler) {
+  labeler_ = labeler;
+  topItems_->setItemLabeler(std::move(labeler));
+}
+
+void ScrubberPanel::setDiffusionSteps(qint64 steps) {
+  const bool diffusion = steps > 0;
+  sampler_->setEnabled(diffusion);
+  runCount_->setEnabled(diffusion);
+  if (diffusion) {
+    ddimSteps_->setMaximum(static_cast<int>(steps));
+    ddimSteps_->setValue(static_cast<int>(std::max<qint64>(1, std::min<qint64>(steps, steps / 5 > 0 ? steps / 5 : 1))));
+  }
+  ddimSteps_->setEnabled(diffusion && sampler_->currentData().toString() != "ddpm");
+}
+
+void ScrubberPanel::setHistory(const QVector<qint64>& history, qint64 target) {
+  target_ = target;
+  auto label = [this](qint64 id) { return (labeler_ ? labeler_(id) : QString::number(id)).toHtmlEscaped(); };
+  QStringList parts;
+  const int shown = 12;
+  if (history.size() > shown) parts << tr("… %1 earlier").arg(history.size() - shown);
+  for (int i = std::max(0, static_cast<int>(history.size()) - shown); i < history.size(); ++i) parts << label(history[i]);
+  history_->setText(tr("<b>History</b> (oldest → newest, %1 items): %2 &nbsp;⟶&nbsp; <b>true next item:</b> "
+                       "<span style='background:#f6dca0'>%3</span>")
+                        .arg(history.size())
+                        .arg(parts.isEmpty() ? tr("(empty)") : parts.join(" · "), target > 0 ? label(target) : "?"));
+}
+
+void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
+  setPlaying(false);
+  banner_->clear();
+  runs_ = runs;
+  {
+    const QSignalBlocker block(runChoice_);
+    runChoice_->clear();
+    for (const auto& r : runs_) runChoice_->addItem(r.label);
+  }
+  for (StepChart* c : charts()) c->clear();
+  int color = 0;
+  for (const auto& r : runs_) {
+    QVector<QPointF> rank, cosXt, cosX0, norm;
+    for (const auto& s : r.table.steps) {
+      if (!s.targetRank.empty() && s.targetRank[0] > 0) rank.push_back(QPointF(s.t, static_cast<double>(s.targetRank[0])));
+      if (!s.cosXtTarget.empty()) cosXt.push_back(QPointF(s.t, s.cosXtTarget[0]));
+      if (!s.cosX0Target.empty()) cosX0.push_back(QPointF(s.t, s.cosX0Target[0]));
+      if (!s.normXt.empty()) norm.push_back(QPointF(s.t, s.normXt[0]));
+    }
+    rankChart_->addSeries(r.label, rank, color);
+    cosineChart_->addSeries(r.label + tr(" x̂0"), cosX0, color);
+    cosineChart_->addSeries(r.label + tr(" x_t"), cosXt, color, true);
+    normChart_->addSeries(r.label, norm, color);
+    ++color;
+  }
+  const int steps = runs_.isEmpty() ? 0 : static_cast<int>(runs_.front().table.steps.size());
+  {
+    const QSignalBlocker block(slider_);
+    slider_->setRange(0, std::max(0, steps - 1));
+    slider_->setValue(0);
+  }
+  runChoice_->setCurrentIndex(runs_.isEmpty() ? -1 : 0);
+  refreshStep();
+}
+
+void ScrubberPanel::clearRuns(const QString& why) {
+  setRuns({});
+  if (!why.isEmpty()) summary_->setText(why);
+}
+
+void ScrubberPanel::setBusy(bool busy, const QString& what) {
+  runButton_->setEnabled(!busy && user_->count() > 0);
+  if (busy) summary_->setText(what);
+}
+
+void ScrubberPanel::showError(const QString& title, const QString& details) { banner_->showError(title, details); }
+
+ScrubberRequest ScrubberPanel::request() const {
+  ScrubberRequest r;
+  r.sample = std::max(0, user_->currentIndex());
+  r.runs = runCount_->isEnabled() ? runCount_->value() : 1;
+  r.seed = static_cast<quint64>(seed_->value());
+  r.sampler = sampler_->isEnabled() ? sampler_->currentData().toString() : "ddpm";
+  r.ddimSteps = ddimSteps_->value();
+  r.excludeHistory = excludeHistory_->isChecked();
+  return r;
+}
+
+void ScrubberPanel::setRequest(const ScrubberRequest& r) {
+  if (r.sample >= 0 && r.sample < user_->count()) user_->setCurrentIndex(r.sample);
+  runCount_->setValue(r.runs);
+  seed_->setValue(static_cast<int>(r.seed));
+  const int s = sampler_->findData(r.sampler);
+  if (s >= 0) sampler_->setCurrentIndex(s);
+  ddimSteps_->setValue(r.ddimSteps);
+  excludeHistory_->setChecked(r.excludeHistory);
+}
+
+int ScrubberPanel::stepCount() const { return runs_.isEmpty() ? 0 : slider_->maximum() + 1; }
+int ScrubberPanel::currentStep() const { return slider_->value(); }
+void ScrubberPanel::setCurrentStep(int step) { slider_->setValue(std::clamp(step, 0, slider_->maximum())); }
+int ScrubberPanel::currentRun() const { return runChoice_->currentIndex(); }
+void ScrubberPanel::setCurrentRun(int run) { runChoice_->setCurrentIndex(run); }
+
+int ScrubberPanel::currentTimestep() const {
+  const int run = currentRun();
+  if (run < 0 || run >= runs_.size()) return 0;
+  const auto& steps = runs_[run].table.steps;
+  const int i = currentStep();
+  return i >= 0 && i < static_cast<int>(steps.size()) ? steps[static_cast<std::size_t>(i)].t : 0;
+}
+
+bool ScrubberPanel::isPlaying() const { return playTimer_->isActive(); }
+
+void ScrubberPanel::setPlaying(bool playing) {
+  if (playing && stepCount() > 1) {
+    if (currentStep() == stepCount() - 1) setCurrentStep(0);
+    playTimer_->start();
+    playButton_->setText("⏸");
+  } else {
+    playTimer_->stop();
+    playButton_->setText("▶");
+  }
+}
+
+void ScrubberPanel::advance() {
+  if (currentStep() + 1 >= stepCount()) {
+    setPlaying(false);
+    return;
+  }
+  setCurrentStep(currentStep() + 1);
+}
+
+QString ScrubberPanel::stepSummary() const { return summary_->text(); }
+
+void ScrubberPanel::refreshStep() {
+  const int run = currentRun();
+  if (run < 0 || run >= runs_.size() || runs_[run].table.steps.empty()) {
+    topItems_->setStep(nullptr, 0, 0, 0);
+    summary_->setText(tr("No run yet."));
+    return;
+  }
+  const auto& table = runs_[run].table;
+  const int i = std::clamp(currentStep(), 0, static_cast<int>(table.steps.size()) - 1);
+  const auto& s = table.steps[static_cast<std::size_t>(i)];
+  topItems_->setStep(&table, i, 0, target_);
+  for (StepChart* c : charts()) c->setCursor(s.t);
+  auto num = [](const std::vector<float>& v) { return v.empty() || !std::isfinite(v[0]) ? QStringLiteral("–") : QString::number(v[0], 'f', 3); };
+  const QString rank = s.targetRank.empty() || s.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(s.targetRank[0]);
+  summary_->setText(tr("Step %1 of %2 · t = %3%4 · rank of the true item %5 · ‖x_t‖ %6 · cos(x_t, e) %7 · cos(x̂0, e) %8")
+                        .arg(i + 1)
+                        .arg(table.steps.size())
+                        .arg(s.t)
+                        .arg(s.t == 0 ? tr(" (final x0)") : QString())
+                        .arg(rank, num(s.normXt), num(s.cosXtTarget), num(s.cosX0Target)));
+}
+
+bool ScrubberPanel::exportCharts(const QString& path, QString* error) {
+  const QString tmp = path + ".part";
+  bool ok = false;
+  if (QFileInfo(path).suffix().compare("svg", Qt::CaseInsensitive) == 0) {
+    QSvgGenerator svg;
+    svg.setFileName(tmp);
+    svg.setSize(chartBox_->size());
+    svg.setViewBox(QRect(QPoint(0, 0), chartBox_->size()));
+    svg.setTitle(tr("RecDiff Studio reverse-diffusion charts"));
+    QPainter painter;
+    ok = painter.begin(&svg);
+    if (ok) {
+      chartBox_->render(&painter);
+      ok = painter.end();
+    }
+  } else {
+    ok = chartBox_->grab().save(tmp, "PNG");
+  }
+  if (ok) {
+    QFile::remove(path);
+    ok = QFile::rename(tmp, path);
+  }
+  if (!ok) {
+    QFile::remove(tmp);
+    if (error) *error = tr("Cannot write %1").arg(QDir::toNativeSeparators(path));
+  }
+  return ok;
+}
+
+bool ScrubberPanel::exportVideo(const QString& path, double framesPerSecond, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (stepCount() == 0) return fail(tr("Run the reverse process first."));
+  setPlaying(false);
+  const int was = currentStep();
+  const QString tmp = path + ".part.avi";  // OpenCV picks the container by suffix
+  cv::VideoWriter writer;
+  QSize size = grab().size();
+  size = QSize(size.width() / 2 * 2, size.height() / 2 * 2);  // encoders want even sizes
+  if (!writer.open(tmp.toStdString(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), framesPerSecond,
+                   cv::Size(size.width(), size.height()))) {
+    return fail(tr("Cannot write a video to %1").arg(QDir::toNativeSeparators(path)));
+  }
+  for (int i = 0; i < stepCount(); ++i) {
+    setCurrentStep(i);
+    const QImage frame = grab().toImage().convertToFormat(QImage::Format_RGB888).copy(0, 0, size.width(), size.height());
+    cv::Mat rgb(frame.height(), frame.width(), CV_8UC3, const_cast<uchar*>(frame.constBits()),
+                static_cast<std::size_t>(frame.bytesPerLine()));
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    writer.write(bgr);
+  }
+  writer.release();
+  setCurrentStep(was);
+  QFile::remove(path);
+  if (!QFile::rename(tmp, path)) {
+    QFile::remove(tmp);
+    return fail(tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+  }
+  return true;
+}
+
+void ScrubberPanel::exportDialog() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(),
+                                                    tr("Charts (*.png *.svg);;Video of the run (*.avi)"));
+  if (path.isEmpty()) return;
+  QString error;
+  const bool ok = QFileInfo(path).suffix().compare("avi", Qt::CaseInsensitive) == 0 ? exportVideo(path, 10.0, &error)
+                                                                                     : exportCharts(path, &error);
+  if (!ok) banner_->showError(tr("Export failed"), error);
+}
+
+}  // namespace recdiff::views

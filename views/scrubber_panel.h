@@ -1,0 +1,124 @@
+// The reverse-diffusion scrubber: pick a test user, run the model's reverse
+// process once or several times (seeds; DDPM and/or DDIM), then step through
+// it from T down to 0 — slider, play/pause, step back/forward, speed,
+// keyboard (←/→, Space, Home/End). At each step: the top-k items with
+// scores (true next item highlighted), and across all steps the target's
+// rank, the cosines of x_t and x̂0 to it and ‖x_t‖, with a cursor at the
+// current step. The runs are computed elsewhere (runRequested → setRuns).
+#pragma once
+
+#include <QStringList>
+#include <QVector>
+#include <QWidget>
+
+#include <functional>
+
+#include "core/diffusion/trace_table.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QToolButton;
+class QSlider;
+class QSpinBox;
+class QTableView;
+class QTimer;
+
+namespace recdiff::views {
+
+class ErrorBanner;
+class StepChart;
+class TraceStepModel;
+
+struct ScrubberRequest {
+  int sample = 0;              // index into the test split
+  int runs = 1;                // stochastic runs, seeds seed..seed+runs-1
+  quint64 seed = 1;
+  QString sampler = "ddpm";    // "ddpm", "ddim" or "both"
+  int ddimSteps = 10;          // S for DDIM
+  bool excludeHistory = false;
+};
+
+struct ScrubberRun {
+  QString label;               // "seed 1 · DDPM"
+  diffusion::TraceTable table; // batch 1
+};
+
+class ScrubberPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ScrubberPanel(QWidget* parent = nullptr);
+
+  // The test users, one label per test sample ("user 17 (12 items)").
+  void setSamples(const QStringList& labels);
+  void setItemLabeler(std::function<QString(qint64)> labeler);
+  void setDiffusionSteps(qint64 steps);  // 0: a non-diffusion model (one step)
+  // The selected sample's history (item ids, oldest first) and target.
+  void setHistory(const QVector<qint64>& history, qint64 target);
+  void setRuns(const QVector<ScrubberRun>& runs);
+  void setBusy(bool busy, const QString& what = QString());
+  void showError(const QString& title, const QString& details);
+  void clearRuns(const QString& why = QString());
+
+  ScrubberRequest request() const;
+  void setRequest(const ScrubberRequest& request);
+  int stepCount() const;
+  int currentStep() const;       // index into the selected run's steps
+  void setCurrentStep(int step);
+  int currentRun() const;
+  void setCurrentRun(int run);
+  int currentTimestep() const;   // t of the current step (0 = final x0)
+  bool isPlaying() const;
+  void setPlaying(bool playing);
+  const QVector<ScrubberRun>& runs() const { return runs_; }
+  TraceStepModel* topItems() const { return topItems_; }
+  QSlider* slider() const { return slider_; }
+  QString stepSummary() const;   // the line under the slider
+  QList<StepChart*> charts() const;
+
+  // Writes the scrubbed run as a video (one frame per step, Motion-JPEG
+  // AVI), atomically. False with `error` set on failure.
+  bool exportVideo(const QString& path, double framesPerSecond, QString* error);
+  // Writes the charts as one PNG or SVG (by the file's suffix).
+  bool exportCharts(const QString& path, QString* error);
+
+ Q_SIGNALS:
+  void runRequested(const ScrubberRequest& request);
+  void sampleChanged(int sample);
+  void stepChanged(int step);
+
+ private:
+  void buildCharts();
+  void refreshStep();
+  void advance();
+  void exportDialog();
+
+  QComboBox* user_;
+  QSpinBox* runCount_;
+  QSpinBox* seed_;
+  QComboBox* sampler_;
+  QSpinBox* ddimSteps_;
+  QCheckBox* excludeHistory_;
+  QPushButton* runButton_;
+  QLabel* history_;
+  QToolButton* playButton_;
+  QSlider* slider_;
+  QComboBox* speed_;
+  QLabel* summary_;
+  QComboBox* runChoice_;
+  QTableView* table_;
+  TraceStepModel* topItems_;
+  StepChart* rankChart_;
+  StepChart* cosineChart_;
+  StepChart* normChart_;
+  QWidget* chartBox_;
+  ErrorBanner* banner_;
+  QTimer* playTimer_;
+  QVector<ScrubberRun> runs_;
+  std::function<QString(qint64)> labeler_;
+  qint64 target_ = 0;
+};
+
+}  // namespace recdiff::views

@@ -1,0 +1,121 @@
+#include "views/step_chart.h"
+
+#include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QValueAxis>
+
+#include <cmath>
+
+#include "views/chart_style.h"
+
+namespace recdiff::views {
+
+StepChart::StepChart(const QString& title, const QString& yTitle, bool logScale, QWidget* parent)
+    : QChartView(parent) {
+  auto* c = new QChart;
+  c->setTitle(title);
+  styleChart(c);
+  setChart(c);
+  setRenderHint(QPainter::Antialiasing);
+  setMinimumHeight(150);
+  xAxis_ = new QValueAxis;
+  xAxis_->setTitleText(tr("timestep t (reverse runs left to right)"));
+  xAxis_->setLabelFormat("%d");
+  xAxis_->setReverse(true);
+  styleAxis(xAxis_);
+  c->addAxis(xAxis_, Qt::AlignBottom);
+  QAbstractAxis* y = nullptr;
+  if (logScale) {
+    logAxis_ = new QLogValueAxis;
+    logAxis_->setBase(10);
+    logAxis_->setLabelFormat("%g");
+    y = logAxis_;
+  } else {
+    yAxis_ = new QValueAxis;
+    y = yAxis_;
+  }
+  y->setTitleText(yTitle);
+  styleAxis(y);
+  c->addAxis(y, Qt::AlignLeft);
+  cursorLine_ = new QLineSeries;
+  cursorLine_->setName(tr("current step"));
+  QPen pen(QColor(0x33, 0x33, 0x33));
+  pen.setWidthF(1.2);
+  pen.setStyle(Qt::DashLine);
+  cursorLine_->setPen(pen);
+  c->addSeries(cursorLine_);
+  cursorLine_->attachAxis(xAxis_);
+  cursorLine_->attachAxis(y);
+  for (auto* marker : c->legend()->markers(cursorLine_)) marker->setVisible(false);
+  fitAxes();
+}
+
+void StepChart::clear() {
+  for (QAbstractSeries* s : chart()->series()) {
+    if (s == cursorLine_) continue;
+    chart()->removeSeries(s);
+    delete s;
+  }
+  any_ = false;
+  minY_ = 0.0;
+  maxY_ = 1.0;
+  maxT_ = 1.0;
+  fitAxes();
+}
+
+int StepChart::seriesCount() const { return chart()->series().size() - 1; }
+
+void StepChart::addSeries(const QString& name, const QVector<QPointF>& points, int colorIndex, bool dashed) {
+  auto* series = new QLineSeries;
+  series->setName(name);
+  QVector<QPointF> kept;
+  kept.reserve(points.size());
+  for (const QPointF& p : points) {
+    if (!std::isfinite(p.y()) || (logAxis_ && p.y() <= 0.0)) continue;
+    kept.push_back(p);
+    if (!any_) {
+      minY_ = maxY_ = p.y();
+      any_ = true;
+    }
+    minY_ = std::min(minY_, p.y());
+    maxY_ = std::max(maxY_, p.y());
+    maxT_ = std::max(maxT_, p.x());
+  }
+  series->replace(kept);
+  QPen pen(seriesColor(colorIndex));
+  pen.setWidthF(dashed ? 1.2 : 2.0);
+  if (dashed) pen.setStyle(Qt::DashDotLine);
+  series->setPen(pen);
+  chart()->addSeries(series);
+  series->attachAxis(xAxis_);
+  series->attachAxis(logAxis_ ? static_cast<QAbstractAxis*>(logAxis_) : yAxis_);
+  fitAxes();
+}
+
+void StepChart::fitAxes() {
+  xAxis_->setRange(0, maxT_);
+  double lo = minY_, hi = maxY_;
+  if (logAxis_) {
+    lo = std::max(lo, 1.0);
+    hi = std::max(hi * 1.5, lo * 10);
+    logAxis_->setRange(lo, hi);
+  } else {
+    const double pad = std::max(1e-6, 0.05 * (hi - lo));
+    lo -= pad;
+    hi += pad;
+    yAxis_->setRange(lo, hi);
+  }
+  cursorLine_->replace({QPointF(cursor_, lo), QPointF(cursor_, hi)});
+}
+
+void StepChart::setCursor(double t) {
+  cursor_ = t;
+  const double lo = logAxis_ ? logAxis_->min() : yAxis_->min();
+  const double hi = logAxis_ ? logAxis_->max() : yAxis_->max();
+  cursorLine_->replace({QPointF(t, lo), QPointF(t, hi)});
+}
+
+}  // namespace recdiff::views

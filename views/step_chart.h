@@ -1,0 +1,45 @@
+// A chart of per-step quantities of recorded reverse runs (the target's
+// rank, cosines, ‖x_t‖) against the timestep, read right to left as the
+// reverse process runs (T on the left, 0 on the right), with a vertical
+// cursor at the scrubbed step. Series are set whole (a run is recorded
+// before it is shown); moving the cursor moves two points, nothing else,
+// so scrubbing stays within a frame.
+#pragma once
+
+#include <QChartView>
+#include <QPointF>
+#include <QVector>
+
+class QLineSeries;
+class QValueAxis;
+class QLogValueAxis;
+
+namespace recdiff::views {
+
+class StepChart : public QChartView {
+  Q_OBJECT
+
+ public:
+  StepChart(const QString& title, const QString& yTitle, bool logScale, QWidget* parent = nullptr);
+
+  // Replaces every series. Points are (t, value); non-finite values (and
+  // values <= 0 on a log scale) are skipped. `dashed` draws a lighter line.
+  void clear();
+  void addSeries(const QString& name, const QVector<QPointF>& points, int colorIndex, bool dashed = false);
+  void setCursor(double t);
+  double cursor() const { return cursor_; }
+  int seriesCount() const;
+
+ private:
+  void fitAxes();
+
+  QValueAxis* xAxis_ = nullptr;
+  QValueAxis* yAxis_ = nullptr;
+  QLogValueAxis* logAxis_ = nullptr;
+  QLineSeries* cursorLine_ = nullptr;
+  double minY_ = 0.0, maxY_ = 1.0, maxT_ = 1.0;
+  double cursor_ = 0.0;
+  bool any_ = false;
+};
+
+}  // namespace recdiff::views

@@ -142,7 +142,7 @@ QWidget* DatasetPanel::buildSource() {
   grid->addWidget(browseFolder_, 0, 3);
   grid->addWidget(syntheticSource_, 1, 0);
   syntheticOptions_ = new QWidget(box);
-  auto* syn = new QHBoxLayout(syntheticOptions_);
+  auto* syn = new QGridLayout(syntheticOptions_);  // two rows of three fields: the dock stays narrow
   syn->setContentsMargins(0, 0, 0, 0);
   const data::SyntheticConfig d;
   synUsers_ = spin(syntheticOptions_, 10, 1000000, d.users, tr("Number of users"), "synUsers");
@@ -158,13 +158,15 @@ QWidget* DatasetPanel::buildSource() {
   const std::pair<QString, QWidget*> fields[] = {{tr("users"), synUsers_},        {tr("items"), synItems_},
                                                  {tr("categories"), synCategories_}, {tr("interests ≤"), synInterests_},
                                                  {tr("mean length"), synMeanLength_}, {tr("seed"), synSeed_}};
+  int field = 0;
   for (const auto& [label, w] : fields) {
     auto* l = new QLabel(label, syntheticOptions_);
     l->setBuddy(w);
-    syn->addWidget(l);
-    syn->addWidget(w);
+    syn->addWidget(l, field / 3, 2 * (field % 3));
+    syn->addWidget(w, field / 3, 2 * (field % 3) + 1);
+    ++field;
   }
-  syn->addStretch(1);
+  syn->setColumnStretch(6, 1);
   grid->addWidget(syntheticOptions_, 1, 1, 1, 3);
   grid->setColumnStretch(1, 1);
   connect(fileSource_, &QRadioButton::toggled, this, [this] { updateEnabled(); });

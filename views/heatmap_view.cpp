@@ -93,7 +93,7 @@ QRectF HeatmapView::gridRect() const {
   labelWidth = std::min(labelWidth, width() / 3);
   const double left = labelWidth + 8;
   const double top = kTitleHeight + fm.height() + 4;
-  const double right = width() - kColorBarWidth - fm.horizontalAdvance("-0.000") - 12;
+  const double right = width() - kColorBarWidth - fm.horizontalAdvance("-0.00e-00") - 12;
   const double bottom = height() - 4;
   return QRectF(QPointF(left, top), QPointF(std::max(left + 1, right), std::max(top + 1, bottom)));
 }

@@ -10,12 +10,15 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QChart>
+#include <QLegend>
 #include <QPainter>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyle>
 #include <QSvgGenerator>
 #include <QTableView>
 #include <QTimer>
@@ -35,12 +38,11 @@ namespace recdiff::views {
 
 namespace {
 
-QToolButton* transportButton(const QString& text, const QString& tip, QWidget* parent) {
+QToolButton* transportButton(QStyle::StandardPixmap icon, const QString& tip, QWidget* parent) {
   auto* b = new QToolButton(parent);
-  b->setText(text);
+  b->setIcon(parent->style()->standardIcon(icon));
   b->setToolTip(tip);
   b->setAutoRaise(true);
-  b->setMinimumWidth(30);
   return b;
 }
 
@@ -85,7 +87,9 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   runButton_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
   runButton_->setToolTip(tr("Run the reverse process (Ctrl+R)"));
   controls->addWidget(new QLabel(tr("User:"), this));
-  controls->addWidget(user_, 2);
+  controls->addWidget(user_, 1);
+  layout->addLayout(controls);
+  controls = new QHBoxLayout;
   controls->addWidget(new QLabel(tr("Runs:"), this));
   controls->addWidget(runCount_);
   controls->addWidget(new QLabel(tr("Seed:"), this));
@@ -94,6 +98,7 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   controls->addWidget(new QLabel(tr("S:"), this));
   controls->addWidget(ddimSteps_);
   controls->addWidget(excludeHistory_);
+  controls->addStretch(1);
   controls->addWidget(runButton_);
   layout->addLayout(controls);
 
@@ -104,11 +109,11 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   layout->addWidget(history_);
 
   auto* transport = new QHBoxLayout;
-  auto* first = transportButton("⏮", tr("First step, t = T (Home)"), this);
-  auto* back = transportButton("◀", tr("Step back (←)"), this);
-  playButton_ = transportButton("▶", tr("Play / pause (Space)"), this);
-  auto* forward = transportButton("▶|", tr("Step forward (→)"), this);
-  auto* last = transportButton("⏭", tr("Final x0, t = 0 (End)"), this);
+  auto* first = transportButton(QStyle::SP_MediaSkipBackward, tr("First step, t = T (Home)"), this);
+  auto* back = transportButton(QStyle::SP_MediaSeekBackward, tr("Step back (←)"), this);
+  playButton_ = transportButton(QStyle::SP_MediaPlay, tr("Play / pause (Space)"), this);
+  auto* forward = transportButton(QStyle::SP_MediaSeekForward, tr("Step forward (→)"), this);
+  auto* last = transportButton(QStyle::SP_MediaSkipForward, tr("Final x0, t = 0 (End)"), this);
   slider_ = new QSlider(Qt::Horizontal, this);
   slider_->setRange(0, 0);
   slider_->setToolTip(tr("Reverse step: left is pure noise (t = T), right the final x0 (t = 0)"));
@@ -151,6 +156,7 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   splitter->addWidget(chartBox_);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
+  splitter->setSizes({380, 620});
   layout->addWidget(splitter, 1);
 
   playTimer_ = new QTimer(this);
@@ -208,8 +214,15 @@ void ScrubberPanel::buildCharts() {
   auto* v = new QVBoxLayout(chartBox_);
   v->setContentsMargins(0, 0, 0, 0);
   rankChart_ = new StepChart(tr("Rank of the true next item (by x̂0)"), tr("rank (log)"), true, chartBox_);
-  cosineChart_ = new StepChart(tr("Cosine to the true item's embedding"), tr("cosine"), false, chartBox_);
+  cosineChart_ = new StepChart(tr("Cosine to the true item's embedding (solid x̂0, dashed x_t)"), tr("cosine"),
+                               false, chartBox_);
   normChart_ = new StepChart(tr("‖x_t‖"), tr("norm"), false, chartBox_);
+  // The three share their x axis and their runs: one legend (on top) and
+  // one axis title (at the bottom) leave the plots the height.
+  cosineChart_->chart()->legend()->hide();
+  normChart_->chart()->legend()->hide();
+  rankChart_->setTimeAxisTitleVisible(false);
+  cosineChart_->setTimeAxisTitleVisible(false);
   v->addWidget(rankChart_);
   v->addWidget(cosineChart_);
   v->addWidget(normChart_);
@@ -277,8 +290,8 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
       if (!s.normXt.empty()) norm.push_back(QPointF(s.t, s.normXt[0]));
     }
     rankChart_->addSeries(r.label, rank, color);
-    cosineChart_->addSeries(r.label + tr(" x̂0"), cosX0, color);
-    cosineChart_->addSeries(r.label + tr(" x_t"), cosXt, color, true);
+    cosineChart_->addSeries(r.label, cosX0, color);
+    cosineChart_->addSeries(r.label + tr(" (x_t)"), cosXt, color, true);
     normChart_->addSeries(r.label, norm, color);
     ++color;
   }
@@ -345,10 +358,10 @@ void ScrubberPanel::setPlaying(bool playing) {
   if (playing && stepCount() > 1) {
     if (currentStep() == stepCount() - 1) setCurrentStep(0);
     playTimer_->start();
-    playButton_->setText("⏸");
+    playButton_->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
   } else {
     playTimer_->stop();
-    playButton_->setText("▶");
+    playButton_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <QLogValueAxis>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 #include "views/chart_style.h"
@@ -20,9 +21,9 @@ StepChart::StepChart(const QString& title, const QString& yTitle, bool logScale,
   styleChart(c);
   setChart(c);
   setRenderHint(QPainter::Antialiasing);
-  setMinimumHeight(150);
+  setMinimumSize(320, 170);
   xAxis_ = new QValueAxis;
-  xAxis_->setTitleText(tr("timestep t (reverse runs left to right)"));
+  xAxis_->setTitleText(tr("timestep t (the reverse process runs left to right)"));
   xAxis_->setLabelFormat("%d");
   xAxis_->setReverse(true);
   styleAxis(xAxis_);
@@ -68,6 +69,8 @@ void StepChart::clear() {
 
 int StepChart::seriesCount() const { return chart()->series().size() - 1; }
 
+void StepChart::setTimeAxisTitleVisible(bool visible) { xAxis_->setTitleVisible(visible); }
+
 void StepChart::addSeries(const QString& name, const QVector<QPointF>& points, int colorIndex, bool dashed) {
   auto* series = new QLineSeries;
   series->setName(name);
@@ -90,6 +93,10 @@ void StepChart::addSeries(const QString& name, const QVector<QPointF>& points, i
   if (dashed) pen.setStyle(Qt::DashDotLine);
   series->setPen(pen);
   chart()->addSeries(series);
+  // A dashed companion shares its solid series' colour and legend entry.
+  if (dashed) {
+    for (auto* marker : chart()->legend()->markers(series)) marker->setVisible(false);
+  }
   series->attachAxis(xAxis_);
   series->attachAxis(logAxis_ ? static_cast<QAbstractAxis*>(logAxis_) : yAxis_);
   fitAxes();
@@ -103,7 +110,9 @@ void StepChart::fitAxes() {
     hi = std::max(hi * 1.5, lo * 10);
     logAxis_->setRange(lo, hi);
   } else {
-    const double pad = std::max(1e-6, 0.05 * (hi - lo));
+    // A flat series (‖x_t‖ on the sphere) gets a readable range, not one
+    // that magnifies float round-off.
+    const double pad = std::max({1e-3, 0.05 * (hi - lo), 0.02 * std::max(std::abs(lo), std::abs(hi))});
     lo -= pad;
     hi += pad;
     yAxis_->setRange(lo, hi);

@@ -29,6 +29,7 @@ class StepChart : public QChartView {
   void setCursor(double t);
   double cursor() const { return cursor_; }
   int seriesCount() const;
+  void setTimeAxisTitleVisible(bool visible);
 
  private:
   void fitAxes();

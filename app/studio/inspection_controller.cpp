@@ -78,7 +78,9 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
           views::ScrubberRun run;
           run.label = model.diffusionSteps() == 0
                           ? tr("single step (not a diffusion model)")
-                          : tr("seed %1 · %2").arg(settings.seed).arg(sampler == "ddim" ? tr("DDIM S=%1").arg(request.ddimSteps) : tr("DDPM"));
+                          : sampler == "ddim"     ? tr("seed %1 · DDIM S=%2").arg(settings.seed).arg(request.ddimSteps)
+                          : samplers.size() > 1   ? tr("seed %1 · DDPM").arg(settings.seed)
+                                                  : tr("seed %1").arg(settings.seed);
           run.table = core::traceReverse(model, sample, settings);
           result.runs.push_back(std::move(run));
         }

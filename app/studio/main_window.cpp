@@ -82,6 +82,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   wirePanels();
 
   resize(1500, 950);
+  applyDefaultDockSizes();  // after the resize: dock sizes are shares of the window
   defaultState_ = saveState(kLayoutVersion);
   if (options_.restoreLayout) {
     restoreGeometry(settings::windowGeometry());
@@ -125,18 +126,24 @@ void MainWindow::buildDocks() {
   QDockWidget* training = makeDock("trainingDock", tr("Training"), trainingPanel_);
   QDockWidget* evaluation = makeDock("evaluationDock", tr("Evaluation"), evaluationPanel_);
   QDockWidget* log = makeDock("logDock", tr("Log"), logPanel_);
+  const QList<QDockWidget*> inspection = buildInspectionDocks();
   addDockWidget(Qt::LeftDockWidgetArea, dataset);
   addDockWidget(Qt::RightDockWidgetArea, training);
   addDockWidget(Qt::BottomDockWidgetArea, log);
   tabifyDockWidget(dataset, model);
   tabifyDockWidget(training, evaluation);
+  QDockWidget* previous = evaluation;
+  for (QDockWidget* d : inspection) {
+    tabifyDockWidget(previous, d);
+    previous = d;
+  }
   dataset->raise();
   training->raise();
-  setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-  resizeDocks({dataset, training}, {680, 820}, Qt::Horizontal);
-  resizeDocks({log}, {110}, Qt::Vertical);
-  buildInspectionDocks();
+}
+
+void MainWindow::applyDefaultDockSizes() {
+  resizeDocks({dock("datasetDock"), dock("trainingDock")}, {640, 960}, Qt::Horizontal);
+  resizeDocks({dock("logDock")}, {110}, Qt::Vertical);
 }
 
 void MainWindow::addPanel(QDockWidget* d, Qt::DockWidgetArea area) {

@@ -106,7 +106,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildDocks();
-  void buildInspectionDocks();
+  void applyDefaultDockSizes();
+  QList<QDockWidget*> buildInspectionDocks();  // created, not yet placed
   void wireInspection();
   void refreshInspection();
   void showInspectionSample(int sample);

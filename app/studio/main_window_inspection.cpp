@@ -34,17 +34,11 @@ views::ScrubberRequest requestFromJson(const nlohmann::json& j, views::ScrubberR
 
 }  // namespace
 
-void MainWindow::buildInspectionDocks() {
+QList<QDockWidget*> MainWindow::buildInspectionDocks() {
   scrubberPanel_ = new views::ScrubberPanel(this);
   interestsPanel_ = new views::InterestsPanel(this);
-  QDockWidget* scrubber = makeDock("scrubberDock", tr("Scrubber"), scrubberPanel_);
-  QDockWidget* interests = makeDock("interestsDock", tr("Interests"), interestsPanel_);
-  QDockWidget* training = dock("trainingDock");
-  addDockWidget(Qt::RightDockWidgetArea, scrubber);
-  addDockWidget(Qt::RightDockWidgetArea, interests);
-  tabifyDockWidget(training, scrubber);
-  tabifyDockWidget(scrubber, interests);
-  training->raise();
+  return {makeDock("scrubberDock", tr("Scrubber"), scrubberPanel_),
+          makeDock("interestsDock", tr("Interests"), interestsPanel_)};
 }
 
 void MainWindow::wireInspection() {
@@ -63,6 +57,7 @@ void MainWindow::wireInspection() {
   });
   connect(inspection_, &InspectionController::finished, this, [this](bool ok, const QString& message) {
     scrubberPanel_->setBusy(false);
+    statusBar()->showMessage(message, 5000);
     if (ok) {
       const InspectionResult& r = inspection_->last();
       scrubberPanel_->setRuns(r.runs);

@@ -134,4 +134,6 @@ void TrainingController::cancel() {
   Q_EMIT stopping();
 }
 
+bool TrainingController::isParked() const { return isRunning() && control_ && control_->parked(); }
+
 }  // namespace recdiff::studio

@@ -39,6 +39,8 @@ class TrainingController : public QObject {
   void resume();
   void cancel();
   bool isRunning() const;
+  // Paused and the batch in flight has ended: no further batch will come.
+  bool isParked() const;
   bool isPaused() const { return paused_; }
   QString runningEntry() const { return isRunning() ? entryId_ : QString(); }
   const core::TrainOutcome& lastOutcome() const { return outcome_; }

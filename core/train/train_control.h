@@ -24,16 +24,22 @@ class TrainControl {
   }
   bool cancelRequested() const { return cancel_; }
   bool paused() const { return paused_; }
+  // True while the trainer is actually held (the batch that was running
+  // when the pause came has ended): what "paused" means to a user.
+  bool parked() const { return parked_; }
   // Blocks while paused; returns false when cancelled.
   bool waitWhilePaused() {
     std::unique_lock<std::mutex> lock(mutex_);
+    parked_ = paused_ && !cancel_;
     wake_.wait(lock, [&] { return !paused_ || cancel_; });
+    parked_ = false;
     return !cancel_;
   }
 
  private:
   std::atomic<bool> cancel_{false};
   std::atomic<bool> paused_{false};
+  std::atomic<bool> parked_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
 };

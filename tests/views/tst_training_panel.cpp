@@ -153,7 +153,9 @@ class TrainingPanelTest : public QObject {
     QTest::mouseClick(button("pauseTraining"), Qt::LeftButton);
     QCOMPARE(panel()->state(), views::TrainingPanel::State::Paused);
     QVERIFY(button("resumeTraining")->isEnabled());
-    QTest::qWait(400);  // let the batch in flight end
+    // The batch in flight ends (however loaded the machine), then nothing more.
+    QTRY_VERIFY_WITH_TIMEOUT(studio()->training()->isParked(), 60000);
+    QTest::qWait(300);  // its report, posted just before the trainer parked
     const int whilePaused = batches.count();
     QTest::qWait(600);
     QCOMPARE(batches.count(), whilePaused);

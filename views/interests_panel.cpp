@@ -32,8 +32,16 @@ InterestsPanel::InterestsPanel(QWidget* parent) : QWidget(parent) {
   covariance_->setToolTip(tr("C = (A − Ā)ᵀ(A − Ā)/|S|; L_reg penalises its rows"));
   attended_ = new QTextBrowser(right);
   attended_->setMinimumHeight(90);
+  shares_ = new HeatmapView(tr("Across users: share of positions each head wins"), right);
+  shares_->setToolTip(tr("A head that never wins is dead; one head winning everything is routing collapse"));
+  shares_->setMinimumHeight(70);
+  acrossUsers_ = new QLabel(right);
+  acrossUsers_->setWordWrap(true);
+  acrossUsers_->setTextFormat(Qt::RichText);
   rightLayout->addWidget(covariance_, 3);
   rightLayout->addWidget(attended_, 2);
+  rightLayout->addWidget(shares_, 1);
+  rightLayout->addWidget(acrossUsers_);
   splitter->addWidget(routing_);
   splitter->addWidget(right);
   splitter->setStretchFactor(0, 3);
@@ -126,5 +134,59 @@ void InterestsPanel::setInspection(const QString& user, const Inspection& inspec
 }
 
 QString InterestsPanel::summary() const { return header_->text(); }
+
+QString InterestsPanel::diagnosticsText() const { return acrossUsers_->text(); }
+
+void InterestsPanel::setDiagnostics(const std::optional<eval::ModelDiagnostics>& d, const QStringList& categoryNames) {
+  if (!d) {
+    shares_->clear(tr("Not computed"));
+    acrossUsers_->clear();
+    return;
+  }
+  QStringList lines;
+  if (d->interests) {
+    const auto& i = *d->interests;
+    QVector<float> share;
+    QStringList heads;
+    for (std::size_t h = 0; h < i.argmaxShare.size(); ++h) {
+      share << static_cast<float>(i.argmaxShare[h]);
+      heads << tr("int. %1").arg(h + 1);
+    }
+    shares_->setMatrix(1, static_cast<int>(share.size()), share, {tr("share")}, heads);
+    lines << tr("<b>Across %1 test users</b>: %2 of %3 interests effectively used; mean L_reg %4; mean |C| off the "
+                "diagonal %5")
+                 .arg(i.users)
+                 .arg(i.meanEffectiveInterests, 0, 'f', 2)
+                 .arg(i.interests)
+                 .arg(i.meanLReg, 0, 'g', 3)
+                 .arg(i.meanOffDiagonalAbsCovariance, 0, 'g', 3);
+  } else {
+    shares_->clear(tr("This model has no interest routing"));
+  }
+  if (d->categoryMatch) {
+    QStringList pairs;
+    for (std::size_t h = 0; h < d->categoryMatch->assignment.size(); ++h) {
+      const int c = d->categoryMatch->assignment[h];
+      pairs << tr("%1→%2").arg(h + 1).arg(c >= 0 && c < categoryNames.size() ? categoryNames[c].toHtmlEscaped() : tr("none"));
+    }
+    lines << tr("Heads vs item categories (on the synthetic data: the planted interests): matched %1, NMI %2 (%3)")
+                 .arg(d->categoryMatch->matchedAccuracy, 0, 'f', 2)
+                 .arg(d->categoryMatch->nmi, 0, 'f', 2)
+                 .arg(pairs.join(", "));
+  }
+  const auto& e = d->embedding;
+  lines << tr("Item embeddings: effective rank %1 of %2, isotropy %3, singular-value entropy %4 — %5")
+               .arg(e.effectiveRank, 0, 'f', 1)
+               .arg(e.dimensions)
+               .arg(e.isotropy, 0, 'f', 2)
+               .arg(e.singularValueEntropy, 0, 'f', 2)
+               .arg(QString::fromStdString(e.verdict).toHtmlEscaped());
+  if (d->probe) {
+    lines << tr("Linear probe of item categories: accuracy %1 (majority %2)")
+                 .arg(d->probe->test.accuracy, 0, 'f', 2)
+                 .arg(d->probe->majority.accuracy, 0, 'f', 2);
+  }
+  acrossUsers_->setText(lines.join("<br>"));
+}
 
 }  // namespace recdiff::views

@@ -10,9 +10,11 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/diffusion/trace_table.h"
+#include "core/eval/model_diagnostics.h"
 
 class QLabel;
 class QTextBrowser;
@@ -34,6 +36,8 @@ class InterestsPanel : public QWidget {
   // (oldest first, as the model saw it).
   void setInspection(const QString& user, const Inspection& inspection, const QVector<qint64>& history);
   void clear(const QString& why);
+  // Across users and the item table (empty: not computed).
+  void setDiagnostics(const std::optional<eval::ModelDiagnostics>& diagnostics, const QStringList& categoryNames);
 
   HeatmapView* routing() const { return routing_; }
   HeatmapView* covariance() const { return covariance_; }
@@ -41,12 +45,16 @@ class InterestsPanel : public QWidget {
   // The most attended history item per interest (item ids).
   QVector<qint64> topItemPerInterest() const { return topItems_; }
   QString summary() const;
+  QString diagnosticsText() const;
+  HeatmapView* headShares() const { return shares_; }
 
  private:
   QLabel* header_;
   HeatmapView* routing_;
   HeatmapView* covariance_;
   QTextBrowser* attended_;
+  QLabel* acrossUsers_;
+  HeatmapView* shares_;
   std::function<QString(qint64)> labeler_;
   double regulariser_ = 0.0;
   QVector<qint64> topItems_;

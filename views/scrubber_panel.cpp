@@ -20,6 +20,7 @@
 #include <QSplitter>
 #include <QStyle>
 #include <QSvgGenerator>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -223,12 +224,45 @@ void ScrubberPanel::buildCharts() {
   normChart_->chart()->legend()->hide();
   rankChart_->setTimeAxisTitleVisible(false);
   cosineChart_->setTimeAxisTitleVisible(false);
+  accuracyChart_ = new StepChart(tr("HR@K of x̂0 at each step, whole test split (%)"), tr("HR (%)"), false, chartBox_);
+  auto* accuracyPage = new QWidget(chartBox_);
+  auto* accuracyLayout = new QVBoxLayout(accuracyPage);
+  accuracyLayout->setContentsMargins(0, 0, 0, 0);
+  accuracyButton_ = new QPushButton(tr("Compute over the test split"), accuracyPage);
+  accuracyButton_->setToolTip(tr("Rank x̂0 of every step for every test user (the DimeRec paper's Figure 5); "
+                                 "uses the sampler and seed above"));
+  connect(accuracyButton_, &QPushButton::clicked, this, [this] { Q_EMIT stepAccuracyRequested(request()); });
+  accuracyLayout->addWidget(accuracyButton_, 0, Qt::AlignLeft);
+  accuracyLayout->addWidget(accuracyChart_, 1);
+  lowerCharts_ = new QTabWidget(chartBox_);
+  lowerCharts_->addTab(normChart_, tr("‖x_t‖"));
+  lowerCharts_->addTab(accuracyPage, tr("Test-set HR per step"));
   v->addWidget(rankChart_);
   v->addWidget(cosineChart_);
-  v->addWidget(normChart_);
+  v->addWidget(lowerCharts_);
 }
 
-QList<StepChart*> ScrubberPanel::charts() const { return {rankChart_, cosineChart_, normChart_}; }
+void ScrubberPanel::setStepAccuracy(const std::vector<eval::StepAccuracy>& steps, const QString& message) {
+  accuracyChart_->clear();
+  accuracyButton_->setEnabled(true);
+  QVector<QPointF> hr10, hr20;
+  for (const auto& s : steps) {
+    hr10.push_back(QPointF(s.t, 100.0 * s.metrics.hitRate.at(10)));
+    hr20.push_back(QPointF(s.t, 100.0 * s.metrics.hitRate.at(20)));
+  }
+  accuracyChart_->addSeries(tr("HR@10"), hr10, 0);
+  accuracyChart_->addSeries(tr("HR@20"), hr20, 1);
+  accuracyChart_->setCursor(currentTimestep());
+  lowerCharts_->setCurrentIndex(1);
+  if (!message.isEmpty()) summary_->setText(message);
+}
+
+void ScrubberPanel::setStepAccuracyProgress(qint64 done, qint64 total) {
+  accuracyButton_->setEnabled(false);
+  summary_->setText(tr("Ranking x̂0 at every step: %1 of %2 test users…").arg(done).arg(total));
+}
+
+QList<StepChart*> ScrubberPanel::charts() const { return {rankChart_, cosineChart_, normChart_, accuracyChart_}; }
 
 void ScrubberPanel::setSamples(const QStringList& labels) {
   const QSignalBlocker block(user_);
@@ -279,7 +313,7 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
     runChoice_->clear();
     for (const auto& r : runs_) runChoice_->addItem(r.label);
   }
-  for (StepChart* c : charts()) c->clear();
+  for (StepChart* c : {rankChart_, cosineChart_, normChart_}) c->clear();  // the test-set chart stays
   int color = 0;
   for (const auto& r : runs_) {
     QVector<QPointF> rank, cosXt, cosX0, norm;

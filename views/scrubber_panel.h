@@ -14,6 +14,7 @@
 #include <functional>
 
 #include "core/diffusion/trace_table.h"
+#include "core/eval/stepwise_accuracy.h"
 
 class QCheckBox;
 class QComboBox;
@@ -22,6 +23,7 @@ class QPushButton;
 class QToolButton;
 class QSlider;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
@@ -78,6 +80,11 @@ class ScrubberPanel : public QWidget {
   QString stepSummary() const;   // the line under the slider
   QList<StepChart*> charts() const;
 
+  // HR@10 / HR@20 of x̂0 at every step over the test split, as a chart.
+  void setStepAccuracy(const std::vector<eval::StepAccuracy>& steps, const QString& message);
+  void setStepAccuracyProgress(qint64 done, qint64 total);
+  StepChart* stepAccuracyChart() const { return accuracyChart_; }
+
   // Writes the scrubbed run as a video (one frame per step, Motion-JPEG
   // AVI), atomically. False with `error` set on failure.
   bool exportVideo(const QString& path, double framesPerSecond, QString* error);
@@ -86,6 +93,7 @@ class ScrubberPanel : public QWidget {
 
  Q_SIGNALS:
   void runRequested(const ScrubberRequest& request);
+  void stepAccuracyRequested(const ScrubberRequest& request);
   void sampleChanged(int sample);
   void stepChanged(int step);
 
@@ -113,6 +121,9 @@ class ScrubberPanel : public QWidget {
   StepChart* rankChart_;
   StepChart* cosineChart_;
   StepChart* normChart_;
+  StepChart* accuracyChart_;
+  QTabWidget* lowerCharts_;
+  QPushButton* accuracyButton_;
   QWidget* chartBox_;
   ErrorBanner* banner_;
   QTimer* playTimer_;

@@ -1,11 +1,14 @@
 #include "app/studio/inspection_controller.h"
 
+#include <QElapsedTimer>
+
 #include "app/studio/job_runner.h"
 
 namespace recdiff::studio {
 
 namespace {
 const QString kKind = QStringLiteral("inspect");
+const QString kStepKind = QStringLiteral("step-accuracy");
 }  // namespace
 
 QString itemLabel(const data::SequenceDataset& dataset, qint64 item) {
@@ -55,7 +58,9 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
   }
   running_ = true;
   const QString user = testSampleLabels(*dataset).at(request.sample);
-  jobs_->start(kKind, [this, model, dataset, request, device, threads, user](JobContext& ctx) {
+  std::optional<eval::ModelDiagnostics> known;
+  if (diagnosed_ == model) known = last_.diagnostics;
+  jobs_->start(kKind, [this, model, dataset, request, device, threads, user, known](JobContext& ctx) {
     InspectionResult result;
     result.sample = request.sample;
     result.user = user;
@@ -86,9 +91,19 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
         }
       }
       result.inspection = core::inspectSample(model, sample, threads);
-      ctx.post([this, result] {
+      result.diagnostics = known;
+      if (!result.diagnostics) {
+        try {
+          result.diagnostics = core::diagnose(model, *dataset, threads);
+        } catch (const std::exception&) {
+          // Diagnostics are extra (e.g. a one-item catalogue has no spectrum):
+          // the reverse runs still stand.
+        }
+      }
+      ctx.post([this, result, model] {
         running_ = false;
         last_ = result;
+        diagnosed_ = model;
         Q_EMIT finished(true, tr("%1: %2 reverse run(s) recorded.").arg(result.user).arg(result.runs.size()));
       });
     } catch (const std::exception& e) {
@@ -102,5 +117,52 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
   Q_EMIT started(tr("Running the reverse process for %1…").arg(user));
   return true;
 }
+
+bool InspectionController::startStepAccuracy(const ModelHandle& model,
+                                             std::shared_ptr<const data::SequenceDataset> dataset,
+                                             const views::ScrubberRequest& request, const QString& device,
+                                             int threads, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (model.isNull()) return fail(tr("Train the model or load a checkpoint first."));
+  if (!dataset || dataset->test.empty()) return fail(tr("Load a dataset with a test split first."));
+  if (model.numItems() != dataset->numItems) return fail(tr("The model was trained on another catalogue."));
+  core::TraceSettings settings;
+  settings.device = device.toStdString();
+  settings.threads = threads;
+  settings.sampler = request.sampler == "ddpm" ? "ddpm" : "ddim";
+  settings.steps = settings.sampler == "ddim" ? request.ddimSteps : 0;
+  settings.seed = request.seed;
+  jobs_->start(kStepKind, [this, model, dataset, settings](JobContext& ctx) {
+    QElapsedTimer sincePost;
+    sincePost.start();
+    auto progress = [&](std::int64_t done, std::int64_t total) {
+      if (ctx.cancelled()) return false;
+      if (sincePost.elapsed() >= 100 || done == total) {
+        sincePost.restart();
+        ctx.post([this, done, total] { Q_EMIT stepAccuracyProgress(done, total); });
+      }
+      return true;
+    };
+    try {
+      auto steps = core::stepAccuracy(model, *dataset, settings, progress);
+      const bool cancelled = ctx.cancelled();
+      ctx.post([this, steps, cancelled] {
+        steps_ = steps;
+        Q_EMIT stepAccuracyFinished(true, cancelled ? tr("Stopped early: the steps so far are averaged over the "
+                                                         "users done.")
+                                                    : tr("HR@K of x̂0 at every step over the test split."));
+      });
+    } catch (const std::exception& e) {
+      const QString message = QString::fromStdString(e.what());
+      ctx.post([this, message] { Q_EMIT stepAccuracyFinished(false, message); });
+    }
+  });
+  return true;
+}
+
+void InspectionController::cancelStepAccuracy() { jobs_->cancel(kStepKind); }
 
 }  // namespace recdiff::studio

@@ -9,6 +9,7 @@
 #include <QVector>
 
 #include <memory>
+#include <optional>
 
 #include "app/studio/inspection_facade.h"
 #include "views/scrubber_panel.h"
@@ -28,6 +29,9 @@ struct InspectionResult {
   QString user;
   QVector<views::ScrubberRun> runs;
   core::InspectionTable inspection;
+  // Across users; computed once per model (kept from the previous result
+  // when the model is the same).
+  std::optional<eval::ModelDiagnostics> diagnostics;
 };
 
 class InspectionController : public QObject {
@@ -41,13 +45,25 @@ class InspectionController : public QObject {
   bool isRunning() const { return running_; }
   const InspectionResult& last() const { return last_; }
 
+  // HR@K of x̂0 at every reverse step over the whole test split, with the
+  // request's sampler (DDIM when it says "ddim" or "both") and seed.
+  bool startStepAccuracy(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
+                         const views::ScrubberRequest& request, const QString& device, int threads,
+                         QString* error = nullptr);
+  void cancelStepAccuracy();
+  const std::vector<eval::StepAccuracy>& lastStepAccuracy() const { return steps_; }
+
  Q_SIGNALS:
   void started(const QString& description);
   void finished(bool ok, const QString& message);
+  void stepAccuracyProgress(qint64 done, qint64 total);
+  void stepAccuracyFinished(bool ok, const QString& message);
 
  private:
   JobRunner* jobs_;
   InspectionResult last_;
+  ModelHandle diagnosed_;  // the model last_.diagnostics describe
+  std::vector<eval::StepAccuracy> steps_;
   bool running_ = false;
 };
 

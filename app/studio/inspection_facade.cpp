@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <numeric>
+
 #include "core/core_version.h"
 #include "core/data/batching.h"
 #include "core/diffusion/generator.h"
@@ -86,6 +88,78 @@ InspectionTable inspectSample(const ModelHandle& handle, const data::Sample& sam
     out[name] = std::move(e);
   }
   return out;
+}
+
+std::vector<eval::StepAccuracy> stepAccuracy(const ModelHandle& handle, const data::SequenceDataset& dataset,
+                                             const TraceSettings& settings,
+                                             const std::function<bool(std::int64_t, std::int64_t)>& progress) {
+  if (handle.isNull()) throw std::invalid_argument("no model to run");
+  auto lock = handle.lock();
+  setIntraOpThreads(settings.threads);
+  models::ReverseOptions options;
+  options.sampler = settings.sampler;
+  options.steps = settings.steps;
+  options.eta = settings.eta;
+  options.seed = settings.seed;
+  return eval::stepwiseAccuracy(*handle.model(), dataset.test, options, settings.device, 256,
+                                eval::defaultCutoffs(), progress);
+}
+
+namespace {
+
+analysis::Matrix toMatrix(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  analysis::Matrix m(c.size(0), c.size(1));
+  std::copy(c.data_ptr<float>(), c.data_ptr<float>() + c.numel(), m.data());
+  return m;
+}
+
+}  // namespace
+
+analysis::Matrix itemTable(const ModelHandle& handle) {
+  if (handle.isNull()) throw std::invalid_argument("no model");
+  auto lock = handle.lock();
+  return toMatrix(handle.model()->itemEmbeddings().slice(0, 1));
+}
+
+analysis::Matrix generateForTest(const ModelHandle& handle, const data::SequenceDataset& dataset,
+                                 std::int64_t users, const TraceSettings& settings) {
+  if (handle.isNull()) throw std::invalid_argument("no model to run");
+  auto lock = handle.lock();
+  setIntraOpThreads(settings.threads);
+  models::Model& model = *handle.model();
+  const torch::Device device = train::parseDevice(settings.device);
+  model.to(device);
+  const bool wasTraining = model.is_training();
+  model.eval();
+  torch::NoGradGuard noGrad;
+  const auto n = std::min<std::int64_t>(users, static_cast<std::int64_t>(dataset.test.size()));
+  data::BatchOptions bo;
+  bo.maxLength = model.shape().maxLength;
+  bo.numItems = model.shape().numItems;
+  std::vector<torch::Tensor> parts;
+  for (std::int64_t first = 0; first < n; first += 512) {
+    std::vector<std::int64_t> indices(static_cast<std::size_t>(std::min<std::int64_t>(512, n - first)));
+    std::iota(indices.begin(), indices.end(), first);
+    const data::Batch batch = data::makeBatch(dataset.test, indices, bo, diffusion::makeGenerator(0), device);
+    models::ReverseOptions options;
+    options.sampler = settings.sampler;
+    options.steps = settings.steps;
+    options.seed = settings.seed + static_cast<std::uint64_t>(first);
+    parts.push_back(model.reverse(batch, options, nullptr));
+  }
+  model.train(wasTraining);
+  if (parts.empty()) return analysis::Matrix(0, model.itemEmbeddings().size(1));
+  return toMatrix(torch::cat(parts, 0));
+}
+
+eval::ModelDiagnostics diagnose(const ModelHandle& handle, const data::SequenceDataset& dataset, int threads) {
+  if (handle.isNull()) throw std::invalid_argument("no model to analyse");
+  auto lock = handle.lock();
+  setIntraOpThreads(threads);
+  models::Model& model = *handle.model();
+  const std::string device = deviceOf(model).is_cuda() ? "cuda" : "cpu";
+  return eval::diagnoseModel(model, dataset, dataset.test, device);
 }
 
 }  // namespace recdiff::studio::core

@@ -10,7 +10,10 @@
 #include <string>
 
 #include "app/studio/core_facade.h"
+#include "core/analysis/analysis_types.h"
 #include "core/diffusion/trace_table.h"
+#include "core/eval/model_diagnostics.h"
+#include "core/eval/stepwise_accuracy.h"
 
 namespace recdiff::studio::core {
 
@@ -39,5 +42,23 @@ using InspectionTable = std::map<std::string, diffusion::TraceTableExtra>;
 // The history positions of every [L, …] output follow the sample's history,
 // oldest first, truncated to the model's maximum length.
 InspectionTable inspectSample(const ModelHandle& model, const data::Sample& sample, int threads = 0);
+
+// HR/NDCG of x̂0 at every reverse step over the test split (settings'
+// sampler, steps, seed). `progress(done, total)` returning false stops early.
+std::vector<eval::StepAccuracy> stepAccuracy(const ModelHandle& model, const data::SequenceDataset& dataset,
+                                             const TraceSettings& settings,
+                                             const std::function<bool(std::int64_t, std::int64_t)>& progress);
+
+// The item table E[1..N] as plain rows (row i = item i+1): what the
+// projection view maps.
+analysis::Matrix itemTable(const ModelHandle& model);
+
+// The generated x0 of the first `users` test samples, one reverse run each.
+analysis::Matrix generateForTest(const ModelHandle& model, const data::SequenceDataset& dataset,
+                                 std::int64_t users, const TraceSettings& settings);
+
+// Collapse diagnostics over the test split (eval/model_diagnostics.h): the
+// item table, and the routing of up to 2,000 test users.
+eval::ModelDiagnostics diagnose(const ModelHandle& model, const data::SequenceDataset& dataset, int threads = 0);
 
 }  // namespace recdiff::studio::core

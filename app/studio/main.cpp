@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   const QCommandLineOption demo("demo", "Start the built-in demo immediately.");
   const QCommandLineOption session("session", "Open a session file.", "FILE");
   const QCommandLineOption screenshot("screenshot", "Grab the window to PNG when ready, then quit.", "PATH");
-  const QCommandLineOption panel("panel", "Raise this panel before the screenshot (dataset, model, training, evaluation, scrubber, interests, log).", "NAME");
+  const QCommandLineOption panel("panel", "Raise this panel before the screenshot (dataset, model, training, evaluation, scrubber, interests, projection, log).", "NAME");
   const QCommandLineOption screenshotDir("screenshot-dir", "Write main.png and one PNG per panel, then quit.", "DIR");
   const QCommandLineOption timeout("timeout", "Seconds to wait for the demo before a screenshot (default 300).", "SECONDS", "300");
   parser.addOptions({demo, session, screenshot, panel, screenshotDir, timeout});
@@ -88,9 +88,9 @@ int main(int argc, char** argv) {
         const QString dir = parser.value(screenshotDir);
         QDir().mkpath(dir);
         grabTo(window, dir + "/main.png");
-        for (const QString& name : {"dataset", "model", "training", "evaluation", "scrubber", "interests"}) {
+        for (const char* name : {"dataset", "model", "training", "evaluation", "scrubber", "interests", "projection"}) {
           window.showPanel(name);
-          grabTo(window, dir + "/" + name + ".png");
+          grabTo(window, dir + "/" + QString(name) + ".png");
         }
       }
       window.close();

@@ -1,9 +1,9 @@
 // The main window: a start page, then docks — Dataset, Model, Training,
-// Evaluation, Scrubber, Interests, Log — whose layout is remembered; menus with the standard
+// Evaluation, Scrubber, Interests, Projection, Log — whose layout is remembered; menus with the standard
 // shortcuts; a status bar with the device and thread count; a notification
 // strip for session-level errors.
 //
-// The inspection docks (scrubber, interests) are built and wired in
+// The inspection docks (scrubber, interests, projection) are built and wired in
 // main_window_inspection.cpp; further panels join with addPanel(dock, area)
 // and reach the trained model through studio()->currentModel().
 #pragma once
@@ -31,6 +31,7 @@ class EvaluationPanel;
 class LogPanel;
 class InterestsPanel;
 class ModelPanel;
+class ProjectionPanel;
 class ScrubberPanel;
 class StartPage;
 class TrainingPanel;
@@ -40,6 +41,7 @@ namespace recdiff::studio {
 
 class DemoRunner;
 class InspectionController;
+class ProjectionController;
 class StudioController;
 
 class MainWindow : public QMainWindow {
@@ -64,7 +66,9 @@ class MainWindow : public QMainWindow {
   views::LogPanel* logPanel() const { return logPanel_; }
   views::ScrubberPanel* scrubberPanel() const { return scrubberPanel_; }
   views::InterestsPanel* interestsPanel() const { return interestsPanel_; }
+  views::ProjectionPanel* projectionPanel() const { return projectionPanel_; }
   InspectionController* inspection() const { return inspection_; }
+  ProjectionController* projection() const { return projection_; }
   views::StartPage* startPage() const { return startPage_; }
   views::ErrorBanner* notification() const { return notification_; }
 
@@ -111,6 +115,7 @@ class MainWindow : public QMainWindow {
   void wireInspection();
   void refreshInspection();
   void showInspectionSample(int sample);
+  void refreshProjectionOverlay();  // the scrubbed runs in the map
   bool startInspection(const QString& why);
   void buildActions();
   void buildStatusBar();
@@ -149,7 +154,10 @@ class MainWindow : public QMainWindow {
   views::ScrubberPanel* scrubberPanel_ = nullptr;
   views::InterestsPanel* interestsPanel_ = nullptr;
   InspectionController* inspection_ = nullptr;
-  bool demoInspecting_ = false;  // the demo's last stage: its first reverse runs
+  views::ProjectionPanel* projectionPanel_ = nullptr;
+  ProjectionController* projection_ = nullptr;
+  bool demoInspecting_ = false;  // the demo's last stages: its first reverse runs,
+  bool demoProjecting_ = false;  // then the catalogue map
   views::ErrorBanner* notification_;
   QToolBar* notificationBar_;
   QAction* notificationAction_ = nullptr;

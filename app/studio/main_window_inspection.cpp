@@ -1,15 +1,18 @@
-// MainWindow: the inspection docks — the reverse-diffusion scrubber and the
-// interest routing view — and their wiring to the inspection controller.
-// The scrubber's request and step are kept in the session's view state.
+// MainWindow: the inspection docks — the reverse-diffusion scrubber, the
+// interest routing view and the embedding projection — and their wiring to
+// the inspection and projection controllers. The scrubber's request and
+// step and the projection's settings are kept in the session's view state.
 #include <QDockWidget>
 #include <QStatusBar>
 
 #include "app/studio/dataset_controller.h"
 #include "app/studio/inspection_controller.h"
 #include "app/studio/main_window.h"
+#include "app/studio/projection_controller.h"
 #include "app/studio/studio_controller.h"
 #include "views/interests_panel.h"
 #include "views/log_panel.h"
+#include "views/projection_panel.h"
 #include "views/scrubber_panel.h"
 
 namespace recdiff::studio {
@@ -19,6 +22,21 @@ namespace {
 nlohmann::json toJson(const views::ScrubberRequest& r, int step) {
   return {{"sample", r.sample}, {"runs", r.runs}, {"seed", r.seed}, {"sampler", r.sampler.toStdString()},
           {"ddim_steps", r.ddimSteps}, {"exclude_history", r.excludeHistory}, {"step", step}};
+}
+
+nlohmann::json toJson(const views::ProjectionSettings& s) {
+  return {{"method", s.method.toStdString()}, {"perplexity", s.perplexity}, {"neighbours", s.neighbours},
+          {"seed", s.seed}, {"normalise", s.normalise}};
+}
+
+views::ProjectionSettings projectionFromJson(const nlohmann::json& j, views::ProjectionSettings s) {
+  if (!j.is_object()) return s;
+  s.method = QString::fromStdString(j.value("method", s.method.toStdString()));
+  s.perplexity = j.value("perplexity", s.perplexity);
+  s.neighbours = j.value("neighbours", s.neighbours);
+  s.seed = j.value("seed", s.seed);
+  s.normalise = j.value("normalise", s.normalise);
+  return s;
 }
 
 views::ScrubberRequest requestFromJson(const nlohmann::json& j, views::ScrubberRequest r) {
@@ -37,19 +55,82 @@ views::ScrubberRequest requestFromJson(const nlohmann::json& j, views::ScrubberR
 QList<QDockWidget*> MainWindow::buildInspectionDocks() {
   scrubberPanel_ = new views::ScrubberPanel(this);
   interestsPanel_ = new views::InterestsPanel(this);
+  projectionPanel_ = new views::ProjectionPanel(this);
   return {makeDock("scrubberDock", tr("Scrubber"), scrubberPanel_),
-          makeDock("interestsDock", tr("Interests"), interestsPanel_)};
+          makeDock("interestsDock", tr("Interests"), interestsPanel_),
+          makeDock("projectionDock", tr("Projection"), projectionPanel_)};
 }
 
 void MainWindow::wireInspection() {
   inspection_ = new InspectionController(studio_->jobs(), this);
+  projection_ = new ProjectionController(studio_->jobs(), this);
+  connect(projectionPanel_, &views::ProjectionPanel::computeRequested, this, [this](const views::ProjectionSettings& p) {
+    const views::TrainingRequest& training = studio_->session().training;
+    ProjectionRequest r;
+    r.method = p.method;
+    r.perplexity = p.perplexity;
+    r.neighbours = p.neighbours;
+    r.seed = p.seed;
+    r.normalise = p.normalise;
+    QString error;
+    if (!projection_->start(studio_->currentModel(), studio_->dataset(), r, QString::fromStdString(training.device),
+                            training.threads, &error)) {
+      projectionPanel_->showError(tr("Cannot map the catalogue"), error);
+      return;
+    }
+    studio_->setViewState("projection", toJson(p));
+  });
+  connect(projectionPanel_, &views::ProjectionPanel::cancelRequested, projection_, &ProjectionController::cancel);
+  connect(projection_, &ProjectionController::started, this,
+          [this](const QString& what) { projectionPanel_->setBusy(true, what); });
+  connect(projection_, &ProjectionController::progress, this,
+          [this](const QString& what, int percent, const QVector<QPointF>& layout) {
+            projectionPanel_->setBusy(true, what, percent);
+            projectionPanel_->setLayout2d(layout);
+          });
+  connect(projection_, &ProjectionController::finished, this, [this](bool ok, bool cancelled, const QString& message) {
+    projectionPanel_->setBusy(false, message);
+    if (demoProjecting_) {
+      demoProjecting_ = false;
+      Q_EMIT demoFinished(true, message);
+    }
+    if (!ok) {
+      projectionPanel_->showError(tr("The projection failed"), message);
+      return;
+    }
+    if (cancelled) return;
+    const ProjectionResult& r = projection_->last();
+    projectionPanel_->setResult(r.catalog, r.generated, r.contours, message);
+    refreshProjectionOverlay();
+    logPanel_->append(message);
+  });
+  projectionPanel_->setNeighbourFinder([this](int item, int count) { return projection_->nearestItems(item, count); });
   connect(studio_->datasets(), &DatasetController::loaded, this, &MainWindow::refreshInspection);
   connect(studio_, &StudioController::currentModelChanged, this, &MainWindow::refreshInspection);
   connect(studio_, &StudioController::modelsChanged, this, &MainWindow::refreshInspection);
   connect(scrubberPanel_, &views::ScrubberPanel::sampleChanged, this, &MainWindow::showInspectionSample);
   connect(scrubberPanel_, &views::ScrubberPanel::runRequested, this, [this] { startInspection(QString()); });
+  connect(scrubberPanel_, &views::ScrubberPanel::stepAccuracyRequested, this, [this](const views::ScrubberRequest& r) {
+    const views::TrainingRequest& training = studio_->session().training;
+    QString error;
+    if (!inspection_->startStepAccuracy(studio_->currentModel(), studio_->dataset(), r,
+                                        QString::fromStdString(training.device), training.threads, &error)) {
+      scrubberPanel_->showError(tr("Cannot rank the test split"), error);
+    }
+  });
+  connect(inspection_, &InspectionController::stepAccuracyProgress, scrubberPanel_,
+          &views::ScrubberPanel::setStepAccuracyProgress);
+  connect(inspection_, &InspectionController::stepAccuracyFinished, this, [this](bool ok, const QString& message) {
+    if (ok) {
+      scrubberPanel_->setStepAccuracy(inspection_->lastStepAccuracy(), message);
+    } else {
+      scrubberPanel_->setStepAccuracy({}, QString());
+      scrubberPanel_->showError(tr("Ranking the test split failed"), message);
+    }
+  });
   connect(scrubberPanel_, &views::ScrubberPanel::stepChanged, this, [this](int step) {
     if (!scrubberPanel_->runs().isEmpty()) studio_->setViewState("scrubber", toJson(scrubberPanel_->request(), step));
+    refreshProjectionOverlay();
   });
   connect(inspection_, &InspectionController::started, this, [this](const QString& what) {
     scrubberPanel_->setBusy(true, what);
@@ -68,18 +149,32 @@ void MainWindow::wireInspection() {
       if (dataset && static_cast<std::size_t>(r.sample) < dataset->test.size()) {
         const auto& history = dataset->test[static_cast<std::size_t>(r.sample)].history;
         interestsPanel_->setInspection(r.user, r.inspection, QVector<qint64>(history.begin(), history.end()));
+        QStringList categories;
+        for (const auto& name : dataset->metadata.categoryNames) categories << QString::fromStdString(name);
+        interestsPanel_->setDiagnostics(r.diagnostics, categories);
       }
       studio_->setViewState("scrubber", toJson(scrubberPanel_->request(), scrubberPanel_->currentStep()));
+      refreshProjectionOverlay();
       logPanel_->append(message);
     } else {
       scrubberPanel_->showError(tr("The reverse run failed"), message);
       logPanel_->append(message, views::LogPanel::Level::Error);
     }
     if (demoInspecting_) {
+      // Then its catalogue map (PCA: instant), with the runs in it.
       demoInspecting_ = false;
       showPanel("interests");
+      showPanel("projection");
       showPanel("scrubber");
-      Q_EMIT demoFinished(true, message);
+      demoProjecting_ = true;
+      views::ProjectionSettings map = projectionPanel_->settings();
+      map.method = "tsne";  // a few seconds for the demo's 500 items; the categories show as islands
+      projectionPanel_->setSettings(map);
+      Q_EMIT projectionPanel_->computeRequested(map);
+      if (!projection_->isRunning()) {
+        demoProjecting_ = false;
+        Q_EMIT demoFinished(true, message);
+      }
     }
   });
 }
@@ -96,6 +191,22 @@ void MainWindow::refreshInspection() {
   auto labeler = [dataset](qint64 id) { return itemLabel(*dataset, id); };
   scrubberPanel_->setItemLabeler(labeler);
   interestsPanel_->setItemLabeler(labeler);
+  {
+    QStringList labels, categoryNames;
+    QVector<int> category, popularity(dataset->numItems, 0);
+    for (std::int32_t id = 1; id <= dataset->numItems; ++id) {
+      labels << itemLabel(*dataset, id);
+      category << dataset->metadata.primaryCategory(id);
+    }
+    for (const auto& name : dataset->metadata.categoryNames) categoryNames << QString::fromStdString(name);
+    for (const auto& s : dataset->train) {
+      for (auto item : s.history) ++popularity[item - 1];
+      ++popularity[s.target - 1];
+    }
+    projectionPanel_->setItems(labels, category, categoryNames, popularity);
+    projectionPanel_->setSettings(projectionFromJson(studio_->viewState("projection"), projectionPanel_->settings()));
+  }
+  if (projection_->last().catalog.size() != dataset->numItems) projectionPanel_->clearMap(tr("Compute a projection of the catalogue."));
   const views::ScrubberRequest saved = requestFromJson(studio_->viewState("scrubber"), scrubberPanel_->request());
   scrubberPanel_->setSamples(testSampleLabels(*dataset));
   scrubberPanel_->setRequest(saved);
@@ -121,6 +232,32 @@ bool MainWindow::startInspection(const QString& why) {
                                      QString::fromStdString(training.device), training.threads, &error);
   if (!ok && why.isEmpty()) scrubberPanel_->showError(tr("Cannot run the reverse process"), error);
   return ok;
+}
+
+void MainWindow::refreshProjectionOverlay() {
+  const auto& runs = scrubberPanel_->runs();
+  if (!projection_->last().placement || runs.isEmpty()) {
+    projectionPanel_->setTrajectory({}, -1);
+    projectionPanel_->setRunEnds({});
+    return;
+  }
+  try {
+    // The selected run's x̂0 at every step, and where each run ended.
+    const int run = std::max(0, scrubberPanel_->currentRun());
+    const auto& table = runs[run].table;
+    std::vector<float> path;
+    for (const auto& step : table.steps) path.insert(path.end(), step.x0Hat.begin(), step.x0Hat.begin() + table.dim);
+    projectionPanel_->setTrajectory(projection_->place(path, table.dim), scrubberPanel_->currentStep());
+    std::vector<float> ends;
+    for (const auto& r : runs) {
+      if (!r.table.steps.empty()) ends.insert(ends.end(), r.table.steps.back().x0Hat.begin(), r.table.steps.back().x0Hat.begin() + r.table.dim);
+    }
+    projectionPanel_->setRunEnds(projection_->place(ends, table.dim));
+  } catch (const std::exception&) {
+    // A map of another model's embeddings (another dimension): no overlay.
+    projectionPanel_->setTrajectory({}, -1);
+    projectionPanel_->setRunEnds({});
+  }
 }
 
 }  // namespace recdiff::studio

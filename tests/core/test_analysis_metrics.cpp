@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/analysis/collapse_metrics.h"
+#include "core/analysis/contours.h"
 #include "core/analysis/interest_diagnostics.h"
 #include "core/analysis/kde.h"
 #include "core/analysis/linear_probe.h"
@@ -273,4 +274,29 @@ TEST_CASE("learned interests are matched to planted categories") {
   const InterestCategoryMatch c = matchInterestsToCategories(routing, cats, 3);
   CHECK_NEAR(c.matchedAccuracy, 0.5, 1e-12);
   CHECK_NEAR(c.nmi, 0.0, 1e-9);
+}
+
+TEST_CASE("contours of a radial bump are circles at the level's radius") {
+  // density exp(-r^2/2) on a 101 x 101 grid over [-4, 4]^2: the level
+  // exp(-1/2) lies on the circle r = 1.
+  DensityGrid g;
+  g.width = g.height = 101;
+  g.extent = {-4.0, 4.0, -4.0, 4.0};
+  for (int row = 0; row < g.height; ++row) {
+    for (int col = 0; col < g.width; ++col) {
+      const double x = g.x(col), y = g.y(row);
+      g.values.push_back(std::exp(-(x * x + y * y) / 2.0));
+    }
+  }
+  const auto segments = contourSegments(g, std::exp(-0.5));
+  CHECK(segments.size() > 40);
+  double length = 0.0;
+  for (const auto& s : segments) {
+    CHECK_NEAR(std::hypot(s.x0, s.y0), 1.0, 0.01);
+    CHECK_NEAR(std::hypot(s.x1, s.y1), 1.0, 0.01);
+    length += std::hypot(s.x1 - s.x0, s.y1 - s.y0);
+  }
+  CHECK_NEAR(length, 2.0 * 3.141592653589793, 0.05);  // the whole circumference, once
+  CHECK(contourSegments(g, 2.0).empty());   // above the maximum
+  CHECK(contourSegments(g, -1.0).empty());  // below the minimum
 }

@@ -1,23 +1,28 @@
 // The inspection views driven offscreen with hand-made data: the scrubber's
 // slider, keys, playback, top-k table and charts over a recorded trace, its
-// exports; the heatmap; the interests view over known routing weights; and
-// the scrubber on a real trained ADIGRec through the inspection controller.
+// exports; the heatmap; the interests view over known routing weights; the
+// projection map's selection, hover and zoom and the selection export; and
+// a real trained ADIGRec through the inspection and projection controllers.
 #include <QAbstractItemModelTester>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 
 #include <cmath>
 
 #include "app/studio/core_facade.h"
 #include "app/studio/inspection_controller.h"
 #include "app/studio/job_runner.h"
+#include "app/studio/projection_controller.h"
 #include "core/data/synthetic.h"
 #include "gui_test_support.h"
 #include "views/heatmap_view.h"
 #include "views/interests_panel.h"
+#include "views/projection_map.h"
+#include "views/projection_panel.h"
 #include "views/scrubber_panel.h"
 #include "views/step_chart.h"
 #include "views/trace_step_model.h"
@@ -58,7 +63,10 @@ class InspectionViewsTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
-  void initTestCase() { testing::isolateSettings(); }
+  void initTestCase() {
+    testing::isolateSettings();
+    qRegisterMetaType<QVector<QPointF>>();  // QSignalSpy keeps the layouts
+  }
 
   void topItemsModelFollowsTheStep() {
     views::TraceStepModel model;
@@ -95,7 +103,8 @@ class InspectionViewsTest : public QObject {
     QCOMPARE(panel.currentStep(), 0);
     QCOMPARE(panel.currentTimestep(), 3);
     QVERIFY(panel.stepSummary().contains("rank of the true item 40"));
-    for (auto* chart : panel.charts()) QVERIFY(chart->seriesCount() >= 2);  // both runs drawn
+    for (int c = 0; c < 3; ++c) QVERIFY(panel.charts()[c]->seriesCount() >= 2);  // both runs drawn
+    QCOMPARE(panel.stepAccuracyChart()->seriesCount(), 0);  // computed on request only
 
     panel.setFocus();
     QTest::keyClick(&panel, Qt::Key_Right);
@@ -133,7 +142,7 @@ class InspectionViewsTest : public QObject {
     QVERIFY(!error.isEmpty());
     panel.setRuns({{"seed 1", handMadeTrace()}});
     panel.setCurrentStep(2);
-    for (const QString& name : {"charts.png", "charts.svg", "run.avi"}) {
+    for (const QString name : {"charts.png", "charts.svg", "run.avi"}) {
       const QString path = dir.filePath(name);
       const bool ok = name.endsWith(".avi") ? panel.exportVideo(path, 10, &error) : panel.exportCharts(path, &error);
       QVERIFY2(ok, qPrintable(error));
@@ -182,6 +191,67 @@ class InspectionViewsTest : public QObject {
     QCOMPARE(panel.routing()->rows(), 0);
   }
 
+  void projectionMapSelectsHoversAndZooms() {
+    views::ProjectionMap map;
+    map.resize(400, 400);
+    map.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&map));
+    // Two tight clusters: four items near (0,0), four near (10,10).
+    QVector<QPointF> points;
+    for (int i = 0; i < 4; ++i) points << QPointF(0.1 * i, 0.1 * i);
+    for (int i = 0; i < 4; ++i) points << QPointF(10 + 0.1 * i, 10 + 0.1 * i);
+    QStringList labels;
+    for (int i = 0; i < 8; ++i) labels << QString("item %1").arg(i);
+    map.setCatalog(points, {0, 0, 0, 0, 1, 1, 1, 1}, labels, {Qt::blue, Qt::red});
+    QCOMPARE(map.itemCount(), 8);
+    // Map and widget coordinates are inverses.
+    const QPointF w = map.toWidget(QPointF(10, 10));
+    QVERIFY(std::abs(map.toMap(w).x() - 10) < 1e-9 && std::abs(map.toMap(w).y() - 10) < 1e-9);
+    QCOMPARE(map.nearestItem(w), 4);
+    QCOMPARE(map.nearestItem(QPointF(-1000, -1000)), -1);
+    QSignalSpy selected(&map, &views::ProjectionMap::selectionChanged);
+    map.selectRect(QRectF(QPointF(-1, -1), QPointF(1, 1)));
+    QCOMPARE(map.selection(), QVector<int>({0, 1, 2, 3}));
+    QCOMPARE(selected.count(), 1);
+    // Shift+drag over the upper cluster selects it.
+    const QPoint from = map.toWidget(QPointF(9, 11)).toPoint(), to = map.toWidget(QPointF(11, 9)).toPoint();
+    QTest::mousePress(&map, Qt::LeftButton, Qt::ShiftModifier, from);
+    QTest::mouseMove(&map, to);
+    QTest::mouseRelease(&map, Qt::LeftButton, Qt::ShiftModifier, to);
+    QCOMPARE(map.selection(), QVector<int>({4, 5, 6, 7}));
+    // Zoom in around a point keeps that point under the cursor.
+    const QPointF anchor = map.toWidget(QPointF(10, 10));
+    QWheelEvent wheel(anchor, map.mapToGlobal(anchor), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(&map, &wheel);
+    QVERIFY(map.zoom() > 1.0);
+    QVERIFY((map.toWidget(QPointF(10, 10)) - anchor).manhattanLength() < 1.0);
+    map.resetView();
+    QCOMPARE(map.zoom(), 1.0);
+  }
+
+  void projectionPanelExportsTheSelection() {
+    views::ProjectionPanel panel;
+    panel.setItems({"a", "b, with comma", "c"}, {0, 1, -1}, {"cat-0", "cat-1"}, {5, 1, 0});
+    QVERIFY(panel.colourByCategory());
+    panel.setResult({QPointF(0, 0), QPointF(1, 0), QPointF(0, 1)}, {}, {}, "done");
+    panel.map()->selectRect(QRectF(QPointF(-0.5, -0.5), QPointF(1.5, 0.5)));
+    QCOMPARE(panel.selectedItems(), QVector<int>({0, 1}));
+    QTemporaryDir dir;
+    QString error;
+    const QString path = dir.filePath("selection.csv");
+    QVERIFY2(panel.exportSelection(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(f.readAll()),
+             QString("item_index,label,category,popularity\n1,a,cat-0,5\n2,\"b, with comma\",cat-1,1\n"));
+    QVERIFY(!panel.exportSelection(dir.filePath("no/such/dir/x.csv"), &error));
+    QVERIFY(error.contains("x.csv"));
+    // Without categories the map is coloured by popularity.
+    panel.setItems({"a", "b", "c"}, {-1, -1, -1}, {}, {5, 1, 0});
+    QVERIFY(!panel.colourByCategory());
+  }
+
   void realModelThroughTheController() {
     auto synthetic = data::generateSynthetic(testing::smallSynthetic());
     auto dataset = std::make_shared<const data::SequenceDataset>(synthetic.dataset);
@@ -222,10 +292,64 @@ class InspectionViewsTest : public QObject {
       QVERIFY(std::abs(sum - 1.0) < 1e-4);
     }
 
+    // The model's diagnostics across users come with the first run.
+    QVERIFY(result.diagnostics.has_value());
+    QVERIFY(result.diagnostics->interests.has_value());
+    QCOMPARE(result.diagnostics->interests->interests, 2);
+    views::InterestsPanel interests;
+    interests.setDiagnostics(result.diagnostics, {"cat-0", "cat-1", "cat-2", "cat-3"});
+    QVERIFY(interests.diagnosticsText().contains("Across"));
+    QCOMPARE(interests.headShares()->columns(), 2);
+
     views::ScrubberPanel panel;
     panel.setRuns(result.runs);
     panel.setCurrentStep(panel.stepCount() - 1);
     QCOMPARE(panel.currentTimestep(), 0);
+
+    // HR@K of x̂0 at every step over the whole test split, on request.
+    QSignalSpy stepsDone(&controller, &studio::InspectionController::stepAccuracyFinished);
+    QSignalSpy stepsProgress(&controller, &studio::InspectionController::stepAccuracyProgress);
+    request.sample = 0;
+    request.sampler = "ddpm";
+    QVERIFY2(controller.startStepAccuracy(outcome.model, dataset, request, "cpu", 2, &error), qPrintable(error));
+    QVERIFY(testing::waitForCount(stepsDone, 1, 60000));
+    QVERIFY2(stepsDone.first().at(0).toBool(), qPrintable(stepsDone.first().at(1).toString()));
+    QVERIFY(stepsProgress.count() >= 1);
+    const auto& steps = controller.lastStepAccuracy();
+    QCOMPARE(steps.size(), T + 1);
+    QCOMPARE(steps.back().metrics.count, dataset->test.size());
+    panel.setStepAccuracy(steps, QString());
+    QCOMPARE(panel.stepAccuracyChart()->seriesCount(), 2);
+
+    // The catalogue map: PCA of the item table, the first test users'
+    // generated x0 placed in it, density contours; the runs placed after.
+    studio::ProjectionController projection(&jobs);
+    QSignalSpy mapped(&projection, &studio::ProjectionController::finished);
+    studio::ProjectionRequest pr;
+    pr.generatedUsers = 100;
+    QVERIFY2(projection.start(outcome.model, dataset, pr, "cpu", 2, &error), qPrintable(error));
+    QVERIFY(testing::waitForCount(mapped, 1, 60000));
+    QVERIFY2(mapped.first().at(0).toBool(), qPrintable(mapped.first().at(2).toString()));
+    QCOMPARE(projection.last().catalog.size(), dataset->numItems);
+    QCOMPARE(projection.last().generated.size(), 100);
+    QVERIFY(!projection.last().contours.isEmpty());
+    const auto& run = result.runs[0].table;
+    std::vector<float> rows;
+    for (const auto& step : run.steps) rows.insert(rows.end(), step.x0Hat.begin(), step.x0Hat.end());
+    QCOMPARE(projection.place(rows, run.dim).size(), static_cast<int>(run.steps.size()));
+    const QVector<int> near = projection.nearestItems(0, 5);
+    QCOMPARE(near.size(), 5);
+    QVERIFY(!near.contains(0));
+    // t-SNE reports its layouts while it optimises, and can be cancelled.
+    QSignalSpy layouts(&projection, &studio::ProjectionController::progress);
+    pr.method = "tsne";
+    pr.iterations = 1000000;  // it would run for minutes: only a cancel ends it
+    QVERIFY(projection.start(outcome.model, dataset, pr, "cpu", 2, &error));
+    QVERIFY(testing::waitForCount(layouts, 1, 60000));
+    QCOMPARE(layouts.first().at(2).value<QVector<QPointF>>().size(), dataset->numItems);
+    projection.cancel();
+    QVERIFY(testing::waitForCount(mapped, 2, 60000));
+    QCOMPARE(mapped.at(1).at(1).toBool(), true);  // cancelled
 
     // A sample of another catalogue is refused with a reason.
     request.sample = 1 << 20;

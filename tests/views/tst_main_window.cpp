@@ -24,6 +24,8 @@
 #include "views/heatmap_view.h"
 #include "views/interests_panel.h"
 #include "views/metrics_table_model.h"
+#include "views/projection_map.h"
+#include "views/projection_panel.h"
 #include "views/scrubber_panel.h"
 #include "views/start_page.h"
 #include "views/training_panel.h"
@@ -117,18 +119,18 @@ class MainWindowTest : public QObject {
 
   void laterPanelsJoinAsDocks() {
     auto w = makeWindow();
-    auto* later = new QDockWidget("Projection");
-    later->setObjectName("projectionDock");
+    auto* later = new QDockWidget("Later");
+    later->setObjectName("laterDock");
     later->setWidget(new QLabel("a later panel"));
     w->addPanel(later, Qt::RightDockWidgetArea);
-    QCOMPARE(w->dock("projectionDock"), later);
+    QCOMPARE(w->dock("laterDock"), later);
     QVERIFY(!later->isVisible());  // the start page shows
-    w->showPanel("projection");
+    w->showPanel("later");
     QVERIFY(later->isVisible());
     // It reaches the trained model through the controller's torch-free handle.
     QVERIFY(w->studio()->currentModel().isNull());
-    w->studio()->setViewState("projection", {{"method", "pca"}});
-    QCOMPARE(w->studio()->viewState("projection")["method"].get<std::string>(), std::string("pca"));
+    w->studio()->setViewState("later", {{"zoom", 2}});
+    QCOMPARE(w->studio()->viewState("later")["zoom"].get<int>(), 2);
   }
 
   void trainAndCancelFromTheKeyboard() {
@@ -202,6 +204,9 @@ class MainWindowTest : public QObject {
     QCOMPARE(w->interestsPanel()->routing()->columns(), 4);
     QVERIFY(w->interestsPanel()->routing()->rows() > 0);
     QVERIFY(std::isfinite(w->interestsPanel()->regulariser()));
+    QVERIFY(w->interestsPanel()->diagnosticsText().contains("planted interests"));
+    // And the catalogue map with the runs placed in it.
+    QCOMPARE(w->projectionPanel()->map()->itemCount(), w->studio()->dataset()->numItems);
     const auto rows = w->evaluationPanel()->comparisonModel()->rows();
     QCOMPARE(rows.size(), 1);
     QVERIFY(rows.first().metrics.has_value());

@@ -31,19 +31,30 @@ std::string optionLabel(const std::string& name) { return "--" + name; }
 
 ArgParser::ArgParser(std::string invocation) : invocation_(std::move(invocation)) {}
 
+void ArgParser::declare(Spec spec) {
+  // Two declarations of one name would silently share (and overwrite) one
+  // value: a programming error in a command, refused at start-up.
+  for (const Spec& s : specs_) {
+    if (s.kind != Spec::Section && s.name == spec.name) {
+      throw std::logic_error(invocation_ + ": '" + spec.name + "' is declared twice");
+    }
+  }
+  specs_.push_back(std::move(spec));
+}
+
 ArgParser& ArgParser::positional(const std::string& name, const std::string& help, bool required) {
-  specs_.push_back({Spec::Positional, name, "", help, "", required});
+  declare({Spec::Positional, name, "", help, "", required});
   return *this;
 }
 
 ArgParser& ArgParser::option(const std::string& name, const std::string& valueName,
                              const std::string& help, const std::string& defaultValue) {
-  specs_.push_back({Spec::Option, name, valueName, help, defaultValue, false});
+  declare({Spec::Option, name, valueName, help, defaultValue, false});
   return *this;
 }
 
 ArgParser& ArgParser::flag(const std::string& name, const std::string& help) {
-  specs_.push_back({Spec::Flag, name, "", help, "", false});
+  declare({Spec::Flag, name, "", help, "", false});
   return *this;
 }
 

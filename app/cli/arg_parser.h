@@ -48,6 +48,7 @@ class ArgParser {
     bool required = true;
   };
   const Spec* findOption(const std::string& name) const;
+  void declare(Spec spec);
 
   std::string invocation_;
   std::vector<Spec> specs_;

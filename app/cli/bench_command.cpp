@@ -112,8 +112,8 @@ int benchSample(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
   const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("DATASET")));
   auto model = modelFor(args, dataset);
-  const std::string split = args.get("split");
-  if (split != "test" && split != "validation") throw UsageError("--split expects test or validation");
+  const std::string split = args.get("on");
+  if (split != "test" && split != "validation") throw UsageError("--on expects test or validation");
   const auto& samples = split == "test" ? dataset.test : dataset.validation;
   const torch::Device device = train::parseDevice(args.get("device"));
   model->to(device);
@@ -195,7 +195,7 @@ const bool sampleRegistered = registerCommand({
       declareModelOptions(p);
       p.section("Case")
           .option("checkpoint", "FILE", "time this trained model instead")
-          .option("split", "test|validation", "split to sample", "test")
+          .option("on", "test|validation", "which split to sample and rank", "test")
           .option("batch-size", "N", "samples per reverse batch", "1024");
       declareRepetitions(p, "passes", "1");
       declareRuntimeOptions(p);

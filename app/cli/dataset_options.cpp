@@ -12,7 +12,7 @@ void declareDatasetOptions(ArgParser& parser) {
       .option("split", "S",
               "loo (leave-one-out), ratio (by user, 8:1:1) or published; default: published "
               "for a split folder, else loo")
-      .option("seed", "N", "seed of the user-ratio split", "42")
+      .option("split-seed", "N", "seed of the user-ratio split", "42")
       .option("ratios", "A:B:C", "train:validation:test shares of the user-ratio split", "8:1:1")
       .option("items", "PATH", "item metadata (default: items.tsv or .item beside the data)")
       .flag("no-items", "ignore item metadata")
@@ -53,7 +53,7 @@ data::DatasetSpec datasetSpecFromArgs(const ParsedArgs& args, const std::string&
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  spec.seed = args.getUnsigned("seed");
+  spec.seed = args.getUnsigned("split-seed");
   spec.ratios = parseRatios(args.get("ratios"));
   spec.itemsPath = args.get("items");
   spec.loadItems = !args.flag("no-items");

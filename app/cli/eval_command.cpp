@@ -18,8 +18,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
   const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("data")));
   auto loaded = train::loadCheckpoint(args.get("CHECKPOINT"), &dataset);
-  const std::string split = args.get("split");
-  if (split != "test" && split != "validation") throw UsageError("--split expects test or validation");
+  const std::string split = args.get("on");
+  if (split != "test" && split != "validation") throw UsageError("--on expects test or validation");
   const auto& samples = split == "test" ? dataset.test : dataset.validation;
   const torch::Device device = train::parseDevice(args.get("device"));
   loaded.model->to(device);
@@ -71,7 +71,7 @@ const bool registered = registerCommand({
     [](ArgParser& p) {
       p.positional("CHECKPOINT", "checkpoint written by `recdiff train`");
       p.option("data", "PATH", "the dataset the checkpoint was trained on");
-      p.option("split", "test|validation", "which split to rank", "test");
+      p.option("on", "test|validation", "which split to rank", "test");
       p.option("batch-size", "N", "samples scored at once", "1024");
       p.flag("exclude-history", "never recommend items already in the history");
       p.flag("per-step", "also rank x̂0 at every reverse step (accuracy along the reverse process)");

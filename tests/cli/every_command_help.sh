@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every `recdiff` command builds its option parser (a duplicate declaration
+# throws there) and prints its --help with exit status 0; a bad invocation
+# exits 2 with a one-line reason.
+set -u
+recdiff="$1"
+status=0
+# The overview lists "  NAME<two or more spaces>summary"; a NAME may be two words.
+commands=$("$recdiff" --help | awk -F'  +' '/^Commands:/{on=1; next} on && /^  [a-z]/{print $2}')
+[ -n "$commands" ] || { echo "FAIL no commands listed"; exit 1; }
+count=0
+while IFS= read -r c; do
+  count=$((count + 1))
+  # shellcheck disable=SC2086
+  if ! out=$("$recdiff" $c --help 2>&1); then
+    echo "FAIL recdiff $c --help: $out"
+    status=1
+  fi
+done <<< "$commands"
+"$recdiff" train --no-such-option >/dev/null 2>/tmp/recdiff-usage.$$; code=$?
+if [ "$code" != 2 ] || [ "$(wc -l < /tmp/recdiff-usage.$$)" != 1 ]; then
+  echo "FAIL a bad option should exit 2 with one line, got $code: $(cat /tmp/recdiff-usage.$$)"
+  status=1
+fi
+rm -f /tmp/recdiff-usage.$$
+echo "$count commands checked"
+exit $status

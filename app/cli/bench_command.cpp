@@ -60,7 +60,8 @@ models::ModelPtr modelFor(const ParsedArgs& args, const data::SequenceDataset& d
   if (args.has("checkpoint")) return train::loadCheckpoint(args.get("checkpoint"), &dataset).model;
   const models::ModelInfo& info = models::modelInfo(args.get("model"));
   const models::Config config = modelConfigFromArgs(info, args);
-  return models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()});
+  return models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
+                             args.getUnsigned("seed"));
 }
 
 int benchTrain(const ParsedArgs& args, CommandContext& ctx) {

@@ -195,7 +195,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     row.label = v.label;
     for (std::uint64_t seed : seeds) {
       auto model = models::createModel(v.info->name, v.config,
-                                       {dataset.numItems, v.config.at("max_length").get<std::int64_t>()});
+                                       {dataset.numItems, v.config.at("max_length").get<std::int64_t>()}, seed);
       train::TrainOptions options;
       options.device = args.get("device");
       options.threads = static_cast<int>(args.getInt("threads", 0, 4096));

@@ -22,7 +22,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   const models::Config overrides = train::demo::modelConfig();
   for (const auto& [key, value] : overrides.items()) config[key] = value;
   auto model = models::createModel(info.name, config,
-                                   {dataset.numItems, config.at("max_length").get<std::int64_t>()});
+                                   {dataset.numItems, config.at("max_length").get<std::int64_t>()},
+                                   train::demo::kTrainingSeed);
 
   train::TrainOptions options;
   options.device = args.get("device");

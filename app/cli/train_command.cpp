@@ -45,7 +45,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   options.checkpointPath = args.has("out") ? args.get("out")
                                            : defaultCheckpointPath(dataset.name, info.name, options.seed);
 
-  auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()});
+  auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
+                                   options.seed);
   ctx.err << "training " << info.displayName << " on " << dataset.name << " (" << dataset.train.size()
           << " training samples, " << dataset.numItems << " items) on " << options.device << "\n";
 

@@ -120,7 +120,7 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
   models::DataShape shape;
   shape.numItems = dataset.numItems;
   shape.maxLength = configInt(info, config, "max_length", 50);
-  models::ModelPtr model = models::createModel(modelName, config, shape);
+  models::ModelPtr model = models::createModel(modelName, config, shape, settings.seed);
 
   train::TrainOptions options;
   options.device = settings.device;

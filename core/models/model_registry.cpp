@@ -64,7 +64,8 @@ const std::vector<ModelInfo>& registeredModels() {
 
 const ModelInfo& modelInfo(const std::string& name) { return entry(name).info; }
 
-ModelPtr createModel(const std::string& name, const Config& config, const DataShape& shape) {
+ModelPtr createModel(const std::string& name, const Config& config, const DataShape& shape,
+                     std::optional<std::uint64_t> initSeed) {
   const Entry& e = entry(name);
   validateConfig(e.info, config);
   Config full = e.info.defaults();
@@ -72,6 +73,7 @@ ModelPtr createModel(const std::string& name, const Config& config, const DataSh
   if (shape.numItems < 1) throw ConfigError("model '" + name + "' needs a dataset with at least one item");
   DataShape effective = shape;
   effective.maxLength = full.at("max_length").get<std::int64_t>();
+  if (initSeed) torch::manual_seed(*initSeed);
   return e.create(full, effective);
 }
 

@@ -2,6 +2,7 @@
 // self-registering statics, which a static library's linker would drop.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ const ModelInfo& modelInfo(const std::string& name);
 
 // Builds `name` with `config` (missing keys take their defaults; unknown keys
 // are refused). The result lives on the CPU; move it with ->to(device).
-ModelPtr createModel(const std::string& name, const Config& config, const DataShape& shape);
+// The initial weights come from LibTorch's global generator: with
+// `initSeed` it is seeded first, so the same seed builds the same model
+// (without it, whatever state the generator is in decides).
+ModelPtr createModel(const std::string& name, const Config& config, const DataShape& shape,
+                     std::optional<std::uint64_t> initSeed = std::nullopt);
 
 }  // namespace recdiff::models

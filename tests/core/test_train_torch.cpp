@@ -186,7 +186,8 @@ TEST_CASE("the demo recipe: a short ADIGRec run on the synthetic dataset beats a
   auto config = info.defaults();
   const auto overrides = train::demo::modelConfig();
   for (const auto& [key, value] : overrides.items()) config[key] = value;
-  auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()});
+  auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
+                                   train::demo::kTrainingSeed);
   auto o = options();
   o.seed = train::demo::kTrainingSeed;
   train::trainModel(*model, dataset, o);
@@ -216,4 +217,35 @@ TEST_CASE("onlyStage trains one stage of a multi-stage schedule; a missing stage
   CHECK_EQ(seen.front(), stages[2].name);
   o.onlyStage = 3;
   CHECK_THROWS_WITH(std::invalid_argument, train::trainModel(*model, dataset, o), "stage 3 does not exist");
+}
+
+TEST_CASE("same seed, same numbers: the initial weights and a whole training run repeat exactly") {
+  requireDevice();
+  if (test::testDevice() == "cuda") SKIP("bit-for-bit repetition is promised on the CPU only");
+  const auto dataset = memorisable();
+  const auto& info = models::modelInfo("adigrec");
+  auto config = info.defaults();
+  for (const char* o : {"dim=16", "interests=2", "diffusion_steps=20", "batch_size=16", "epochs=2"}) {
+    models::applyOverride(info, config, o);
+  }
+  auto build = [&](std::uint64_t seed) { return models::createModel("adigrec", config, {dataset.numItems, 10}, seed); };
+  auto a = build(5), b = build(5), c = build(6);
+  const auto pa = a->parameters(), pb = b->parameters(), pc = c->parameters();
+  bool allSame = true, anyDifferent = false;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    allSame = allSame && torch::equal(pa[i], pb[i]);
+    anyDifferent = anyDifferent || !torch::equal(pa[i], pc[i]);
+  }
+  CHECK(allSame);
+  CHECK(anyDifferent);
+  auto o = options();
+  o.threads = 1;
+  const auto ra = train::trainModel(*a, dataset, o);
+  const auto rb = train::trainModel(*b, dataset, o);
+  CHECK_EQ(ra.history.size(), rb.history.size());
+  for (std::size_t e = 0; e < ra.history.size(); ++e) {
+    CHECK(ra.history[e].meanLosses == rb.history[e].meanLosses);
+  }
+  const auto device = train::parseDevice(test::testDevice());
+  CHECK_EQ(eval::evaluate(*a, dataset.test, {}, device).ranks, eval::evaluate(*b, dataset.test, {}, device).ranks);
 }

@@ -1,6 +1,9 @@
 #include "app/cli/progress_line.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <iostream>
 
 namespace recdiff::cli {
 
@@ -17,23 +20,31 @@ std::string formatSeconds(double seconds) {
   return text;
 }
 
+ProgressLine::ProgressLine(std::ostream& out)
+    : out_(out), terminal_((&out == &std::cerr && isatty(2)) || (&out == &std::cout && isatty(1))) {}
+
 void ProgressLine::update(const std::string& label, long done, long total,
                           const std::map<std::string, double>& values, double etaSeconds) {
+  if (!terminal_ && done < total) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < total && open_ && now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
   constexpr int width = 20;
   const int filled = total > 0 ? static_cast<int>(width * done / total) : 0;
-  std::string line = "\r" + label + " [" + std::string(filled, '#') + std::string(width - filled, '.') + "] " +
+  std::string line = (terminal_ ? "\r" : "") + label + " [" + std::string(filled, '#') + std::string(width - filled, '.') + "] " +
                      std::to_string(done) + "/" + std::to_string(total);
   char number[32];
   for (const auto& [name, value] : values) {
     std::snprintf(number, sizeof number, " %s %.4f", name.c_str(), value);
     line += number;
   }
-  line += " ETA " + formatSeconds(etaSeconds) + "   ";
-  out_ << line << std::flush;
-  open_ = true;
+  if (terminal_) {
+    line += " ETA " + formatSeconds(etaSeconds) + "   ";
+    out_ << line << std::flush;
+    open_ = true;
+  } else {
+    out_ << line << '\n' << std::flush;
+  }
 }
 
 void ProgressLine::finish() {

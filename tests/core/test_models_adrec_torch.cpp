@@ -16,6 +16,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/memorisable_dataset.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
@@ -59,25 +60,6 @@ data::Batch withJunkInPadding(const data::Batch& b) {
   auto junk = torch::randint(1, 12, b.history.sizes(), torch::TensorOptions().dtype(torch::kInt64).device(device()));
   out.history = torch::where(b.mask, b.history, junk);
   return out;
-}
-
-data::SequenceDataset memorisable() {
-  data::SequenceDataset d;
-  d.name = "memorise-50";
-  d.numItems = 40;
-  for (int i = 1; i <= 40; ++i) d.items.intern("i" + std::to_string(i));
-  std::mt19937 rng(7);
-  for (int u = 0; u < 50; ++u) {
-    data::Sample s;
-    s.user = u;
-    for (int j = 0; j < 5; ++j) s.history.push_back(static_cast<data::ItemId>(1 + rng() % 40));
-    s.target = static_cast<data::ItemId>(1 + (s.history.back() * 7) % 40);
-    d.userTokens.push_back("u" + std::to_string(u));
-    d.train.push_back(s);
-  }
-  d.validation = d.train;
-  d.test = d.train;
-  return d;
 }
 
 train::TrainOptions trainOptions() {
@@ -299,7 +281,7 @@ TEST_CASE("ADRec's stages: pre-train, warm-up with frozen embeddings and a fresh
 
 TEST_CASE("ADRec's three stages run as one trainer run; warm-up leaves E untouched") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=2", "warmup_epochs=2",
                           "eval_every=1", "patience=1"},
                          40);
@@ -322,7 +304,7 @@ TEST_CASE("ADRec's three stages run as one trainer run; warm-up leaves E untouch
 
 TEST_CASE("ADRec memorises 50 sequences") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeAdRec({"dim=32", "max_length=10", "dropout=0", "emb_dropout=0", "lr=0.005", "batch_size=16",
                           "epochs=40", "patience=40", "eval_every=10", "pretrain=false", "lr_schedule=none"},
                          40);
@@ -334,7 +316,7 @@ TEST_CASE("ADRec memorises 50 sequences") {
 
 TEST_CASE("an ADRec checkpoint round-trips: same scores and stage after reload") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=1", "warmup_epochs=1",
                           "eval_every=1"},
                          40);

@@ -16,6 +16,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/memorisable_dataset.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
@@ -60,25 +61,6 @@ data::SequenceDataset datasetOf(const std::vector<data::Sample>& train, std::int
   for (int i = 1; i <= items; ++i) d.items.intern("i" + std::to_string(i));
   d.train = train;
   for (std::size_t u = 0; u < train.size(); ++u) d.userTokens.push_back("u" + std::to_string(u));
-  return d;
-}
-
-data::SequenceDataset memorisable() {
-  data::SequenceDataset d;
-  d.name = "memorise-50";
-  d.numItems = 40;
-  for (int i = 1; i <= 40; ++i) d.items.intern("i" + std::to_string(i));
-  std::mt19937 rng(7);
-  for (int u = 0; u < 50; ++u) {
-    data::Sample s;
-    s.user = u;
-    for (int j = 0; j < 5; ++j) s.history.push_back(static_cast<data::ItemId>(1 + rng() % 40));
-    s.target = static_cast<data::ItemId>(1 + (s.history.back() * 7) % 40);
-    d.userTokens.push_back("u" + std::to_string(u));
-    d.train.push_back(s);
-  }
-  d.validation = d.train;
-  d.test = d.train;
   return d;
 }
 
@@ -324,7 +306,7 @@ TEST_CASE("DAE4Rec: padding never changes a user's condition or generation") {
 
 TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
   setUp();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel({"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40", "max_length=10",
                           "diffusion_steps=50", "sampling_steps=25", "gae_epochs=2", "compensator_epochs=10",
                           "gae_edges=256", "aime_block=32", "delta=0.1"},
@@ -344,7 +326,7 @@ TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
 
 TEST_CASE("a DAE4Rec checkpoint round-trips: same scores and stage flags after reload") {
   setUp();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel({"batch_size=16", "epochs=2", "max_length=10", "gae_epochs=1", "compensator_epochs=1"},
                          40, 10);
   auto opts = trainOptions();

@@ -16,6 +16,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/memorisable_dataset.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
@@ -57,25 +58,6 @@ models::ModelPtr makeModel(const std::string& name, const std::vector<std::strin
   auto model = models::createModel(name, config, {items, 10});
   model->to(device());
   return model;
-}
-
-data::SequenceDataset memorisable() {
-  data::SequenceDataset d;
-  d.name = "memorise-50";
-  d.numItems = 40;
-  for (int i = 1; i <= 40; ++i) d.items.intern("i" + std::to_string(i));
-  std::mt19937 rng(7);
-  for (int u = 0; u < 50; ++u) {
-    data::Sample s;
-    s.user = u;
-    for (int j = 0; j < 5; ++j) s.history.push_back(static_cast<data::ItemId>(1 + rng() % 40));
-    s.target = static_cast<data::ItemId>(1 + (s.history.back() * 7) % 40);
-    d.userTokens.push_back("u" + std::to_string(u));
-    d.train.push_back(s);
-  }
-  d.validation = d.train;
-  d.test = d.train;
-  return d;
 }
 
 train::TrainOptions trainOptions() {
@@ -311,7 +293,7 @@ TEST_CASE("every DiffuRec(Sys) switch builds, trains a step with finite gradient
 
 TEST_CASE("DiffuRec and DiffuRecSys memorise 50 sequences") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   for (const std::string name : {"diffurec", "diffurecsys"}) {
     auto model = makeModel(name, {"dim=32", "blocks=2", "dropout=0", "emb_dropout=0", "lr=0.005",
                                   "batch_size=16", "epochs=40", "patience=40", "eval_every=20",
@@ -326,7 +308,7 @@ TEST_CASE("DiffuRec and DiffuRecSys memorise 50 sequences") {
 
 TEST_CASE("a DiffuRecSys checkpoint round-trips: same (ensemble) scores after reload") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel("diffurecsys", {"batch_size=16", "epochs=1", "ensemble=2"}, 40);
   auto opts = trainOptions();
   const std::string path = test::makeTempDir() + "/diffurecsys.ckpt";

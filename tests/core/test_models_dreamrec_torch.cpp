@@ -15,6 +15,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/memorisable_dataset.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
@@ -48,25 +49,6 @@ data::Batch batchOf(const std::vector<data::Sample>& samples, std::int32_t items
   std::vector<std::int64_t> idx(samples.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
   return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
-}
-
-data::SequenceDataset memorisable() {
-  data::SequenceDataset d;
-  d.name = "memorise-50";
-  d.numItems = 40;
-  for (int i = 1; i <= 40; ++i) d.items.intern("i" + std::to_string(i));
-  std::mt19937 rng(7);
-  for (int u = 0; u < 50; ++u) {
-    data::Sample s;
-    s.user = u;
-    for (int j = 0; j < 5; ++j) s.history.push_back(static_cast<data::ItemId>(1 + rng() % 40));
-    s.target = static_cast<data::ItemId>(1 + (s.history.back() * 7) % 40);
-    d.userTokens.push_back("u" + std::to_string(u));
-    d.train.push_back(s);
-  }
-  d.validation = d.train;
-  d.test = d.train;
-  return d;
 }
 
 train::TrainOptions trainOptions() {
@@ -188,7 +170,7 @@ TEST_CASE("DreamRec: padding never changes a user's condition or generation; tra
 
 TEST_CASE("DreamRec memorises 50 sequences") {
   setUp();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel({"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40",
                           "max_length=10", "diffusion_steps=50", "dropout=0.0"},
                          40, 10);
@@ -200,7 +182,7 @@ TEST_CASE("DreamRec memorises 50 sequences") {
 
 TEST_CASE("a DreamRec checkpoint round-trips: same scores after reload") {
   setUp();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel({"batch_size=16", "epochs=2", "max_length=10"}, 40, 10);
   auto opts = trainOptions();
   const std::string path = test::makeTempDir() + "/dreamrec.ckpt";

@@ -12,32 +12,12 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/memorisable_dataset.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
 
 namespace {
-
-// 50 sequences of 5 random items out of 40; the target is a fixed function
-// of the last history item, so the data can be memorised.
-data::SequenceDataset memorisable() {
-  data::SequenceDataset d;
-  d.name = "memorise-50";
-  d.numItems = 40;
-  for (int i = 1; i <= 40; ++i) d.items.intern("i" + std::to_string(i));
-  std::mt19937 rng(7);
-  for (int u = 0; u < 50; ++u) {
-    data::Sample s;
-    s.user = u;
-    for (int j = 0; j < 5; ++j) s.history.push_back(static_cast<data::ItemId>(1 + rng() % 40));
-    s.target = static_cast<data::ItemId>(1 + (s.history.back() * 7) % 40);
-    d.userTokens.push_back("u" + std::to_string(u));
-    d.train.push_back(s);
-  }
-  d.validation = d.train;
-  d.test = d.train;
-  return d;
-}
 
 models::ModelPtr makeModel(const std::string& name, const std::vector<std::string>& overrides,
                            std::int32_t items) {
@@ -63,7 +43,7 @@ void requireDevice() {
 
 TEST_CASE("SASRec+ memorises 50 sequences") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel("sasrec", {"dim=32", "dropout=0.0", "lr=0.01", "batch_size=16",
                                     "epochs=40", "patience=40", "max_length=10"}, 40);
   auto result = train::trainModel(*model, data, options());
@@ -73,7 +53,7 @@ TEST_CASE("SASRec+ memorises 50 sequences") {
 
 TEST_CASE("ADIGRec memorises 50 sequences") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel("adigrec", {"dim=32", "dropout=0.0", "lr=0.01", "batch_size=16",
                                      "epochs=60", "patience=60", "max_length=10", "diffusion_steps=20"},
                          40);
@@ -84,7 +64,7 @@ TEST_CASE("ADIGRec memorises 50 sequences") {
 
 TEST_CASE("a checkpoint round-trips: same scores after reload") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel("adigrec", {"dim=16", "batch_size=16", "epochs=2", "max_length=10",
                                      "diffusion_steps=20"}, 40);
   auto opts = options();
@@ -112,7 +92,7 @@ TEST_CASE("a checkpoint round-trips: same scores after reload") {
 }
 
 TEST_CASE("bad checkpoints give clear errors") {
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel("sasrec", {"dim=8", "max_length=10"}, 40);
   const std::string dir = test::makeTempDir();
   const std::string good = dir + "/good.ckpt";
@@ -153,7 +133,7 @@ TEST_CASE("bad checkpoints give clear errors") {
 
 TEST_CASE("cancel stops within one batch and keeps the best checkpoint") {
   requireDevice();
-  auto data = memorisable();
+  auto data = test::memorisable();
   auto model = makeModel("sasrec", {"dim=8", "batch_size=4", "epochs=50", "patience=50", "max_length=10"}, 40);
   auto opts = options();
   const std::string path = test::makeTempDir() + "/best.ckpt";
@@ -200,7 +180,7 @@ TEST_CASE("the demo recipe: a short ADIGRec run on the synthetic dataset beats a
 
 TEST_CASE("onlyStage trains one stage of a multi-stage schedule; a missing stage is refused") {
   requireDevice();
-  const auto dataset = memorisable();
+  const auto dataset = test::memorisable();
   auto model = makeModel("adrec", {"dim=16", "batch_size=25", "epochs=2", "pretrain_epochs=1",
                                    "warmup_epochs=1", "diffusion_steps=4"},
                          dataset.numItems);
@@ -222,7 +202,7 @@ TEST_CASE("onlyStage trains one stage of a multi-stage schedule; a missing stage
 TEST_CASE("same seed, same numbers: the initial weights and a whole training run repeat exactly") {
   requireDevice();
   if (test::testDevice() == "cuda") SKIP("bit-for-bit repetition is promised on the CPU only");
-  const auto dataset = memorisable();
+  const auto dataset = test::memorisable();
   const auto& info = models::modelInfo("adigrec");
   auto config = info.defaults();
   for (const char* o : {"dim=16", "interests=2", "diffusion_steps=20", "batch_size=16", "epochs=2"}) {

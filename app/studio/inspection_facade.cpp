@@ -4,6 +4,7 @@
 
 #include <numeric>
 
+#include "core/analysis/tensor_bridge.h"
 #include "core/core_version.h"
 #include "core/data/batching.h"
 #include "core/diffusion/generator.h"
@@ -105,16 +106,7 @@ std::vector<eval::StepAccuracy> stepAccuracy(const ModelHandle& handle, const da
                                 eval::defaultCutoffs(), progress);
 }
 
-namespace {
-
-analysis::Matrix toMatrix(const torch::Tensor& t) {
-  const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
-  analysis::Matrix m(c.size(0), c.size(1));
-  std::copy(c.data_ptr<float>(), c.data_ptr<float>() + c.numel(), m.data());
-  return m;
-}
-
-}  // namespace
+using analysis::toMatrix;
 
 analysis::Matrix itemTable(const ModelHandle& handle) {
   if (handle.isNull()) throw std::invalid_argument("no model");

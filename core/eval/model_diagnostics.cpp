@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/analysis/tensor_bridge.h"
 #include "core/data/batching.h"
 #include "core/diffusion/generator.h"
 #include "core/models/model.h"
@@ -12,16 +13,7 @@
 
 namespace recdiff::eval {
 
-namespace {
-
-analysis::Matrix toMatrix(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kCPU, torch::kFloat).contiguous();
-  analysis::Matrix m(c.size(0), c.size(1));
-  std::copy(c.data_ptr<float>(), c.data_ptr<float>() + c.numel(), m.data());
-  return m;
-}
-
-}  // namespace
+using analysis::toMatrix;
 
 ModelDiagnostics diagnoseModel(models::Model& model, const data::SequenceDataset& dataset,
                                const std::vector<data::Sample>& samples, const std::string& deviceName,

@@ -286,7 +286,7 @@ void ScrubberPanel::setDiffusionSteps(qint64 steps) {
   runCount_->setEnabled(diffusion);
   if (diffusion) {
     ddimSteps_->setMaximum(static_cast<int>(steps));
-    ddimSteps_->setValue(static_cast<int>(std::max<qint64>(1, std::min<qint64>(steps, steps / 5 > 0 ? steps / 5 : 1))));
+    ddimSteps_->setValue(static_cast<int>(std::max<qint64>(1, steps / 5)));  // a fifth of T to start with
   }
   ddimSteps_->setEnabled(diffusion && sampler_->currentData().toString() != "ddpm");
 }

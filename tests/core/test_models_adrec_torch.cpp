@@ -17,13 +17,15 @@
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 #include "tests/support/memorisable_dataset.h"
+#include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
 
 namespace {
 
-torch::Device device() { return torch::Device(test::testDevice()); }
+using test::device;
+using test::trainOptions;
 
 void requireDevice() {
   if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
@@ -60,14 +62,6 @@ data::Batch withJunkInPadding(const data::Batch& b) {
   auto junk = torch::randint(1, 12, b.history.sizes(), torch::TensorOptions().dtype(torch::kInt64).device(device()));
   out.history = torch::where(b.mask, b.history, junk);
   return out;
-}
-
-train::TrainOptions trainOptions() {
-  train::TrainOptions o;
-  o.device = test::testDevice();
-  o.threads = 1;
-  o.seed = 11;
-  return o;
 }
 
 models::AdRec& asAdRec(const models::ModelPtr& m) { return dynamic_cast<models::AdRec&>(*m); }

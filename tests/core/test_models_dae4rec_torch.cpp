@@ -17,13 +17,15 @@
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 #include "tests/support/memorisable_dataset.h"
+#include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
 
 namespace {
 
-torch::Device device() { return torch::Device(test::testDevice()); }
+using test::device;
+using test::trainOptions;
 
 void setUp() {
   if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
@@ -62,14 +64,6 @@ data::SequenceDataset datasetOf(const std::vector<data::Sample>& train, std::int
   d.train = train;
   for (std::size_t u = 0; u < train.size(); ++u) d.userTokens.push_back("u" + std::to_string(u));
   return d;
-}
-
-train::TrainOptions trainOptions() {
-  train::TrainOptions o;
-  o.device = test::testDevice();
-  o.threads = 1;
-  o.seed = 11;
-  return o;
 }
 
 const std::vector<data::Sample> kSamples = {

@@ -17,13 +17,15 @@
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 #include "tests/support/memorisable_dataset.h"
+#include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
 
 namespace {
 
-torch::Device device() { return torch::Device(test::testDevice()); }
+using test::device;
+using test::trainOptions;
 
 void requireDevice() {
   if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
@@ -58,14 +60,6 @@ models::ModelPtr makeModel(const std::string& name, const std::vector<std::strin
   auto model = models::createModel(name, config, {items, 10});
   model->to(device());
   return model;
-}
-
-train::TrainOptions trainOptions() {
-  train::TrainOptions o;
-  o.device = test::testDevice();
-  o.threads = 1;
-  o.seed = 11;
-  return o;
 }
 
 std::vector<std::int64_t> row(const torch::Tensor& t, std::int64_t i) {

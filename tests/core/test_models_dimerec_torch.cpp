@@ -12,13 +12,15 @@
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 #include "tests/support/memorisable_dataset.h"
+#include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
 
 namespace {
 
-torch::Device device() { return torch::Device(test::testDevice()); }
+using test::device;
+using test::trainOptions;
 
 void setUp() {
   if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
@@ -46,14 +48,6 @@ data::Batch batchOf(const std::vector<data::Sample>& samples, std::int64_t negat
   std::vector<std::int64_t> idx(samples.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
   return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
-}
-
-train::TrainOptions trainOptions() {
-  train::TrainOptions o;
-  o.device = test::testDevice();
-  o.threads = 1;
-  o.seed = 11;
-  return o;
 }
 
 const std::vector<data::Sample> kSamples = {

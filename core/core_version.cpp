@@ -1,8 +1,11 @@
 #include "core/core_version.h"
 
+#include "core/process_tuning.h"
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -17,7 +20,9 @@ std::string detectBlas() {
   std::string line;
   while (std::getline(maps, line)) {
     if (line.find("openblas") != std::string::npos) {
-      return line.find("pthread") != std::string::npos ? "OpenBLAS (pthread)" : "OpenBLAS";
+      const std::string core = blasCoreName();
+      return std::string(line.find("pthread") != std::string::npos ? "OpenBLAS (pthread)" : "OpenBLAS") +
+             (core.empty() ? "" : ", core " + core);
     }
     if (line.find("libmkl") != std::string::npos) return "MKL";
     if (line.find("libblis") != std::string::npos) return "BLIS";
@@ -40,6 +45,9 @@ BuildInfo buildInfo() {
 void setIntraOpThreads(int n) {
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(n);
+  // OpenBLAS otherwise keeps one thread per core besides; a count the user
+  // set in OPENBLAS_NUM_THREADS wins.
+  if (std::getenv("OPENBLAS_NUM_THREADS") == nullptr) setBlasThreads(n);
 }
 
 }  // namespace recdiff

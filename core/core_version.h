@@ -17,7 +17,7 @@ struct BuildInfo {
 
 BuildInfo buildInfo();
 
-// Sets LibTorch's intra-op thread count; n <= 0 means all cores.
+// Sets LibTorch's intra-op and OpenBLAS's thread counts; n <= 0 means all cores.
 // LibTorch starts at 1 thread here, so every entry point calls this.
 void setIntraOpThreads(int n);
 

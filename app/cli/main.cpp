@@ -11,6 +11,7 @@
 #include "app/cli/command.h"
 #include "core/core_version.h"
 #include "core/data/data_error.h"
+#include "core/process_tuning.h"
 
 using namespace recdiff::cli;
 
@@ -104,6 +105,7 @@ int runCommand(const Command& command, const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  recdiff::tuneProcess(argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.empty()) {

@@ -23,6 +23,7 @@
 #include "app/studio/job_runner.h"
 #include "app/studio/main_window.h"
 #include "app/studio/studio_controller.h"
+#include "core/process_tuning.h"
 #include "views/series_chart.h"
 
 using recdiff::studio::MainWindow;
@@ -43,6 +44,7 @@ void grabTo(MainWindow& window, const QString& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  recdiff::tuneProcess(argv);  // before any library spins up threads
   QApplication app(argc, argv);
   QCoreApplication::setOrganizationName("RecDiff");
   QCoreApplication::setApplicationName("RecDiff Studio");

@@ -194,7 +194,7 @@ DiffuRec::DiffuRec(const std::string& name, const Config& config, const DataShap
     }
     blocks_.push_back(register_module("block" + suffix, nn::TransformerBlock(o)));
   }
-  dropout_ = register_module("dropout", torch::nn::Dropout(o.dropout));
+  dropout_ = register_module("dropout", nn::FastDropout(o.dropout));
   outputNorm_ = register_module("output_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   time_ = register_module("time", nn::TimeEmbedding(d, schedule_.steps(), nn::TimeEmbeddingStyle::DiffuRec));
 }

@@ -138,7 +138,7 @@ class DiffuRec : public Model {
   std::vector<nn::TransformerBlock> blocks_;
   std::vector<nn::MultiHeadAttention> crossAttention_;
   std::vector<torch::nn::LayerNorm> crossNorms_;
-  torch::nn::Dropout dropout_{nullptr};
+  nn::FastDropout dropout_{nullptr};
   nn::TimeEmbedding time_{nullptr};
 };
 

@@ -20,7 +20,7 @@ ItemSequenceEmbeddingImpl::ItemSequenceEmbeddingImpl(std::int32_t numItems, std:
     positions_ = register_module("positions", torch::nn::Embedding(maxLength, dim));
     positions_->weight.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(dim)));
   }
-  dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+  dropout_ = register_module("dropout", nn::FastDropout(dropout));
 }
 
 torch::Tensor ItemSequenceEmbeddingImpl::items(const torch::Tensor& history) {

@@ -4,9 +4,10 @@
 #pragma once
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/pimpl.h>
+
+#include "core/nn/fast_dropout.h"
 
 namespace recdiff::models {
 
@@ -23,7 +24,7 @@ class ItemSequenceEmbeddingImpl : public torch::nn::Module {
  private:
   bool positional_;
   torch::nn::Embedding items_{nullptr}, positions_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  nn::FastDropout dropout_{nullptr};
 };
 TORCH_MODULE(ItemSequenceEmbedding);
 

@@ -14,7 +14,7 @@ MultiHeadAttentionImpl::MultiHeadAttentionImpl(std::int64_t dim, std::int64_t he
   k_ = register_module("k", torch::nn::Linear(dim, dim));
   v_ = register_module("v", torch::nn::Linear(dim, dim));
   out_ = register_module("out", torch::nn::Linear(dim, dim));
-  dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+  dropout_ = register_module("dropout", FastDropout(dropout));
 }
 
 torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query,
@@ -44,7 +44,7 @@ TransformerBlockImpl::TransformerBlockImpl(const TransformerBlockOptions& option
   norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim})));
   ffnIn_ = register_module("ffn_in", torch::nn::Linear(options.dim, options.dim * options.ffnMultiplier));
   ffnOut_ = register_module("ffn_out", torch::nn::Linear(options.dim * options.ffnMultiplier, options.dim));
-  dropout_ = register_module("dropout", torch::nn::Dropout(options.dropout));
+  dropout_ = register_module("dropout", FastDropout(options.dropout));
   if (options.crossAttention) {
     crossAttention_ = register_module(
         "cross_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));

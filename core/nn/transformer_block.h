@@ -7,10 +7,11 @@
 #include <functional>
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
+
+#include "core/nn/fast_dropout.h"
 
 namespace recdiff::nn {
 
@@ -40,7 +41,7 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
  private:
   std::int64_t heads_;
   torch::nn::Linear q_{nullptr}, k_{nullptr}, v_{nullptr}, out_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  FastDropout dropout_{nullptr};
 };
 TORCH_MODULE(MultiHeadAttention);
 
@@ -62,7 +63,7 @@ class TransformerBlockImpl : public torch::nn::Module {
   MultiHeadAttention crossAttention_{nullptr};
   torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr}, normCross_{nullptr};
   torch::nn::Linear ffnIn_{nullptr}, ffnOut_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  FastDropout dropout_{nullptr};
 };
 TORCH_MODULE(TransformerBlock);
 

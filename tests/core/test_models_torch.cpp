@@ -6,6 +6,7 @@
 #include "core/diffusion/generator.h"
 #include "core/eval/evaluator.h"
 #include "core/models/model_registry.h"
+#include "core/nn/fast_dropout.h"
 #include "core/nn/multi_interest_extractor.h"
 #include "core/nn/transformer_block.h"
 #include "tests/support/check.h"
@@ -45,6 +46,25 @@ TEST_CASE("batches are left-padded and negatives avoid the user's items") {
     CHECK(n >= 5 && n <= 8);
     CHECK(neg[1][i].item<std::int64_t>() != 5 && neg[1][i].item<std::int64_t>() != 6);
   }
+}
+
+TEST_CASE("fast dropout drops a fraction p, rescales the rest and repeats under a seed") {
+  auto x = torch::ones({400, 250}, torch::requires_grad());
+  torch::manual_seed(7);
+  auto y = nn::fastDropout(x, 0.3, true);
+  const double dropped = (y == 0).to(torch::kFloat64).mean().item<double>();
+  CHECK_NEAR(dropped, 0.3, 0.01);  // 100,000 draws: the standard error is 0.0015
+  CHECK(torch::allclose(y.masked_select(y != 0), torch::full({1}, 1.0 / 0.7), 1e-6, 1e-6));
+  y.sum().backward();
+  CHECK(torch::equal(x.grad() != 0, y != 0));  // gradients only where kept
+  torch::manual_seed(7);
+  CHECK(torch::equal(nn::fastDropout(x, 0.3, true), y));
+  CHECK(!torch::equal(nn::fastDropout(x, 0.3, true), y));  // a new draw each call
+  CHECK(torch::equal(nn::fastDropout(x, 0.3, false), x));
+  CHECK_THROWS_WITH(std::invalid_argument, nn::fastDropout(x, 1.0, true), "[0, 1)");
+  nn::FastDropout module(0.5);
+  module->eval();
+  CHECK(torch::equal(module(x), x));
 }
 
 TEST_CASE("padding never leaks into attention or routing weights") {

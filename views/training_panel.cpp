@@ -143,10 +143,19 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
   validation_->setObjectName("validationChart");
   validation_->setPointsVisible(true);
   validation_->setDisplayFactor(100.0);
+  collapse_ = new SeriesChart(tr("Collapse watch (per epoch, on validation users)"), tr("epoch"), tr("%"), charts);
+  collapse_->setObjectName("collapseChart");
+  collapse_->setPointsVisible(true);
+  collapse_->setDisplayFactor(100.0);
+  collapse_->setToolTip(tr("Falling lines mean collapse: interest heads merging (effective interests of k), "
+                           "one head winning every position, or the item table losing dimensions "
+                           "(effective rank of d)."));
   charts->addWidget(losses_);
   charts->addWidget(validation_);
+  charts->addWidget(collapse_);
   charts->setStretchFactor(0, 3);
   charts->setStretchFactor(1, 2);
+  charts->setStretchFactor(2, 2);
   layout->addWidget(charts, 1);
   connect(smoothing_, &QSlider::valueChanged, this, [this](int v) { losses_->setSmoothing(v / 100.0); });
   connect(logScale_, &QCheckBox::toggled, losses_, &SeriesChart::setLogScale);
@@ -207,6 +216,7 @@ void TrainingPanel::trainingStarted(const QString& what, std::int64_t plannedEpo
   banner_->clear();
   losses_->clear();
   validation_->clear();
+  collapse_->clear();
   progress_->setValue(0);
   eta_->setText(tr("starting…"));
   status_->setText(what + (plannedEpochs > 0 ? tr(" — up to %1 epochs").arg(plannedEpochs) : QString()));
@@ -242,6 +252,15 @@ void TrainingPanel::addEpoch(const TrainingEpochPoint& p) {
     if (ndcg != v.ndcg.end()) validation_->addPoint("NDCG@20", static_cast<double>(p.globalEpoch), ndcg->second);
     validation_->flush();
   }
+  if (const auto& c = p.collapse) {
+    const auto x = static_cast<double>(p.globalEpoch);
+    if (c->interests > 0) {
+      collapse_->addPoint(tr("effective interests (of k)"), x, c->effectiveInterests / c->interests);
+      collapse_->addPoint(tr("largest head's share of positions"), x, c->largestHeadShare);
+    }
+    if (c->dimensions > 0) collapse_->addPoint(tr("item-table effective rank (of d)"), x, c->itemEffectiveRank / c->dimensions);
+    collapse_->flush();
+  }
   QString text = tr("Epoch %1 done in %2").arg(p.globalEpoch).arg(formatDuration(p.seconds));
   const auto total = p.meanLosses.find("total");
   if (total != p.meanLosses.end()) text += tr(" · mean loss %1").arg(total->second, 0, 'g', 4);
@@ -251,6 +270,12 @@ void TrainingPanel::addEpoch(const TrainingEpochPoint& p) {
       text += tr(" · validation NDCG@20 %1 %").arg(100.0 * ndcg->second, 0, 'f', 2);
     }
     if (p.improved) text += tr(" (best so far, checkpoint saved)");
+  }
+  if (p.collapse && p.collapse->interests > 0) {
+    text += tr(" · %1 of %2 interests effective, off-diagonal |C| %3")
+                .arg(p.collapse->effectiveInterests, 0, 'f', 2)
+                .arg(p.collapse->interests)
+                .arg(p.collapse->offDiagonalCovariance, 0, 'g', 3);
   }
   status_->setText(text);
 }
@@ -273,6 +298,7 @@ void TrainingPanel::trainingFinished(bool ok, bool cancelled, const QString& mes
   state_ = State::Idle;
   losses_->flush();
   validation_->flush();
+  collapse_->flush();
   if (ok && !cancelled) progress_->setValue(progress_->maximum());
   eta_->setText(cancelled ? tr("cancelled") : ok ? tr("done") : tr("failed"));
   status_->setText(message);
@@ -288,6 +314,7 @@ void TrainingPanel::showHistory(const std::vector<TrainingEpochPoint>& epochs) {
   if (state_ != State::Idle) return;
   losses_->clear();
   validation_->clear();
+  collapse_->clear();
   for (const TrainingEpochPoint& p : epochs) {
     for (const auto& [name, value] : p.meanLosses) {
       losses_->addPoint(QString::fromStdString(name), static_cast<double>(p.globalEpoch), value);

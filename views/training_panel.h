@@ -1,6 +1,8 @@
 // The training dock: device and threads, start / pause / resume / cancel,
 // a progress bar with the time left, live charts of every loss component
-// (per batch, smoothed) and of validation HR@20 / NDCG@20 per epoch.
+// (per batch, smoothed), of validation HR@20 / NDCG@20 per epoch, and of
+// the collapse figures per epoch (effective interests, head dominance,
+// item-table effective rank).
 #pragma once
 
 #include <QWidget>
@@ -47,6 +49,7 @@ class TrainingPanel : public QWidget {
   State state() const { return state_; }
   SeriesChart* lossChart() const { return losses_; }
   SeriesChart* validationChart() const { return validation_; }
+  SeriesChart* collapseChart() const { return collapse_; }
   ErrorBanner* banner() const { return banner_; }
   QProgressBar* progressBar() const { return progress_; }
 
@@ -77,6 +80,7 @@ class TrainingPanel : public QWidget {
   QCheckBox* logScale_;
   SeriesChart* losses_;
   SeriesChart* validation_;
+  SeriesChart* collapse_;
   State state_ = State::Idle;
   bool ready_ = false;
   QString notReady_;

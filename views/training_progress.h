@@ -34,6 +34,18 @@ struct TrainingBatchPoint {
   double etaSeconds = 0.0;       // for the rest of the run
 };
 
+// The collapse figures measured after one epoch's validation (on a few
+// hundred validation users): is the item table losing dimensions, are the
+// interest heads merging? Interest figures only for models with routing.
+struct EpochCollapse {
+  double itemEffectiveRank = 0.0;  // exp(covariance entropy) of E, in [1, d]
+  int dimensions = 0;              // d
+  int interests = 0;               // k; 0 = the model has no routing
+  double effectiveInterests = 0.0; // mean over users, in [1, k]
+  double largestHeadShare = 0.0;   // the most-winning head's share of positions
+  double offDiagonalCovariance = 0.0;  // mean |C[r, c]|, r != c
+};
+
 // One finished epoch.
 struct TrainingEpochPoint {
   std::string stage;
@@ -41,6 +53,7 @@ struct TrainingEpochPoint {
   std::int64_t globalEpoch = 0;   // 1-based over the whole run
   std::map<std::string, double> meanLosses;
   std::optional<eval::RankingMetrics> validation;
+  std::optional<EpochCollapse> collapse;
   bool improved = false;
   double seconds = 0.0;
 };

@@ -4,6 +4,7 @@
 // self-describing checkpoint.
 #include <csignal>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 
 #include "app/cli/command.h"
@@ -68,6 +69,12 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     if (r.validation) {
       ctx.err << " | val HR@20 " << 100 * r.validation->hitRate.at(20) << "% NDCG@20 "
               << 100 * r.validation->ndcg.at(20) << "%" << (r.improved ? " *" : "");
+    }
+    if (r.diagnostics && r.diagnostics->interests) {
+      // Collapse as it happens: fewer effective interests, one head winning.
+      const auto& in = *r.diagnostics->interests;
+      ctx.err << " | interests " << std::setprecision(3) << in.meanEffectiveInterests << "/" << in.interests
+              << " effective, off-diag |C| " << in.meanOffDiagonalAbsCovariance << std::setprecision(6);
     }
     ctx.err << "\n";
   };

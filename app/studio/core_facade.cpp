@@ -97,6 +97,18 @@ views::TrainingEpochPoint toPoint(const train::EpochReport& e, std::int64_t glob
   p.globalEpoch = globalEpoch;
   p.meanLosses = e.meanLosses;
   p.validation = e.validation;
+  if (e.diagnostics) {
+    views::EpochCollapse c;
+    c.itemEffectiveRank = e.diagnostics->embedding.effectiveRank;
+    c.dimensions = e.diagnostics->embedding.dimensions;
+    if (const auto& in = e.diagnostics->interests) {
+      c.interests = in->interests;
+      c.effectiveInterests = in->meanEffectiveInterests;
+      c.offDiagonalCovariance = in->meanOffDiagonalAbsCovariance;
+      for (double share : in->argmaxShare) c.largestHeadShare = std::max(c.largestHeadShare, share);
+    }
+    p.collapse = c;
+  }
   p.improved = e.improved;
   p.seconds = e.trainSeconds + e.validationSeconds;
   return p;

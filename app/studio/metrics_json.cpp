@@ -51,6 +51,11 @@ nlohmann::json epochToJson(const views::TrainingEpochPoint& e) {
   nlohmann::json j = {{"stage", e.stage}, {"epoch", e.epoch},   {"losses", e.meanLosses},
                       {"improved", e.improved}, {"train_seconds", e.seconds}};
   if (e.validation) j["validation"] = metricsToJson(*e.validation);
+  if (const auto& c = e.collapse) {
+    j["collapse"] = {{"item_effective_rank", c->itemEffectiveRank},     {"dimensions", c->dimensions},
+                     {"interests", c->interests},                       {"effective_interests", c->effectiveInterests},
+                     {"largest_head_share", c->largestHeadShare},       {"offdiag_covariance", c->offDiagonalCovariance}};
+  }
   return j;
 }
 
@@ -68,6 +73,17 @@ views::TrainingEpochPoint epochFromJson(const nlohmann::json& j, std::int64_t gl
     }
   }
   if (j.contains("validation")) e.validation = metricsFromJson(j["validation"]);
+  if (j.contains("collapse") && j["collapse"].is_object()) {
+    const auto& c = j["collapse"];
+    views::EpochCollapse collapse;
+    collapse.itemEffectiveRank = c.value("item_effective_rank", 0.0);
+    collapse.dimensions = c.value("dimensions", 0);
+    collapse.interests = c.value("interests", 0);
+    collapse.effectiveInterests = c.value("effective_interests", 0.0);
+    collapse.largestHeadShare = c.value("largest_head_share", 0.0);
+    collapse.offDiagonalCovariance = c.value("offdiag_covariance", 0.0);
+    e.collapse = collapse;
+  }
   return e;
 }
 

@@ -31,6 +31,8 @@ ModelDiagnostics diagnoseModel(models::Model& model, const data::SequenceDataset
   std::vector<int> category(static_cast<std::size_t>(dataset.numItems) + 1, -1);
   if (meta.hasCategories()) {
     for (std::int32_t id = 1; id <= dataset.numItems; ++id) category[static_cast<std::size_t>(id)] = meta.primaryCategory(id);
+  }
+  if (meta.hasCategories() && options.linearProbe) {
     const std::vector<int> labels(category.begin() + 1, category.end());
     try {
       out.probe = analysis::linearProbe(items, labels);

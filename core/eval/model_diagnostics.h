@@ -27,6 +27,7 @@ struct DiagnosticsOptions {
   std::int64_t maxUsers = 2000;   // routing over the first N samples (0 = all)
   std::int64_t batchSize = 256;
   int topPositions = 1;           // positions per head voting in the category match
+  bool linearProbe = true;        // off for the per-epoch tracking during training
 };
 
 struct ModelDiagnostics {

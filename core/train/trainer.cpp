@@ -121,6 +121,24 @@ nlohmann::json toJson(const EpochReport& r) {
                       {"train_seconds", r.trainSeconds}, {"validation_seconds", r.validationSeconds},
                       {"improved", r.improved}, {"lr", r.learningRate}};
   if (r.validation) j["validation"] = toJson(*r.validation);
+  if (r.diagnostics) j["diagnostics"] = toJson(*r.diagnostics);
+  return j;
+}
+
+nlohmann::json toJson(const eval::ModelDiagnostics& d) {
+  nlohmann::json j;
+  j["embedding"] = {{"singular_value_entropy", d.embedding.singularValueEntropy},
+                    {"effective_rank", d.embedding.effectiveRank},
+                    {"isotropy", d.embedding.isotropy},
+                    {"collapsed", d.embedding.collapsed}};
+  if (d.interests) {
+    j["interests"] = {{"users", d.interests->users},
+                      {"k", d.interests->interests},
+                      {"effective_interests", d.interests->meanEffectiveInterests},
+                      {"mean_offdiag_abs_covariance", d.interests->meanOffDiagonalAbsCovariance},
+                      {"l_reg", d.interests->meanLReg},
+                      {"head_win_share", d.interests->argmaxShare}};
+  }
   return j;
 }
 
@@ -222,6 +240,16 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
           report.validation = eval::evaluate(model, validation, eo, device).metrics;
         } catch (const eval::Cancelled&) {
           result.cancelled = true;
+        }
+        if (report.validation && options.diagnosticUsers > 0) {
+          eval::DiagnosticsOptions d;
+          d.maxUsers = options.diagnosticUsers;
+          d.linearProbe = false;
+          try {
+            report.diagnostics = eval::diagnoseModel(model, dataset, validation, options.device, d);
+          } catch (const analysis::AnalysisError&) {
+            // e.g. a catalogue too small for a spectrum: training goes on
+          }
         }
         report.validationSeconds = secondsSince(valStart);
         if (report.validation) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/data/sequence_dataset.h"
+#include "core/eval/model_diagnostics.h"
 #include "core/eval/ranking_metrics.h"
 #include "core/models/model.h"
 #include "core/train/train_control.h"
@@ -30,6 +31,11 @@ struct TrainOptions {
   models::ReverseOptions validationReverse;
   std::string selectionMetric = "ndcg@20";  // "ndcg@K" or "hr@K"
   int onlyStage = -1;               // >= 0: run just this stage of stages()
+  // After each validation, collapse diagnostics (item-table spectrum; for
+  // models with interest routing, effective interests, head wins, routing
+  // covariance) over this many validation users, so collapse can be watched
+  // as it happens. 0 = off.
+  std::int64_t diagnosticUsers = 500;
 };
 
 struct BatchReport {
@@ -49,6 +55,7 @@ struct EpochReport {
   std::int64_t epoch = 0;
   std::map<std::string, double> meanLosses;
   std::optional<eval::RankingMetrics> validation;
+  std::optional<eval::ModelDiagnostics> diagnostics;  // see diagnosticUsers
   double trainSeconds = 0.0;
   double validationSeconds = 0.0;
   bool improved = false;
@@ -83,5 +90,7 @@ double selectMetric(const eval::RankingMetrics& metrics, const std::string& name
 // JSON forms for checkpoints, the CLI and the GUI.
 nlohmann::json toJson(const eval::RankingMetrics& metrics);
 nlohmann::json toJson(const EpochReport& report);
+// The per-epoch figures of the diagnostics (not the full spectrum).
+nlohmann::json toJson(const eval::ModelDiagnostics& diagnostics);
 
 }  // namespace recdiff::train

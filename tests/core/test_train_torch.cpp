@@ -62,6 +62,36 @@ TEST_CASE("ADIGRec memorises 50 sequences") {
   CHECK(metrics.hitRate[5] > 0.8);
 }
 
+TEST_CASE("collapse figures are tracked per epoch: interests for routing models, the item table for all") {
+  requireDevice();
+  auto data = test::memorisable();
+  auto adigrec = makeModel("adigrec", {"dim=16", "interests=3", "epochs=2", "patience=5", "max_length=10",
+                                       "diffusion_steps=20", "batch_size=16"}, 40);
+  const auto result = train::trainModel(*adigrec, data, options());
+  CHECK_EQ(result.history.size(), std::size_t{2});
+  for (const auto& epoch : result.history) {
+    CHECK(epoch.diagnostics.has_value());
+    CHECK(epoch.diagnostics->interests.has_value());
+    CHECK_EQ(epoch.diagnostics->interests->interests, 3);
+    CHECK(epoch.diagnostics->interests->meanEffectiveInterests >= 1.0 - 1e-9);
+    CHECK(epoch.diagnostics->interests->meanEffectiveInterests <= 3.0 + 1e-9);
+    CHECK(!epoch.diagnostics->probe.has_value());  // the per-epoch figures skip the probe
+    const auto j = train::toJson(epoch);
+    CHECK(j["diagnostics"]["interests"]["head_win_share"].size() == 3);
+  }
+
+  auto sasrec = makeModel("sasrec", {"dim=16", "epochs=1", "max_length=10", "batch_size=16"}, 40);
+  const auto plain = train::trainModel(*sasrec, data, options());
+  CHECK(plain.history.front().diagnostics.has_value());
+  CHECK(!plain.history.front().diagnostics->interests.has_value());  // no routing
+  CHECK_EQ(plain.history.front().diagnostics->embedding.dimensions, 16);
+
+  auto off = options();
+  off.diagnosticUsers = 0;
+  auto again = makeModel("sasrec", {"dim=16", "epochs=1", "max_length=10", "batch_size=16"}, 40);
+  CHECK(!train::trainModel(*again, data, off).history.front().diagnostics.has_value());
+}
+
 TEST_CASE("a checkpoint round-trips: same scores after reload") {
   requireDevice();
   auto data = test::memorisable();

@@ -92,6 +92,11 @@ class TrainingPanelTest : public QObject {
     QVERIFY(losses->pointCount("total") >= 1);
     QVERIFY(panel()->validationChart()->seriesNames().contains("HR@20"));
     QVERIFY(panel()->validationChart()->seriesNames().contains("NDCG@20"));
+    // ADIGRec routes interests: the collapse watch has its interest lines.
+    views::SeriesChart* collapse = panel()->collapseChart();
+    QCOMPARE(collapse->pointCount("effective interests (of k)"), 1);
+    QCOMPARE(collapse->pointCount("largest head's share of positions"), 1);
+    QCOMPARE(collapse->pointCount("item-table effective rank (of d)"), 1);
 
     // The trained model is the session's, with its checkpoint and results.
     QVERIFY(!studio()->currentModel().isNull());
@@ -100,6 +105,7 @@ class TrainingPanelTest : public QObject {
     QVERIFY(QFileInfo::exists(QString::fromStdString(entry->checkpoint)));
     QVERIFY(entry->results.contains("validation"));
     QCOMPARE(entry->history.size(), std::size_t{1});
+    QVERIFY(entry->history.front().contains("collapse"));  // kept in the session
     QVERIFY(window_->modelPanel()->findChild<QLabel*>("modelStatus")->text().startsWith("Trained"));
   }
 

@@ -84,11 +84,17 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   ddimSteps_->setToolTip(tr("DDIM steps S (a subset of the T diffusion steps)"));
   excludeHistory_ = new QCheckBox(tr("Hide history items"), this);
   excludeHistory_->setToolTip(tr("Keep items already in the history out of the ranking"));
+  compare_ = new QComboBox(this);
+  compare_->setObjectName("scrubberCompare");
+  compare_->setToolTip(tr("Run a second session model for the same user, side by side"));
+  setComparisonModels({});
   runButton_ = new QPushButton(tr("Run"), this);
   runButton_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
   runButton_->setToolTip(tr("Run the reverse process (Ctrl+R)"));
   controls->addWidget(new QLabel(tr("User:"), this));
   controls->addWidget(user_, 1);
+  controls->addWidget(new QLabel(tr("Compare with:"), this));
+  controls->addWidget(compare_);
   layout->addLayout(controls);
   controls = new QHBoxLayout;
   controls->addWidget(new QLabel(tr("Runs:"), this));
@@ -151,7 +157,24 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   table_->horizontalHeader()->setSectionResizeMode(TraceStepModel::RankColumn, QHeaderView::ResizeToContents);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setAlternatingRowColors(true);
-  leftLayout->addWidget(table_);
+  leftLayout->addWidget(table_, 1);
+  partnerBox_ = new QWidget(left);
+  auto* partnerLayout = new QVBoxLayout(partnerBox_);
+  partnerLayout->setContentsMargins(0, 0, 0, 0);
+  partnerTitle_ = new QLabel(partnerBox_);
+  partnerTitle_->setObjectName("partnerTitle");
+  partnerItems_ = new TraceStepModel(this);
+  auto* partnerTable = new QTableView(partnerBox_);
+  partnerTable->setObjectName("partnerTable");
+  partnerTable->setModel(partnerItems_);
+  partnerTable->verticalHeader()->hide();
+  partnerTable->horizontalHeader()->setSectionResizeMode(TraceStepModel::ItemColumn, QHeaderView::Stretch);
+  partnerTable->horizontalHeader()->setSectionResizeMode(TraceStepModel::RankColumn, QHeaderView::ResizeToContents);
+  partnerTable->setAlternatingRowColors(true);
+  partnerLayout->addWidget(partnerTitle_);
+  partnerLayout->addWidget(partnerTable, 1);
+  partnerBox_->hide();
+  leftLayout->addWidget(partnerBox_, 1);
   buildCharts();
   splitter->addWidget(left);
   splitter->addWidget(chartBox_);
@@ -277,7 +300,8 @@ void ScrubberPanel::setSamples(const QStringList& labels) {
 
 void ScrubberPanel::setItemLabeler(std::function<QString(qint64)> labeler) {
   labeler_ = labeler;
-  topItems_->setItemLabeler(std::move(labeler));
+  topItems_->setItemLabeler(labeler);
+  partnerItems_->setItemLabeler(std::move(labeler));
 }
 
 void ScrubberPanel::setDiffusionSteps(qint64 steps) {
@@ -359,6 +383,7 @@ ScrubberRequest ScrubberPanel::request() const {
   r.sampler = sampler_->isEnabled() ? sampler_->currentData().toString() : "ddpm";
   r.ddimSteps = ddimSteps_->value();
   r.excludeHistory = excludeHistory_->isChecked();
+  r.compareWith = compare_->currentIndex() - 1;
   return r;
 }
 
@@ -370,6 +395,47 @@ void ScrubberPanel::setRequest(const ScrubberRequest& r) {
   if (s >= 0) sampler_->setCurrentIndex(s);
   ddimSteps_->setValue(r.ddimSteps);
   excludeHistory_->setChecked(r.excludeHistory);
+  if (r.compareWith + 1 < compare_->count()) compare_->setCurrentIndex(r.compareWith + 1);
+}
+
+void ScrubberPanel::setComparisonModels(const QStringList& labels) {
+  const QString was = compare_->currentText();
+  const QSignalBlocker block(compare_);
+  compare_->clear();
+  compare_->addItem(tr("(no second model)"));
+  compare_->addItems(labels);
+  const int again = compare_->findText(was);
+  compare_->setCurrentIndex(again > 0 ? again : 0);
+  compare_->setEnabled(!labels.isEmpty());
+}
+
+int ScrubberPanel::partnerRun() const {
+  // Pair the n-th run of one model with the n-th run of the other.
+  const int run = currentRun();
+  if (run < 0 || run >= runs_.size()) return -1;
+  const int model = runs_[run].model;
+  int nth = 0;
+  for (int i = 0; i < run; ++i) nth += runs_[i].model == model ? 1 : 0;
+  int fallback = -1;
+  for (int i = 0, seen = 0; i < runs_.size(); ++i) {
+    if (runs_[i].model == model) continue;
+    if (seen++ == nth) return i;
+    fallback = i;  // fewer runs over there: the last one
+  }
+  return fallback;
+}
+
+int ScrubberPanel::partnerStep() const {
+  // The same fraction of the way through each reverse process (the two
+  // models may have different T, or one may be a single-step baseline).
+  const int partner = partnerRun();
+  const int run = currentRun();
+  if (partner < 0 || run < 0) return -1;
+  const int mine = static_cast<int>(runs_[run].table.steps.size());
+  const int theirs = static_cast<int>(runs_[partner].table.steps.size());
+  if (theirs == 0) return -1;
+  if (mine <= 1) return theirs - 1;
+  return static_cast<int>(std::lround(static_cast<double>(currentStep()) * (theirs - 1) / (mine - 1)));
 }
 
 int ScrubberPanel::stepCount() const { return runs_.isEmpty() ? 0 : slider_->maximum() + 1; }
@@ -413,6 +479,8 @@ void ScrubberPanel::refreshStep() {
   const int run = currentRun();
   if (run < 0 || run >= runs_.size() || runs_[run].table.steps.empty()) {
     topItems_->setStep(nullptr, 0, 0, 0);
+    partnerItems_->setStep(nullptr, 0, 0, 0);
+    partnerBox_->hide();
     summary_->setText(tr("No run yet."));
     return;
   }
@@ -420,6 +488,23 @@ void ScrubberPanel::refreshStep() {
   const int i = std::clamp(currentStep(), 0, static_cast<int>(table.steps.size()) - 1);
   const auto& s = table.steps[static_cast<std::size_t>(i)];
   topItems_->setStep(&table, i, 0, target_);
+  const int partner = partnerRun();
+  partnerBox_->setVisible(partner >= 0);
+  if (partner >= 0) {
+    const auto& other = runs_[partner].table;
+    const int j = partnerStep();
+    const auto& o = other.steps[static_cast<std::size_t>(j)];
+    partnerItems_->setStep(&other, j, 0, target_);
+    const QString rank = o.targetRank.empty() || o.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(o.targetRank[0]);
+    partnerTitle_->setText(tr("%1 — step %2 of %3 · t = %4 · rank of the true item %5")
+                               .arg(runs_[partner].label)
+                               .arg(j + 1)
+                               .arg(other.steps.size())
+                               .arg(o.t)
+                               .arg(rank));
+  } else {
+    partnerItems_->setStep(nullptr, 0, 0, 0);
+  }
   for (StepChart* c : charts()) c->setCursor(s.t);
   auto num = [](const std::vector<float>& v) { return v.empty() || !std::isfinite(v[0]) ? QStringLiteral("–") : QString::number(v[0], 'f', 3); };
   const QString rank = s.targetRank.empty() || s.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(s.targetRank[0]);

@@ -1,7 +1,10 @@
 // The reverse-diffusion scrubber: pick a test user, run the model's reverse
 // process once or several times (seeds; DDPM and/or DDIM), then step through
 // it from T down to 0 — slider, play/pause, step back/forward, speed,
-// keyboard (←/→, Space, Home/End). At each step: the top-k items with
+// keyboard (←/→, Space, Home/End). A second model can run beside the first
+// for the same user: its runs join the charts and its top items stand in a
+// second table, at the same fraction of its own reverse process. At each
+// step: the top-k items with
 // scores (true next item highlighted), and across all steps the target's
 // rank, the cosines of x_t and x̂0 to it and ‖x_t‖, with a cursor at the
 // current step. The runs are computed elsewhere (runRequested → setRuns).
@@ -40,11 +43,13 @@ struct ScrubberRequest {
   QString sampler = "ddpm";    // "ddpm", "ddim" or "both"
   int ddimSteps = 10;          // S for DDIM
   bool excludeHistory = false;
+  int compareWith = -1;        // index into setComparisonModels' list; -1 = none
 };
 
 struct ScrubberRun {
-  QString label;               // "seed 1 · DDPM"
+  QString label;               // "seed 1 · DDPM" (prefixed by the model when two run)
   diffusion::TraceTable table; // batch 1
+  int model = 0;               // 0 = the current model, 1 = the one compared with
 };
 
 class ScrubberPanel : public QWidget {
@@ -57,6 +62,8 @@ class ScrubberPanel : public QWidget {
   void setSamples(const QStringList& labels);
   void setItemLabeler(std::function<QString(qint64)> labeler);
   void setDiffusionSteps(qint64 steps);  // 0: a non-diffusion model (one step)
+  // The other session models the current one can be compared with.
+  void setComparisonModels(const QStringList& labels);
   // The selected sample's history (item ids, oldest first) and target.
   void setHistory(const QVector<qint64>& history, qint64 target);
   void setRuns(const QVector<ScrubberRun>& runs);
@@ -76,6 +83,11 @@ class ScrubberPanel : public QWidget {
   void setPlaying(bool playing);
   const QVector<ScrubberRun>& runs() const { return runs_; }
   TraceStepModel* topItems() const { return topItems_; }
+  // Side by side: the other model's run paired with the selected one (-1 =
+  // none), its step at the slider's position, and its top items.
+  int partnerRun() const;
+  int partnerStep() const;
+  TraceStepModel* partnerItems() const { return partnerItems_; }
   QSlider* slider() const { return slider_; }
   QString stepSummary() const;   // the line under the slider
   QList<StepChart*> charts() const;
@@ -109,6 +121,7 @@ class ScrubberPanel : public QWidget {
   QComboBox* sampler_;
   QSpinBox* ddimSteps_;
   QCheckBox* excludeHistory_;
+  QComboBox* compare_;
   QPushButton* runButton_;
   QLabel* history_;
   QToolButton* playButton_;
@@ -118,6 +131,9 @@ class ScrubberPanel : public QWidget {
   QComboBox* runChoice_;
   QTableView* table_;
   TraceStepModel* topItems_;
+  QWidget* partnerBox_;
+  QLabel* partnerTitle_;
+  TraceStepModel* partnerItems_;
   StepChart* rankChart_;
   StepChart* cosineChart_;
   StepChart* normChart_;

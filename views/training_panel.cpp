@@ -11,6 +11,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStyle>
 #include <QThread>
 #include <QVBoxLayout>
@@ -150,12 +151,16 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
   collapse_->setToolTip(tr("Falling lines mean collapse: interest heads merging (effective interests of k), "
                            "one head winning every position, or the item table losing dimensions "
                            "(effective rank of d)."));
+  // Validation and the collapse watch share the lower half as tabs: three
+  // stacked charts leave none of them room for its axis labels.
+  epochCharts_ = new QTabWidget(charts);
+  epochCharts_->setObjectName("epochCharts");
+  epochCharts_->addTab(validation_, tr("Validation"));
+  epochCharts_->addTab(collapse_, tr("Collapse watch"));
   charts->addWidget(losses_);
-  charts->addWidget(validation_);
-  charts->addWidget(collapse_);
+  charts->addWidget(epochCharts_);
   charts->setStretchFactor(0, 3);
   charts->setStretchFactor(1, 2);
-  charts->setStretchFactor(2, 2);
   layout->addWidget(charts, 1);
   connect(smoothing_, &QSlider::valueChanged, this, [this](int v) { losses_->setSmoothing(v / 100.0); });
   connect(logScale_, &QCheckBox::toggled, losses_, &SeriesChart::setLogScale);

@@ -16,6 +16,7 @@ class QProgressBar;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QTabWidget;
 
 namespace recdiff::views {
 
@@ -81,6 +82,7 @@ class TrainingPanel : public QWidget {
   SeriesChart* losses_;
   SeriesChart* validation_;
   SeriesChart* collapse_;
+  QTabWidget* epochCharts_;
   State state_ = State::Idle;
   bool ready_ = false;
   QString notReady_;

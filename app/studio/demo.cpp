@@ -24,6 +24,12 @@ SessionDocument session() {
   m.modelName = train::demo::kModelName;
   m.config = modelConfig();
   s.models.push_back(m);
+  ModelEntry other;
+  other.id = "m2";
+  other.label = "DimeRec (demo)";
+  other.modelName = train::demo::kComparisonModelName;
+  other.config = train::demo::comparisonConfig();
+  s.models.push_back(other);
   s.currentModel = 0;
   s.training.device = "cpu";
   s.training.threads = 0;
@@ -38,13 +44,7 @@ SessionDocument session() {
 DemoRunner::DemoRunner(StudioController* studio, QObject* parent) : QObject(parent), studio_(studio) {
   connect(studio_->datasets(), &DatasetController::loaded, this, [this] {
     if (stage_ != Stage::Loading) return;
-    QString error;
-    stage_ = Stage::Training;
-    if (!studio_->startTraining(&error)) {
-      fail(error);
-      return;
-    }
-    Q_EMIT progressed(tr("Training the demo model…"));
+    trainModel(0);
   });
   connect(studio_->datasets(), &DatasetController::failed, this, [this](const QString& m) {
     if (stage_ == Stage::Loading) fail(m);
@@ -71,9 +71,26 @@ DemoRunner::DemoRunner(StudioController* studio, QObject* parent) : QObject(pare
               fail(message);
               return;
             }
+            if (model_ + 1 < static_cast<int>(studio_->session().models.size())) {
+              trainModel(model_ + 1);
+              return;
+            }
             stage_ = Stage::Idle;
+            studio_->setCurrentModel(0);  // inspection starts from ADIGRec
             Q_EMIT finished(true, message);
           });
+}
+
+void DemoRunner::trainModel(int index) {
+  model_ = index;
+  studio_->setCurrentModel(index);
+  QString error;
+  stage_ = Stage::Training;
+  if (!studio_->startTraining(&error)) {
+    fail(error);
+    return;
+  }
+  Q_EMIT progressed(tr("Training %1…").arg(QString::fromStdString(studio_->session().models[index].label)));
 }
 
 void DemoRunner::start() {

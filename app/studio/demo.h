@@ -1,6 +1,6 @@
-// The built-in demo: the synthetic planted-interest dataset and a small
-// ADIGRec that trains in well under a minute on a two-core CPU, run start
-// to finish (generate, train, evaluate on the test split).
+// The built-in demo: the synthetic planted-interest dataset, a small ADIGRec
+// and a DimeRec beside it, run start to finish (generate, then train and
+// evaluate each model on the test split) in about a minute on two cores.
 #pragma once
 
 #include <QObject>
@@ -39,9 +39,11 @@ class DemoRunner : public QObject {
  private:
   enum class Stage { Idle, Loading, Training, Evaluating };
   void fail(const QString& message);
+  void trainModel(int index);  // then evaluate it; then the next model
 
   StudioController* studio_;
   Stage stage_ = Stage::Idle;
+  int model_ = 0;  // the session model in hand
 };
 
 }  // namespace recdiff::studio

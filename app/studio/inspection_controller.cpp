@@ -41,7 +41,7 @@ InspectionController::InspectionController(JobRunner* jobs, QObject* parent) : Q
 
 bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
                                  const views::ScrubberRequest& request, const QString& device, int threads,
-                                 QString* error) {
+                                 QString* error, const ScrubberComparison& comparison) {
   auto fail = [&](const QString& why) {
     if (error) *error = why;
     return false;
@@ -56,21 +56,29 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
                     .arg(model.numItems())
                     .arg(dataset->numItems));
   }
+  if (!comparison.model.isNull() && comparison.model.numItems() != dataset->numItems) {
+    return fail(tr("%1 was trained on a catalogue of %2 items, but the dataset has %3.")
+                    .arg(comparison.label)
+                    .arg(comparison.model.numItems())
+                    .arg(dataset->numItems));
+  }
   running_ = true;
   const QString user = testSampleLabels(*dataset).at(request.sample);
   std::optional<eval::ModelDiagnostics> known;
   if (diagnosed_ == model) known = last_.diagnostics;
-  jobs_->start(kKind, [this, model, dataset, request, device, threads, user, known](JobContext& ctx) {
+  jobs_->start(kKind, [this, model, dataset, request, device, threads, user, known, comparison](JobContext& ctx) {
     InspectionResult result;
     result.sample = request.sample;
     result.user = user;
     const data::Sample& sample = dataset->test[static_cast<std::size_t>(request.sample)];
-    QStringList samplers;
-    if (model.diffusionSteps() == 0 || request.sampler == "ddpm") samplers << "ddpm";
-    else if (request.sampler == "ddim") samplers << "ddim";
-    else samplers << "ddpm" << "ddim";
-    const int runs = model.diffusionSteps() == 0 ? 1 : request.runs;
-    try {
+    // Every run the request asks for, of one model; with a second model the
+    // labels name the model.
+    auto record = [&](const ModelHandle& handle, int modelIndex, const QString& prefix) {
+      QStringList samplers;
+      if (handle.diffusionSteps() == 0 || request.sampler == "ddpm") samplers << "ddpm";
+      else if (request.sampler == "ddim") samplers << "ddim";
+      else samplers << "ddpm" << "ddim";
+      const int runs = handle.diffusionSteps() == 0 ? 1 : request.runs;
       for (int r = 0; r < runs && !ctx.cancelled(); ++r) {
         for (const QString& sampler : samplers) {
           core::TraceSettings settings;
@@ -81,15 +89,20 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
           settings.seed = request.seed + static_cast<quint64>(r);
           settings.excludeHistory = request.excludeHistory;
           views::ScrubberRun run;
-          run.label = model.diffusionSteps() == 0
-                          ? tr("single step (not a diffusion model)")
-                          : sampler == "ddim"     ? tr("seed %1 · DDIM S=%2").arg(settings.seed).arg(request.ddimSteps)
-                          : samplers.size() > 1   ? tr("seed %1 · DDPM").arg(settings.seed)
-                                                  : tr("seed %1").arg(settings.seed);
-          run.table = core::traceReverse(model, sample, settings);
+          run.model = modelIndex;
+          run.label = prefix + (handle.diffusionSteps() == 0 ? tr("single step (not a diffusion model)")
+                                : sampler == "ddim"         ? tr("seed %1 · DDIM S=%2").arg(settings.seed).arg(request.ddimSteps)
+                                : samplers.size() > 1       ? tr("seed %1 · DDPM").arg(settings.seed)
+                                                            : tr("seed %1").arg(settings.seed));
+          run.table = core::traceReverse(handle, sample, settings);
           result.runs.push_back(std::move(run));
         }
       }
+    };
+    try {
+      const bool two = !comparison.model.isNull();
+      record(model, 0, two ? comparison.mainLabel + " · " : QString());
+      if (two) record(comparison.model, 1, comparison.label + " · ");
       result.inspection = core::inspectSample(model, sample, threads);
       result.diagnostics = known;
       if (!result.diagnostics) {

@@ -34,6 +34,13 @@ struct InspectionResult {
   std::optional<eval::ModelDiagnostics> diagnostics;
 };
 
+// A second model to run beside the current one (none when `model` is null).
+struct ScrubberComparison {
+  ModelHandle model;
+  QString label;      // e.g. "DimeRec"
+  QString mainLabel;  // the current model's, e.g. "ADIGRec"
+};
+
 class InspectionController : public QObject {
   Q_OBJECT
 
@@ -41,7 +48,8 @@ class InspectionController : public QObject {
   explicit InspectionController(JobRunner* jobs, QObject* parent = nullptr);
 
   bool start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
-             const views::ScrubberRequest& request, const QString& device, int threads, QString* error = nullptr);
+             const views::ScrubberRequest& request, const QString& device, int threads, QString* error = nullptr,
+             const ScrubberComparison& comparison = {});
   bool isRunning() const { return running_; }
   const InspectionResult& last() const { return last_; }
 

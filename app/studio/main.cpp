@@ -15,6 +15,7 @@
 #include <QIcon>
 #include <QPixmap>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -93,6 +94,13 @@ int main(int argc, char** argv) {
         for (const char* name : {"dataset", "model", "training", "evaluation", "scrubber", "interests", "projection"}) {
           window.showPanel(name);
           grabTo(window, dir + "/" + QString(name) + ".png");
+        }
+        // The training dock's second tab: the collapse watch.
+        window.showPanel("training");
+        if (auto* tabs = window.findChild<QTabWidget*>("epochCharts")) {
+          tabs->setCurrentIndex(1);
+          grabTo(window, dir + "/collapse-watch.png");
+          tabs->setCurrentIndex(0);
         }
       }
       window.close();

@@ -154,6 +154,7 @@ class MainWindow : public QMainWindow {
   views::ScrubberPanel* scrubberPanel_ = nullptr;
   views::InterestsPanel* interestsPanel_ = nullptr;
   InspectionController* inspection_ = nullptr;
+  QStringList comparisonIds_;  // session model ids behind the scrubber's "Compare with" list
   views::ProjectionPanel* projectionPanel_ = nullptr;
   ProjectionController* projection_ = nullptr;
   bool demoInspecting_ = false;  // the demo's last stages: its first reverse runs,

@@ -207,6 +207,18 @@ void MainWindow::refreshInspection() {
     projectionPanel_->setSettings(projectionFromJson(studio_->viewState("projection"), projectionPanel_->settings()));
   }
   if (projection_->last().catalog.size() != dataset->numItems) projectionPanel_->clearMap(tr("Compute a projection of the catalogue."));
+  {
+    // The other trained session models, for the side-by-side comparison.
+    QStringList labels;
+    comparisonIds_.clear();
+    const ModelEntry* current = studio_->session().current();
+    for (const ModelEntry& entry : studio_->session().models) {
+      if ((current && entry.id == current->id) || studio_->modelHandle(entry.id).isNull()) continue;
+      comparisonIds_ << QString::fromStdString(entry.id);
+      labels << QString::fromStdString(entry.label);
+    }
+    scrubberPanel_->setComparisonModels(labels);
+  }
   const views::ScrubberRequest saved = requestFromJson(studio_->viewState("scrubber"), scrubberPanel_->request());
   scrubberPanel_->setSamples(testSampleLabels(*dataset));
   scrubberPanel_->setRequest(saved);
@@ -228,8 +240,19 @@ void MainWindow::showInspectionSample(int sample) {
 bool MainWindow::startInspection(const QString& why) {
   const views::TrainingRequest& training = studio_->session().training;
   QString error;
-  const bool ok = inspection_->start(studio_->currentModel(), studio_->dataset(), scrubberPanel_->request(),
-                                     QString::fromStdString(training.device), training.threads, &error);
+  const views::ScrubberRequest request = scrubberPanel_->request();
+  ScrubberComparison comparison;
+  if (request.compareWith >= 0 && request.compareWith < comparisonIds_.size()) {
+    const std::string id = comparisonIds_[request.compareWith].toStdString();
+    for (const ModelEntry& entry : studio_->session().models) {
+      if (entry.id == id) comparison.label = QString::fromStdString(entry.label);
+    }
+    comparison.model = studio_->modelHandle(id);
+    const ModelEntry* current = studio_->session().current();
+    comparison.mainLabel = current ? QString::fromStdString(current->label) : tr("current model");
+  }
+  const bool ok = inspection_->start(studio_->currentModel(), studio_->dataset(), request,
+                                     QString::fromStdString(training.device), training.threads, &error, comparison);
   if (!ok && why.isEmpty()) scrubberPanel_->showError(tr("Cannot run the reverse process"), error);
   return ok;
 }

@@ -75,9 +75,11 @@ void MainWindow::wirePanels() {
   connect(demo_, &DemoRunner::finished, this, [this](bool ok, const QString& message) {
     statusBar()->showMessage(ok ? tr("Demo finished: %1").arg(message) : tr("Demo stopped: %1").arg(message), 8000);
     // The demo ends in the inspection views: three reverse runs of its
-    // first test user, so the spread of the generated items shows.
+    // first test user, so the spread of the generated items shows, with
+    // DimeRec's beside ADIGRec's.
     views::ScrubberRequest first = scrubberPanel_->request();
     first.runs = 3;
+    first.compareWith = 0;
     scrubberPanel_->setRequest(first);
     if (ok && startInspection(message)) {
       demoInspecting_ = true;

@@ -14,4 +14,9 @@ models::Config modelConfig() {
           {"max_length", 50}};
 }
 
+models::Config comparisonConfig() {
+  return {{"dim", 32},         {"interests", 4}, {"diffusion_steps", 20}, {"batch_size", 128},
+          {"epochs", 8},       {"patience", 3},  {"lr", 0.005},           {"max_length", 50}};
+}
+
 }  // namespace recdiff::train::demo

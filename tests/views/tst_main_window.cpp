@@ -18,6 +18,7 @@
 #include "app/studio/main_window.h"
 #include "app/studio/studio_controller.h"
 #include "app/studio/training_controller.h"
+#include "core/train/demo_recipe.h"
 #include "gui_test_support.h"
 #include "views/comparison_table_model.h"
 #include "views/evaluation_panel.h"
@@ -27,6 +28,7 @@
 #include "views/projection_map.h"
 #include "views/projection_panel.h"
 #include "views/scrubber_panel.h"
+#include "views/trace_step_model.h"
 #include "views/start_page.h"
 #include "views/training_panel.h"
 
@@ -193,14 +195,32 @@ class MainWindowTest : public QObject {
     QVERIFY(testing::waitForCount(done, 1, 240000));
     QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
     // It ends in the inspection views: three recorded reverse runs of the
-    // first test user, each from t = T down to the final x0, and that
-    // user's interest routing.
+    // first test user by ADIGRec and three by DimeRec beside them, each from
+    // t = T down to the final x0, and that user's interest routing.
     QVERIFY(w->dock("scrubberDock")->isVisible());
-    const auto& runs = w->scrubberPanel()->runs();
-    QCOMPARE(runs.size(), 3);
+    views::ScrubberPanel* scrubber = w->scrubberPanel();
+    const auto& runs = scrubber->runs();
+    QCOMPARE(runs.size(), 6);
     const auto steps = static_cast<std::size_t>(studio::demo::modelConfig().at("diffusion_steps").get<int>()) + 1;
-    for (const auto& run : runs) QCOMPARE(run.table.steps.size(), steps);
-    QCOMPARE(w->scrubberPanel()->currentTimestep(), 0);
+    const auto otherSteps =
+        static_cast<std::size_t>(train::demo::comparisonConfig().at("diffusion_steps").get<int>()) + 1;
+    for (const auto& run : runs) QCOMPARE(run.table.steps.size(), run.model == 0 ? steps : otherSteps);
+    QVERIFY(runs[0].label.startsWith("ADIGRec (demo) · seed 1"));
+    QVERIFY(runs[3].label.startsWith("DimeRec (demo) · seed 1"));
+    QCOMPARE(scrubber->currentTimestep(), 0);
+    // Side by side: the partner of the selected ADIGRec run is DimeRec's
+    // run of the same seed, at the same fraction of its own process.
+    scrubber->setCurrentRun(1);
+    QCOMPARE(scrubber->partnerRun(), 4);
+    scrubber->setCurrentStep(0);
+    QCOMPARE(scrubber->partnerStep(), 0);
+    scrubber->setCurrentStep(static_cast<int>(steps) - 1);
+    QCOMPARE(scrubber->partnerStep(), static_cast<int>(otherSteps) - 1);
+    QVERIFY(scrubber->partnerItems()->rowCount() > 0);
+    scrubber->setCurrentStep(static_cast<int>(steps) / 2);  // 25 of 50 ↔ 10 of 20
+    QCOMPARE(scrubber->partnerStep(), static_cast<int>(otherSteps) / 2);
+    scrubber->setCurrentRun(4);
+    QCOMPARE(scrubber->partnerRun(), 1);
     QCOMPARE(w->interestsPanel()->routing()->columns(), 4);
     QVERIFY(w->interestsPanel()->routing()->rows() > 0);
     QVERIFY(std::isfinite(w->interestsPanel()->regulariser()));
@@ -208,7 +228,8 @@ class MainWindowTest : public QObject {
     // And the catalogue map with the runs placed in it.
     QCOMPARE(w->projectionPanel()->map()->itemCount(), w->studio()->dataset()->numItems);
     const auto rows = w->evaluationPanel()->comparisonModel()->rows();
-    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.size(), 2);  // ADIGRec and DimeRec, both evaluated on test
+    QVERIFY(rows.last().metrics.has_value());
     QVERIFY(rows.first().metrics.has_value());
     QCOMPARE(rows.first().split, QString("test"));
     // The planted interests are learnable: the demo model beats chance by far.

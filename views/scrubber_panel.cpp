@@ -140,6 +140,9 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   layout->addLayout(transport);
   summary_ = new QLabel(this);
   summary_->setTextFormat(Qt::PlainText);
+  // The line changes at every step: its width must not re-lay the panel
+  // out (that re-renders every chart and cost up to 100 ms a move).
+  summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   layout->addWidget(summary_);
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -163,6 +166,7 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   partnerLayout->setContentsMargins(0, 0, 0, 0);
   partnerTitle_ = new QLabel(partnerBox_);
   partnerTitle_->setObjectName("partnerTitle");
+  partnerTitle_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   partnerItems_ = new TraceStepModel(this);
   auto* partnerTable = new QTableView(partnerBox_);
   partnerTable->setObjectName("partnerTable");

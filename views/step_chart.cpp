@@ -1,6 +1,9 @@
 #include "views/step_chart.h"
 
 #include <QChart>
+#include <QGraphicsScene>
+#include <QPainter>
+#include <QResizeEvent>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -41,22 +44,21 @@ StepChart::StepChart(const QString& title, const QString& yTitle, bool logScale,
   y->setTitleText(yTitle);
   styleAxis(y);
   c->addAxis(y, Qt::AlignLeft);
-  cursorLine_ = new QLineSeries;
-  cursorLine_->setName(tr("current step"));
-  QPen pen(QColor(0x33, 0x33, 0x33));
-  pen.setWidthF(1.2);
-  pen.setStyle(Qt::DashLine);
-  cursorLine_->setPen(pen);
-  c->addSeries(cursorLine_);
-  cursorLine_->attachAxis(xAxis_);
-  cursorLine_->attachAxis(y);
-  for (auto* marker : c->legend()->markers(cursorLine_)) marker->setVisible(false);
+  anchor_ = new QLineSeries;
+  c->addSeries(anchor_);
+  anchor_->attachAxis(xAxis_);
+  anchor_->attachAxis(y);
+  for (auto* marker : c->legend()->markers(anchor_)) marker->setVisible(false);
   fitAxes();
+  connect(scene(), &QGraphicsScene::changed, this, [this] {
+    frameDirty_ = true;
+    viewport()->update();
+  });
 }
 
 void StepChart::clear() {
   for (QAbstractSeries* s : chart()->series()) {
-    if (s == cursorLine_) continue;
+    if (s == anchor_) continue;
     chart()->removeSeries(s);
     delete s;
   }
@@ -102,6 +104,38 @@ void StepChart::addSeries(const QString& name, const QVector<QPointF>& points, i
   fitAxes();
 }
 
+void StepChart::paintEvent(QPaintEvent*) {
+  const qreal ratio = devicePixelRatioF();
+  const QSize size = viewport()->size();
+  if (frameDirty_ || frame_.size() != size * ratio) {
+    frame_ = QPixmap(size * ratio);
+    frame_.setDevicePixelRatio(ratio);
+    frame_.fill(Qt::white);
+    QPainter painter(&frame_);
+    painter.setRenderHints(renderHints());
+    render(&painter, QRectF(QPointF(0, 0), size), viewport()->rect());
+    frameDirty_ = false;
+  }
+  QPainter painter(viewport());
+  painter.drawPixmap(0, 0, frame_);
+  if (!any_) return;
+  const QRectF plot = chart()->plotArea();
+  const double x = chart()->mapToPosition(QPointF(cursor_, 1.0), anchor_).x();
+  if (x < plot.left() - 0.5 || x > plot.right() + 0.5) return;
+  QPen pen(QColor(0x33, 0x33, 0x33));
+  pen.setWidthF(1.2);
+  pen.setStyle(Qt::DashLine);
+  painter.setPen(pen);
+  const QPointF top = mapFromScene(chart()->mapToScene(QPointF(x, plot.top())));
+  const QPointF bottom = mapFromScene(chart()->mapToScene(QPointF(x, plot.bottom())));
+  painter.drawLine(top, bottom);
+}
+
+void StepChart::resizeEvent(QResizeEvent* event) {
+  frameDirty_ = true;
+  QChartView::resizeEvent(event);
+}
+
 void StepChart::fitAxes() {
   xAxis_->setRange(0, maxT_);
   double lo = minY_, hi = maxY_;
@@ -117,14 +151,11 @@ void StepChart::fitAxes() {
     hi += pad;
     yAxis_->setRange(lo, hi);
   }
-  cursorLine_->replace({QPointF(cursor_, lo), QPointF(cursor_, hi)});
 }
 
 void StepChart::setCursor(double t) {
   cursor_ = t;
-  const double lo = logAxis_ ? logAxis_->min() : yAxis_->min();
-  const double hi = logAxis_ ? logAxis_->max() : yAxis_->max();
-  cursorLine_->replace({QPointF(t, lo), QPointF(t, hi)});
+  viewport()->update();
 }
 
 }  // namespace recdiff::views

@@ -2,11 +2,14 @@
 // rank, cosines, ‖x_t‖) against the timestep, read right to left as the
 // reverse process runs (T on the left, 0 on the right), with a vertical
 // cursor at the scrubbed step. Series are set whole (a run is recorded
-// before it is shown); moving the cursor moves two points, nothing else,
-// so scrubbing stays within a frame.
+// before it is shown). The chart is rendered once into a pixmap whenever
+// its scene changes, and the cursor is drawn over that pixmap, so moving it
+// costs a blit and a line however long the series are (T = 1000 and dashed
+// lines took ~100 ms a move when Qt Charts stroked them again).
 #pragma once
 
 #include <QChartView>
+#include <QPixmap>
 #include <QPointF>
 #include <QVector>
 
@@ -31,13 +34,19 @@ class StepChart : public QChartView {
   int seriesCount() const;
   void setTimeAxisTitleVisible(bool visible);
 
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   void fitAxes();
 
   QValueAxis* xAxis_ = nullptr;
   QValueAxis* yAxis_ = nullptr;
   QLogValueAxis* logAxis_ = nullptr;
-  QLineSeries* cursorLine_ = nullptr;
+  QLineSeries* anchor_ = nullptr;  // empty; maps (t, y) to the plot for the cursor
+  QPixmap frame_;                   // the chart without the cursor
+  bool frameDirty_ = true;
   double minY_ = 0.0, maxY_ = 1.0, maxT_ = 1.0;
   double cursor_ = 0.0;
   bool any_ = false;

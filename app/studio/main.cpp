@@ -19,10 +19,12 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <iostream>
 
 #include "app/studio/dataset_controller.h"
 #include "app/studio/job_runner.h"
 #include "app/studio/main_window.h"
+#include "app/studio/scrubber_benchmark.h"
 #include "app/studio/studio_controller.h"
 #include "core/process_tuning.h"
 #include "views/series_chart.h"
@@ -65,8 +67,18 @@ int main(int argc, char** argv) {
   const QCommandLineOption panel("panel", "Raise this panel before the screenshot (dataset, model, training, evaluation, scrubber, interests, projection, log).", "NAME");
   const QCommandLineOption screenshotDir("screenshot-dir", "Write main.png and one PNG per panel, then quit.", "DIR");
   const QCommandLineOption timeout("timeout", "Seconds to wait for the demo before a screenshot (default 300).", "SECONDS", "300");
-  parser.addOptions({demo, session, screenshot, panel, screenshotDir, timeout});
+  const QCommandLineOption benchScrubber("bench-scrubber", "Time the scrubber's slider redraw with T diffusion steps, print JSON, quit.", "T");
+  parser.addOptions({demo, session, screenshot, panel, screenshotDir, timeout, benchScrubber});
   parser.process(app);
+  if (parser.isSet(benchScrubber)) {
+    recdiff::studio::ScrubberBenchmarkOptions bench;
+    bench.diffusionSteps = parser.value(benchScrubber).toInt();
+    if (bench.diffusionSteps < 1) {
+      std::fprintf(stderr, "recdiff-studio: --bench-scrubber expects a positive number of steps\n");
+      return 2;
+    }
+    return recdiff::studio::runScrubberBenchmark(bench, std::cout, std::cerr);
+  }
 
   const bool grabbing = parser.isSet(screenshot) || parser.isSet(screenshotDir);
   MainWindow::Options options;

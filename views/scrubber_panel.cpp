@@ -30,6 +30,7 @@
 #include <opencv2/videoio.hpp>
 
 #include <cmath>
+#include <numeric>
 
 #include "views/error_banner.h"
 #include "views/step_chart.h"
@@ -66,6 +67,13 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   user_->setToolTip(tr("The test user whose reverse process to scrub; type to search by user id"));
   user_->completer()->setFilterMode(Qt::MatchContains);
   user_->completer()->setCompletionMode(QCompleter::PopupCompletion);
+  order_ = new QComboBox(this);
+  order_->setObjectName("scrubberUserOrder");
+  order_->addItem(tr("in test order"), static_cast<int>(UserOrder::Test));
+  order_->addItem(tr("best final rank first"), static_cast<int>(UserOrder::BestRankFirst));
+  order_->addItem(tr("worst final rank first"), static_cast<int>(UserOrder::WorstRankFirst));
+  order_->setToolTip(tr("List the users by the rank the model gives their true next item at the end of the "
+                        "reverse process (ranks every test user once)"));
   runCount_ = new QSpinBox(this);
   runCount_->setRange(1, 16);
   runCount_->setToolTip(tr("Stochastic reverse runs, one seed each: their spread shows the generated distribution"));
@@ -93,6 +101,7 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   runButton_->setToolTip(tr("Run the reverse process (Ctrl+R)"));
   controls->addWidget(new QLabel(tr("User:"), this));
   controls->addWidget(user_, 1);
+  controls->addWidget(order_);
   controls->addWidget(new QLabel(tr("Compare with:"), this));
   controls->addWidget(compare_);
   layout->addLayout(controls);
@@ -193,7 +202,14 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
     if (user_->count() > 0) Q_EMIT runRequested(request());
   });
   connect(user_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
-    if (i >= 0) Q_EMIT sampleChanged(i);
+    if (i >= 0) Q_EMIT sampleChanged(sampleAt(i));
+  });
+  connect(order_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    if (userOrder() != UserOrder::Test && sampleRanks_.size() != sampleLabels_.size()) {
+      Q_EMIT rankingRequested();
+      return;
+    }
+    fillUserList();
   });
   connect(sampler_, qOverload<int>(&QComboBox::currentIndexChanged), this,
           [this] { ddimSteps_->setEnabled(sampler_->currentData().toString() != "ddpm"); });
@@ -292,14 +308,61 @@ void ScrubberPanel::setStepAccuracyProgress(qint64 done, qint64 total) {
 QList<StepChart*> ScrubberPanel::charts() const { return {rankChart_, cosineChart_, normChart_, accuracyChart_}; }
 
 void ScrubberPanel::setSamples(const QStringList& labels) {
-  const QSignalBlocker block(user_);
-  user_->clear();
-  user_->addItems(labels);
+  sampleLabels_ = labels;
+  sampleRanks_.clear();
+  {
+    const QSignalBlocker block(order_);
+    order_->setCurrentIndex(0);
+  }
+  fillUserList();
   runButton_->setEnabled(!labels.isEmpty());
   if (!labels.isEmpty()) {
     user_->setCurrentIndex(0);
-    Q_EMIT sampleChanged(0);
+    Q_EMIT sampleChanged(sampleAt(0));
   }
+}
+
+void ScrubberPanel::setSampleRanks(const QVector<qint64>& ranks) {
+  sampleRanks_ = ranks.size() == sampleLabels_.size() ? ranks : QVector<qint64>();
+  if (sampleRanks_.isEmpty()) {
+    const QSignalBlocker block(order_);
+    order_->setCurrentIndex(0);
+  }
+  fillUserList();
+}
+
+void ScrubberPanel::setUserOrder(UserOrder order) { order_->setCurrentIndex(order_->findData(static_cast<int>(order))); }
+
+ScrubberPanel::UserOrder ScrubberPanel::userOrder() const {
+  return static_cast<UserOrder>(order_->currentData().toInt());
+}
+
+int ScrubberPanel::sampleAt(int listRow) const {
+  const QVariant v = user_->itemData(listRow);
+  return v.isValid() ? v.toInt() : listRow;
+}
+
+void ScrubberPanel::fillUserList() {
+  // Rebuilt in the chosen order, the selected user kept selected.
+  const int selected = user_->count() > 0 ? sampleAt(std::max(0, user_->currentIndex())) : 0;
+  const bool ranked = sampleRanks_.size() == sampleLabels_.size() && !sampleRanks_.isEmpty();
+  QVector<int> order(sampleLabels_.size());
+  std::iota(order.begin(), order.end(), 0);
+  const UserOrder how = ranked ? userOrder() : UserOrder::Test;
+  if (how != UserOrder::Test) {
+    std::stable_sort(order.begin(), order.end(), [this, how](int a, int b) {
+      return how == UserOrder::BestRankFirst ? sampleRanks_[a] < sampleRanks_[b] : sampleRanks_[a] > sampleRanks_[b];
+    });
+  }
+  const QSignalBlocker block(user_);
+  user_->clear();
+  for (int sample : order) {
+    const QString label = ranked ? tr("%1 · final rank %2").arg(sampleLabels_[sample]).arg(sampleRanks_[sample])
+                                 : sampleLabels_[sample];
+    user_->addItem(label, sample);
+  }
+  const int row = user_->findData(selected);
+  if (row >= 0) user_->setCurrentIndex(row);
 }
 
 void ScrubberPanel::setItemLabeler(std::function<QString(qint64)> labeler) {
@@ -381,7 +444,7 @@ void ScrubberPanel::showError(const QString& title, const QString& details) { ba
 
 ScrubberRequest ScrubberPanel::request() const {
   ScrubberRequest r;
-  r.sample = std::max(0, user_->currentIndex());
+  r.sample = user_->count() > 0 ? sampleAt(std::max(0, user_->currentIndex())) : 0;
   r.runs = runCount_->isEnabled() ? runCount_->value() : 1;
   r.seed = static_cast<quint64>(seed_->value());
   r.sampler = sampler_->isEnabled() ? sampler_->currentData().toString() : "ddpm";
@@ -392,7 +455,8 @@ ScrubberRequest ScrubberPanel::request() const {
 }
 
 void ScrubberPanel::setRequest(const ScrubberRequest& r) {
-  if (r.sample >= 0 && r.sample < user_->count()) user_->setCurrentIndex(r.sample);
+  const int row = user_->findData(r.sample);
+  if (row >= 0) user_->setCurrentIndex(row);
   runCount_->setValue(r.runs);
   seed_->setValue(static_cast<int>(r.seed));
   const int s = sampler_->findData(r.sampler);

@@ -60,6 +60,13 @@ class ScrubberPanel : public QWidget {
 
   // The test users, one label per test sample ("user 17 (12 items)").
   void setSamples(const QStringList& labels);
+  // Each test sample's final rank of its true item (empty = not known): the
+  // user list can then be ordered by it, best or worst first.
+  void setSampleRanks(const QVector<qint64>& ranks);
+  enum class UserOrder { Test, BestRankFirst, WorstRankFirst };
+  void setUserOrder(UserOrder order);
+  UserOrder userOrder() const;
+  int sampleAt(int listRow) const;  // the test sample the list's row shows
   void setItemLabeler(std::function<QString(qint64)> labeler);
   void setDiffusionSteps(qint64 steps);  // 0: a non-diffusion model (one step)
   // The other session models the current one can be compared with.
@@ -107,6 +114,8 @@ class ScrubberPanel : public QWidget {
   void runRequested(const ScrubberRequest& request);
   void stepAccuracyRequested(const ScrubberRequest& request);
   void sampleChanged(int sample);
+  // An order by rank was chosen but the ranks are not known yet.
+  void rankingRequested();
   void stepChanged(int step);
 
  private:
@@ -114,8 +123,12 @@ class ScrubberPanel : public QWidget {
   void refreshStep();
   void advance();
   void exportDialog();
+  void fillUserList();
 
   QComboBox* user_;
+  QComboBox* order_;
+  QStringList sampleLabels_;
+  QVector<qint64> sampleRanks_;
   QSpinBox* runCount_;
   QSpinBox* seed_;
   QComboBox* sampler_;

@@ -192,7 +192,8 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
 
 eval::RankingMetrics evaluate(const ModelHandle& handle, const std::vector<data::Sample>& samples,
                               const EvalSettings& settings,
-                              const std::function<bool(std::int64_t, std::int64_t)>& progress) {
+                              const std::function<bool(std::int64_t, std::int64_t)>& progress,
+                              std::vector<std::int64_t>* ranks) {
   if (handle.isNull()) throw std::invalid_argument("no model to evaluate");
   if (samples.empty()) throw std::invalid_argument("the split has no samples to evaluate");
   auto lock = handle.lock();
@@ -206,7 +207,9 @@ eval::RankingMetrics evaluate(const ModelHandle& handle, const std::vector<data:
   options.reverse.seed = settings.seed;
   options.progress = progress;
   try {
-    return eval::evaluate(model, samples, options, device).metrics;
+    eval::EvaluationResult result = eval::evaluate(model, samples, options, device);
+    if (ranks) *ranks = std::move(result.ranks);
+    return result.metrics;
   } catch (const eval::Cancelled&) {
     throw JobCancelled();
   }

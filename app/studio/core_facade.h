@@ -122,10 +122,12 @@ struct EvalSettings {
 };
 
 // Full-ranking metrics of `model` on `samples`. `progress(done, total)`
-// returning false cancels: JobCancelled is thrown.
+// returning false cancels: JobCancelled is thrown. `ranks`, when given,
+// receives each sample's rank of its true item (1 = first), in order.
 eval::RankingMetrics evaluate(const ModelHandle& model, const std::vector<data::Sample>& samples,
                               const EvalSettings& settings,
-                              const std::function<bool(std::int64_t, std::int64_t)>& progress);
+                              const std::function<bool(std::int64_t, std::int64_t)>& progress,
+                              std::vector<std::int64_t>* ranks = nullptr);
 
 struct CheckpointSummary {
   std::string modelName;

@@ -9,6 +9,7 @@ namespace recdiff::studio {
 namespace {
 const QString kKind = QStringLiteral("inspect");
 const QString kStepKind = QStringLiteral("step-accuracy");
+const QString kRankKind = QStringLiteral("rank-users");
 }  // namespace
 
 QString itemLabel(const data::SequenceDataset& dataset, qint64 item) {
@@ -177,5 +178,50 @@ bool InspectionController::startStepAccuracy(const ModelHandle& model,
 }
 
 void InspectionController::cancelStepAccuracy() { jobs_->cancel(kStepKind); }
+
+bool InspectionController::startRanking(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
+                                        const QString& device, int threads, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (model.isNull()) return fail(tr("Train the model or load a checkpoint first."));
+  if (!dataset || dataset->test.empty()) return fail(tr("Load a dataset with a test split first."));
+  if (model.numItems() != dataset->numItems) return fail(tr("The model was trained on another catalogue."));
+  core::EvalSettings settings;
+  settings.device = device.toStdString();
+  settings.threads = threads;
+  jobs_->start(kRankKind, [this, model, dataset, settings](JobContext& ctx) {
+    QElapsedTimer sincePost;
+    sincePost.start();
+    auto progress = [&](std::int64_t done, std::int64_t total) {
+      if (ctx.cancelled()) return false;
+      if (sincePost.elapsed() >= 100 || done == total) {
+        sincePost.restart();
+        ctx.post([this, done, total] { Q_EMIT rankingProgress(done, total); });
+      }
+      return true;
+    };
+    try {
+      std::vector<std::int64_t> ranks;
+      core::evaluate(model, dataset->test, settings, progress, &ranks);
+      ctx.post([this, model, ranks] {
+        ranked_ = model;
+        ranks_ = QVector<qint64>(ranks.begin(), ranks.end());
+        Q_EMIT rankingFinished(true, tr("Test users ranked by their true item's final rank."));
+      });
+    } catch (const JobCancelled&) {
+      ctx.post([this] { Q_EMIT rankingFinished(false, tr("Ranking cancelled.")); });
+    } catch (const std::exception& e) {
+      const QString message = QString::fromStdString(e.what());
+      ctx.post([this, message] { Q_EMIT rankingFinished(false, message); });
+    }
+  });
+  return true;
+}
+
+QVector<qint64> InspectionController::testRanks(const ModelHandle& model) const {
+  return model == ranked_ ? ranks_ : QVector<qint64>();
+}
 
 }  // namespace recdiff::studio

@@ -61,17 +61,28 @@ class InspectionController : public QObject {
   void cancelStepAccuracy();
   const std::vector<eval::StepAccuracy>& lastStepAccuracy() const { return steps_; }
 
+  // Every test user's final rank of the true item (one reverse run each,
+  // with the evaluation's seed), so the scrubber can list users by it.
+  bool startRanking(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
+                    const QString& device, int threads, QString* error = nullptr);
+  // The ranks of `model`'s last ranking, empty when it has none.
+  QVector<qint64> testRanks(const ModelHandle& model) const;
+
  Q_SIGNALS:
   void started(const QString& description);
   void finished(bool ok, const QString& message);
   void stepAccuracyProgress(qint64 done, qint64 total);
   void stepAccuracyFinished(bool ok, const QString& message);
+  void rankingProgress(qint64 done, qint64 total);
+  void rankingFinished(bool ok, const QString& message);
 
  private:
   JobRunner* jobs_;
   InspectionResult last_;
   ModelHandle diagnosed_;  // the model last_.diagnostics describe
   std::vector<eval::StepAccuracy> steps_;
+  ModelHandle ranked_;     // the model ranks_ belong to
+  QVector<qint64> ranks_;
   bool running_ = false;
 };
 

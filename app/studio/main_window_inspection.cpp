@@ -118,6 +118,23 @@ void MainWindow::wireInspection() {
       scrubberPanel_->showError(tr("Cannot rank the test split"), error);
     }
   });
+  connect(scrubberPanel_, &views::ScrubberPanel::rankingRequested, this, [this] {
+    const views::TrainingRequest& training = studio_->session().training;
+    QString error;
+    if (!inspection_->startRanking(studio_->currentModel(), studio_->dataset(),
+                                   QString::fromStdString(training.device), training.threads, &error)) {
+      scrubberPanel_->setSampleRanks({});
+      scrubberPanel_->showError(tr("Cannot rank the test users"), error);
+    }
+  });
+  connect(inspection_, &InspectionController::rankingProgress, this, [this](qint64 done, qint64 total) {
+    statusBar()->showMessage(tr("Ranking the test users: %1 of %2…").arg(done).arg(total), 2000);
+  });
+  connect(inspection_, &InspectionController::rankingFinished, this, [this](bool ok, const QString& message) {
+    scrubberPanel_->setSampleRanks(ok ? inspection_->testRanks(studio_->currentModel()) : QVector<qint64>());
+    if (!ok) scrubberPanel_->showError(tr("Ranking the test users failed"), message);
+    statusBar()->showMessage(message, 4000);
+  });
   connect(inspection_, &InspectionController::stepAccuracyProgress, scrubberPanel_,
           &views::ScrubberPanel::setStepAccuracyProgress);
   connect(inspection_, &InspectionController::stepAccuracyFinished, this, [this](bool ok, const QString& message) {
@@ -221,6 +238,7 @@ void MainWindow::refreshInspection() {
   }
   const views::ScrubberRequest saved = requestFromJson(studio_->viewState("scrubber"), scrubberPanel_->request());
   scrubberPanel_->setSamples(testSampleLabels(*dataset));
+  scrubberPanel_->setSampleRanks(inspection_->testRanks(model));
   scrubberPanel_->setRequest(saved);
   if (model.isNull()) {
     scrubberPanel_->clearRuns(tr("Train the model or load a checkpoint, then press Run."));

@@ -11,6 +11,7 @@
 #include <QTest>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -308,6 +309,29 @@ class InspectionViewsTest : public QObject {
     panel.setRuns(result.runs);
     panel.setCurrentStep(panel.stepCount() - 1);
     QCOMPARE(panel.currentTimestep(), 0);
+
+    // Users listed by their true item's final rank: asked for, computed
+    // once for the model, then best or worst first.
+    const QStringList labels = studio::testSampleLabels(*dataset);
+    panel.setSamples(labels);
+    QSignalSpy wantsRanks(&panel, &views::ScrubberPanel::rankingRequested);
+    panel.setUserOrder(views::ScrubberPanel::UserOrder::BestRankFirst);
+    QCOMPARE(wantsRanks.count(), 1);
+    QSignalSpy ranked(&controller, &studio::InspectionController::rankingFinished);
+    QVERIFY2(controller.startRanking(outcome.model, dataset, "cpu", 2, &error), qPrintable(error));
+    QVERIFY(testing::waitForCount(ranked, 1, 60000));
+    QVERIFY2(ranked.first().at(0).toBool(), qPrintable(ranked.first().at(1).toString()));
+    const QVector<qint64> ranks = controller.testRanks(outcome.model);
+    QCOMPARE(ranks.size(), static_cast<int>(dataset->test.size()));
+    panel.setSampleRanks(ranks);
+    const qint64 best = *std::min_element(ranks.begin(), ranks.end());
+    const qint64 worst = *std::max_element(ranks.begin(), ranks.end());
+    QVERIFY(best >= 1);
+    QCOMPARE(ranks[panel.sampleAt(0)], best);
+    panel.setUserOrder(views::ScrubberPanel::UserOrder::WorstRankFirst);
+    QCOMPARE(ranks[panel.sampleAt(0)], worst);
+    QCOMPARE(wantsRanks.count(), 1);  // known now: no second request
+    QVERIFY(controller.testRanks(studio::ModelHandle()).isEmpty());
 
     // HR@K of x̂0 at every step over the whole test split, on request.
     QSignalSpy stepsDone(&controller, &studio::InspectionController::stepAccuracyFinished);

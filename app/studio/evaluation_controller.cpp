@@ -1,7 +1,5 @@
 #include "app/studio/evaluation_controller.h"
 
-#include <QElapsedTimer>
-
 #include <atomic>
 
 #include "app/studio/job_runner.h"
@@ -37,16 +35,7 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
   const QString description = tr("Ranking %1 %2 samples with %3…").arg(samples.size()).arg(job.split, job.label);
   jobs_->start(kKind, [this, job](JobContext& ctx) {
     const auto& list = job.split == "validation" ? job.dataset->validation : job.dataset->test;
-    QElapsedTimer sincePost;
-    sincePost.start();
-    auto report = [&](std::int64_t done, std::int64_t total) {
-      if (ctx.cancelled()) return false;
-      if (sincePost.elapsed() >= 100 || done == total) {
-        sincePost.restart();
-        ctx.post([this, done, total] { Q_EMIT progress(done, total); });
-      }
-      return true;
-    };
+    auto report = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT progress(done, total); });
     try {
       const eval::RankingMetrics m = core::evaluate(job.model, list, job.settings, report);
       ctx.post([this, job, m] {

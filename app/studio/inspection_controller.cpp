@@ -1,7 +1,5 @@
 #include "app/studio/inspection_controller.h"
 
-#include <QElapsedTimer>
-
 #include "app/studio/job_runner.h"
 
 namespace recdiff::studio {
@@ -10,6 +8,21 @@ namespace {
 const QString kKind = QStringLiteral("inspect");
 const QString kStepKind = QStringLiteral("step-accuracy");
 const QString kRankKind = QStringLiteral("rank-users");
+
+// What a job over the whole test split needs; otherwise the reason.
+bool canRunOnTestSplit(const ModelHandle& model, const data::SequenceDataset* dataset, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return false;
+  };
+  if (model.isNull()) return fail(InspectionController::tr("Train the model or load a checkpoint first."));
+  if (!dataset || dataset->test.empty()) return fail(InspectionController::tr("Load a dataset with a test split first."));
+  if (model.numItems() != dataset->numItems) {
+    return fail(InspectionController::tr("The model was trained on another catalogue."));
+  }
+  return true;
+}
+
 }  // namespace
 
 QString itemLabel(const data::SequenceDataset& dataset, qint64 item) {
@@ -136,13 +149,7 @@ bool InspectionController::startStepAccuracy(const ModelHandle& model,
                                              std::shared_ptr<const data::SequenceDataset> dataset,
                                              const views::ScrubberRequest& request, const QString& device,
                                              int threads, QString* error) {
-  auto fail = [&](const QString& why) {
-    if (error) *error = why;
-    return false;
-  };
-  if (model.isNull()) return fail(tr("Train the model or load a checkpoint first."));
-  if (!dataset || dataset->test.empty()) return fail(tr("Load a dataset with a test split first."));
-  if (model.numItems() != dataset->numItems) return fail(tr("The model was trained on another catalogue."));
+  if (!canRunOnTestSplit(model, dataset.get(), error)) return false;
   core::TraceSettings settings;
   settings.device = device.toStdString();
   settings.threads = threads;
@@ -150,16 +157,7 @@ bool InspectionController::startStepAccuracy(const ModelHandle& model,
   settings.steps = settings.sampler == "ddim" ? request.ddimSteps : 0;
   settings.seed = request.seed;
   jobs_->start(kStepKind, [this, model, dataset, settings](JobContext& ctx) {
-    QElapsedTimer sincePost;
-    sincePost.start();
-    auto progress = [&](std::int64_t done, std::int64_t total) {
-      if (ctx.cancelled()) return false;
-      if (sincePost.elapsed() >= 100 || done == total) {
-        sincePost.restart();
-        ctx.post([this, done, total] { Q_EMIT stepAccuracyProgress(done, total); });
-      }
-      return true;
-    };
+    auto progress = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT stepAccuracyProgress(done, total); });
     try {
       auto steps = core::stepAccuracy(model, *dataset, settings, progress);
       const bool cancelled = ctx.cancelled();
@@ -181,27 +179,12 @@ void InspectionController::cancelStepAccuracy() { jobs_->cancel(kStepKind); }
 
 bool InspectionController::startRanking(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
                                         const QString& device, int threads, QString* error) {
-  auto fail = [&](const QString& why) {
-    if (error) *error = why;
-    return false;
-  };
-  if (model.isNull()) return fail(tr("Train the model or load a checkpoint first."));
-  if (!dataset || dataset->test.empty()) return fail(tr("Load a dataset with a test split first."));
-  if (model.numItems() != dataset->numItems) return fail(tr("The model was trained on another catalogue."));
+  if (!canRunOnTestSplit(model, dataset.get(), error)) return false;
   core::EvalSettings settings;
   settings.device = device.toStdString();
   settings.threads = threads;
   jobs_->start(kRankKind, [this, model, dataset, settings](JobContext& ctx) {
-    QElapsedTimer sincePost;
-    sincePost.start();
-    auto progress = [&](std::int64_t done, std::int64_t total) {
-      if (ctx.cancelled()) return false;
-      if (sincePost.elapsed() >= 100 || done == total) {
-        sincePost.restart();
-        ctx.post([this, done, total] { Q_EMIT rankingProgress(done, total); });
-      }
-      return true;
-    };
+    auto progress = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT rankingProgress(done, total); });
     try {
       std::vector<std::int64_t> ranks;
       core::evaluate(model, dataset->test, settings, progress, &ranks);

@@ -1,11 +1,27 @@
 #include "app/studio/job_runner.h"
 
+#include <QElapsedTimer>
+
 #include <QMetaObject>
 #include <QtGlobal>
 
 #include <exception>
 
 namespace recdiff::studio {
+
+std::function<bool(std::int64_t, std::int64_t)> JobContext::throttledProgress(
+    std::function<void(qint64, qint64)> report) const {
+  auto sincePost = std::make_shared<QElapsedTimer>();
+  sincePost->start();
+  return [this, sincePost, report = std::move(report)](std::int64_t done, std::int64_t total) {
+    if (cancelled()) return false;
+    if (sincePost->elapsed() >= 100 || done == total) {
+      sincePost->restart();
+      post([report, done, total] { report(done, total); });
+    }
+    return true;
+  };
+}
 
 void JobContext::post(std::function<void()> fn) const {
   JobRunner* runner = runner_.data();

@@ -12,6 +12,7 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -26,6 +27,12 @@ class JobContext {
   bool cancelled() const { return cancel_->load(); }
   // Runs `fn` on the GUI thread, unless the job has become stale by then.
   void post(std::function<void()> fn) const;
+  // A progress callback for the core's long loops: false once the job is
+  // cancelled; otherwise posts `report(done, total)` to the GUI thread at
+  // most every 100 ms (and always for the last step), so a fast loop does
+  // not flood the event queue.
+  std::function<bool(std::int64_t, std::int64_t)> throttledProgress(
+      std::function<void(qint64, qint64)> report) const;
 
  private:
   friend class JobRunner;

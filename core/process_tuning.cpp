@@ -55,6 +55,7 @@ void tuneProcess(char** argv) {
   if (noReexec != nullptr && std::strcmp(noReexec, "0") != 0) return;
 
   bool changed = setIfUnset("OMP_WAIT_POLICY", "PASSIVE");
+  changed = setIfUnset("OPENBLAS_THREAD_TIMEOUT", "4") || changed;
   if (isGenericCore(blasCoreName())) {
     if (const char* core = bestCoreForThisCpu()) changed = setIfUnset("OPENBLAS_CORETYPE", core) || changed;
   }

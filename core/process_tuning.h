@@ -14,7 +14,11 @@ namespace recdiff {
 // 2. libgomp's idle threads spin by default and steal the cores OpenBLAS's
 //    own threads need (2 + 2 threads on 2 cores ran 2.4x slower than 1 + 1);
 //    OMP_WAIT_POLICY=PASSIVE, also read at load time, rides on the same
-//    re-execution.
+//    re-execution. OpenBLAS's own idle threads spin too (2^28 cycles, then
+//    sched_yield, by default): OPENBLAS_THREAD_TIMEOUT=4 lets them sleep at
+//    once, so they no longer take the second core from LibTorch's threads
+//    (perf: 22 % of ADRec's samples were that worker yielding; 2 threads
+//    went from 1.25x to 1.41x one thread).
 // 3. glibc returns every large freed block to the kernel, so each training
 //    step page-faults its big activations in again (30 % system time on
 //    ADRec); mallopt keeps freed memory in the heap for reuse.

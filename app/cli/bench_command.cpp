@@ -4,7 +4,9 @@
 //   train       seconds per training epoch (after warm-up epochs), per stage
 //               of the model's schedule, and the process's peak memory;
 //   sample      seconds to reverse-sample and rank a whole split;
-//   projection  PCA, Barnes–Hut t-SNE and UMAP on clustered embeddings.
+//   projection  PCA, Barnes–Hut t-SNE and UMAP on clustered embeddings;
+//   threads     the machine's own ceiling for thread scaling: an SGEMM and an
+//               element-wise kernel timed with 1 and with N threads.
 //
 // Every case records the build (LibTorch, BLAS, threads, device) beside the
 // numbers, so a line in BENCHMARKS.md can be traced to its configuration.
@@ -12,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "app/cli/command.h"
 #include "app/cli/dataset_options.h"
@@ -157,7 +160,56 @@ int benchProjection(const ParsedArgs& args, CommandContext& ctx) {
   o.dimension = static_cast<int>(args.getInt("dimension", 2, 4096));
   o.threads = static_cast<int>(args.getInt("threads", 0, 4096));
   o.seed = args.getUnsigned("seed");
+  if (args.has("write-points")) o.pointsFile = args.get("write-points");
   ctx.out << analysis::toJson(analysis::runProjectionBenchmark(o)) << '\n';
+  return 0;
+}
+
+// Median seconds of `repeat` calls of `work` after one warm-up call.
+double medianSeconds(int repeat, const std::function<void()>& work) {
+  work();
+  std::vector<double> runs;
+  for (int r = 0; r < repeat; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    work();
+    runs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return summary(runs)["median"].get<double>();
+}
+
+// What two threads can give on this machine at best: a large SGEMM (BLAS's
+// own threads) and a large element-wise update (LibTorch's intra-op pool),
+// each with one thread and with --threads. A training step mixes both kinds
+// with many small kernels, so its speed-up cannot exceed these.
+int benchThreads(const ParsedArgs& args, CommandContext& ctx) {
+  const auto size = args.getInt("gemm-size", 64, 16384);
+  const auto elements = args.getInt("elements", 1024, 1LL << 31);
+  const int repeat = static_cast<int>(args.getInt("repeat", 1, 1000));
+  const int many = static_cast<int>(args.getInt("threads", 2, 4096));
+  torch::manual_seed(args.getUnsigned("seed"));
+  auto a = torch::randn({size, size}), b = torch::randn({size, size});
+  auto x = torch::randn({elements}), y = torch::randn({elements});
+  nlohmann::ordered_json cases = nlohmann::json::array();
+  for (int n : {1, many}) {
+    setIntraOpThreads(n);
+    torch::NoGradGuard noGrad;
+    const double gemm = medianSeconds(repeat, [&] { (void)torch::mm(a, b); });
+    const double elementwise = medianSeconds(repeat, [&] { x.mul_(0.999).add_(y, 0.001).tanh_(); });
+    cases.push_back({{"threads", n},
+                     {"sgemm_seconds", gemm},
+                     {"sgemm_gflops", 2.0 * static_cast<double>(size * size) * static_cast<double>(size) / gemm / 1e9},
+                     {"elementwise_seconds", elementwise}});
+  }
+  nlohmann::ordered_json j;
+  j["case"] = "threads";
+  j["gemm_size"] = size;
+  j["elements"] = elements;
+  j["build"] = buildJson("cpu");
+  j["runs"] = cases;
+  j["sgemm_speedup"] = cases[0]["sgemm_seconds"].get<double>() / cases[1]["sgemm_seconds"].get<double>();
+  j["elementwise_speedup"] =
+      cases[0]["elementwise_seconds"].get<double>() / cases[1]["elementwise_seconds"].get<double>();
+  ctx.out << j.dump(ctx.json ? 2 : -1) << '\n';
   return 0;
 }
 
@@ -208,16 +260,36 @@ const bool sampleRegistered = registerCommand({
 const bool projectionRegistered = registerCommand({
     "bench projection",
     "time PCA, t-SNE and UMAP on clustered embeddings (JSON)",
-    "",
+    "20 Gaussian clusters; PCA on --pca-points, t-SNE and UMAP on --points.\n"
+    "--write-points saves the t-SNE/UMAP input so that tests/bench/tsne_sklearn.py\n"
+    "and tests/bench/umap_js.mjs can time other implementations on the same points.\n\n"
+    "Example:\n"
+    "  recdiff bench projection --threads 2 --write-points /tmp/points.tsv\n",
     [](ArgParser& p) {
       p.section("Case")
           .option("points", "N", "points for t-SNE and UMAP", "10000")
           .option("pca-points", "N", "points for PCA", "50000")
           .option("dimension", "D", "embedding dimension", "64")
           .option("threads", "N", "worker threads (0 = all cores)", "0")
-          .option("seed", "N", "seed of the data and the layouts", "1");
+          .option("seed", "N", "seed of the data and the layouts", "1")
+          .option("write-points", "FILE", "also write the t-SNE/UMAP input (TSV: label, coordinates)");
     },
     benchProjection});
+
+const bool threadsRegistered = registerCommand({
+    "bench threads",
+    "the machine's thread-scaling ceiling: SGEMM and element-wise, 1 vs N threads (JSON)",
+    "Example:\n"
+    "  recdiff bench threads --threads 2\n",
+    [](ArgParser& p) {
+      p.section("Case")
+          .option("threads", "N", "the thread count compared with one", "2")
+          .option("gemm-size", "N", "SGEMM of two N x N matrices", "2048")
+          .option("elements", "N", "length of the element-wise update", "16777216")
+          .option("repeat", "N", "timed calls of each kernel (median reported)", "5")
+          .option("seed", "N", "seed of the inputs", "1");
+    },
+    benchThreads});
 
 }  // namespace
 }  // namespace recdiff::cli

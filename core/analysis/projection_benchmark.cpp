@@ -6,6 +6,7 @@
 #include "core/analysis/trustworthiness.h"
 #include "core/analysis/tsne.h"
 #include "core/analysis/umap.h"
+#include "core/data/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,17 @@ Matrix clusteredPoints(int n, int d, int clusters, std::uint64_t seed, std::vect
   return x;
 }
 
+void writePoints(const std::string& path, const Matrix& x, const std::vector<int>& labels) {
+  data::writeFileAtomically(path, [&](std::ostream& out) {
+    out.precision(9);  // float round trip
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      out << labels[static_cast<std::size_t>(i)];
+      for (Eigen::Index j = 0; j < x.cols(); ++j) out << '\t' << x(i, j);
+      out << '\n';
+    }
+  });
+}
+
 }  // namespace
 
 ProjectionBenchmarkResult runProjectionBenchmark(const ProjectionBenchmarkOptions& o) {
@@ -60,6 +72,7 @@ ProjectionBenchmarkResult runProjectionBenchmark(const ProjectionBenchmarkOption
     (void)projected;
   }
   const Matrix x = clusteredPoints(o.points, o.dimension, o.clusters, o.seed + 1, labels);
+  if (!o.pointsFile.empty()) writePoints(o.pointsFile, x, labels);
   if (o.runTsne) {
     TsneOptions opt;
     opt.threads = r.threads;

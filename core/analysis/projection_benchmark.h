@@ -19,6 +19,10 @@ struct ProjectionBenchmarkOptions {
   int threads = 0;        // 0 = all hardware threads
   std::uint64_t seed = 1;
   bool runPca = true, runTsne = true, runUmap = true;
+  // When set, the t-SNE/UMAP input is also written here (TSV: the cluster
+  // label, then the coordinates), so that another implementation can be
+  // timed on exactly the same points (tests/bench/*).
+  std::string pointsFile;
 };
 
 struct ProjectionBenchmarkResult {

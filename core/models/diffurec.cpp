@@ -1,5 +1,6 @@
 #include "core/models/diffurec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -41,6 +42,10 @@ ModelInfo makeInfo(const std::string& name, const std::string& displayName, cons
       {"prefixes", std::string("all"), "all (every prefix is a sample)", "training samples per sequence",
        {"all", "random", "last"}},
       {"max_prefixes", std::int64_t{0}, "0", "with prefixes=all, at most this many per sequence (0 = all)", {}},
+      {"chunk_positions", std::int64_t{8192}, "— (memory only)",
+       "back-propagate a batch's samples in chunks of at most this many history positions (0 = at once); "
+       "same gradient, less memory",
+       {}},
   };
   TrainingDefaults t;
   t.optimizer = "adam";
@@ -231,25 +236,56 @@ torch::Tensor DiffuRec::approximate(const data::Batch& batch, const torch::Tenso
   return approximateFrom(embedHistory(batch), batch.mask, xt, t, generator);
 }
 
-LossTerms DiffuRec::loss(const data::Batch& batch, torch::Generator generator) {
-  auto samples = expandPrefixes(batch, getString("prefixes"), getInt("max_prefixes"), generator);
-  auto table = embedding_->table();
+diffusion::NoiseOptions DiffuRec::trainingNoise() const {
   diffusion::NoiseOptions noise;
   noise.kind = offsetNoise_ ? diffusion::NoiseKind::Offset : diffusion::NoiseKind::Gaussian;
   noise.offsetStrength = getDouble("offset_strength");
-  std::vector<torch::Tensor> predictions, targets;
+  return noise;
+}
+
+torch::Tensor DiffuRec::summedCrossEntropy(const data::Batch& b, torch::Generator generator) {
+  auto table = embedding_->table();
+  auto e0 = table.index_select(0, b.target);
+  auto t = diffusion::sampleTimesteps(b.size(), schedule_.steps(), generator, e0.device());
+  auto xt = diffusion::qSample(schedule_, e0, t, trainingNoise(), generator).xt;
+  // Items 1..N are the classes (padding never is).
+  auto logits = torch::matmul(approximate(b, xt, t, generator), table.slice(0, 1).t());
+  return torch::nn::functional::cross_entropy(
+      logits, b.target - 1, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+}
+
+LossTerms DiffuRec::loss(const data::Batch& batch, torch::Generator generator) {
+  auto samples = expandPrefixes(batch, getString("prefixes"), getInt("max_prefixes"), generator);
+  torch::Tensor sum;
+  for (const auto& bucket : lengthBuckets(samples)) {
+    auto part = summedCrossEntropy(bucket.batch, generator);
+    sum = sum.defined() ? sum + part : part;
+  }
+  auto ce = sum / static_cast<double>(samples.size());
+  return {ce, {{"ce", ce}}};
+}
+
+LossTerms DiffuRec::accumulateGradients(const data::Batch& batch, torch::Generator generator) {
+  const auto budget = getInt("chunk_positions");
+  if (budget <= 0) return Model::accumulateGradients(batch, generator);
+  auto samples = expandPrefixes(batch, getString("prefixes"), getInt("max_prefixes"), generator);
+  const auto count = static_cast<double>(samples.size());
+  double sum = 0.0;
   for (const auto& bucket : lengthBuckets(samples)) {
     const auto& b = bucket.batch;
-    auto e0 = table.index_select(0, b.target);
-    auto t = diffusion::sampleTimesteps(b.size(), schedule_.steps(), generator, e0.device());
-    auto xt = diffusion::qSample(schedule_, e0, t, noise, generator).xt;
-    predictions.push_back(approximate(b, xt, t, generator));
-    targets.push_back(b.target);
+    const auto rows = std::max<std::int64_t>(1, budget / b.history.size(1));
+    for (std::int64_t first = 0; first < b.size(); first += rows) {
+      const auto last = std::min(b.size(), first + rows);
+      data::Batch chunk;
+      chunk.history = b.history.slice(0, first, last);
+      chunk.mask = b.mask.slice(0, first, last);
+      chunk.target = b.target.slice(0, first, last);
+      auto part = summedCrossEntropy(chunk, generator);
+      (part / count).backward();
+      sum += part.item<double>();
+    }
   }
-  auto x0Hat = torch::cat(predictions, 0);
-  // Items 1..N are the classes (padding never is).
-  auto logits = torch::matmul(x0Hat, table.slice(0, 1).t());
-  auto ce = torch::nn::functional::cross_entropy(logits, torch::cat(targets, 0) - 1);
+  auto ce = torch::tensor(sum / count);
   return {ce, {{"ce", ce}}};
 }
 

@@ -6,6 +6,14 @@
 
 namespace recdiff::models {
 
+LossTerms Model::accumulateGradients(const data::Batch& batch, torch::Generator generator) {
+  LossTerms terms = loss(batch, generator);
+  terms.total.backward();
+  terms.total = terms.total.detach();
+  for (auto& [name, value] : terms.components) value = value.detach();
+  return terms;
+}
+
 torch::Tensor Model::score(const data::Batch& batch, const ReverseOptions& options) {
   return scoreAgainstItems(reverse(batch, options, nullptr));
 }

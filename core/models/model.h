@@ -76,6 +76,13 @@ class Model : public torch::nn::Module {
   // Losses for one training batch. `generator` drives every random draw.
   virtual LossTerms loss(const data::Batch& batch, torch::Generator generator) = 0;
 
+  // One training step's gradients: loss() and backward() of its total, by
+  // default. A model whose batch expands into many samples (DiffuRec's
+  // prefixes) overrides it to back-propagate in pieces, so that only one
+  // piece's activations are alive at a time; the gradient is the same sum.
+  // The terms returned carry no graph (they are for reporting).
+  virtual LossTerms accumulateGradients(const data::Batch& batch, torch::Generator generator);
+
   // The generated target embedding [B,d] for each history of the batch.
   // `trace` (may be null) records each reverse step.
   virtual torch::Tensor reverse(const data::Batch& batch, const ReverseOptions& options,

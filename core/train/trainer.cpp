@@ -208,8 +208,7 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
         const std::vector<std::int64_t> indices(first, first + std::min(batchSize, numSamples - b * batchSize));
         auto batch = data::makeBatch(dataset.train, indices, batchOptions, batchGenerator, device);
         optimizer->zero_grad();
-        auto terms = model.loss(batch, modelGenerator);
-        terms.total.backward();
+        auto terms = model.accumulateGradients(batch, modelGenerator);
         optimizer->step();
         ++done;
         BatchReport br;

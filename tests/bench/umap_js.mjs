@@ -26,18 +26,22 @@ function seededRandom(seed) {
 }
 
 // Fraction of each point's k nearest map neighbours from its own cluster
-// (brute force; outside the timed part).
+// (brute force, keeping the k nearest by insertion; outside the timed part).
 function labelAgreement(embedding, labels, k = 10) {
   let same = 0;
   const n = embedding.length;
-  const d = new Float64Array(n);
   for (let i = 0; i < n; ++i) {
+    const bestD = new Array(k).fill(Infinity), bestJ = new Array(k).fill(-1);
     for (let j = 0; j < n; ++j) {
+      if (j === i) continue;
       const dx = embedding[i][0] - embedding[j][0], dy = embedding[i][1] - embedding[j][1];
-      d[j] = j === i ? Infinity : dx * dx + dy * dy;
+      const d = dx * dx + dy * dy;
+      if (d >= bestD[k - 1]) continue;
+      let p = k - 1;
+      while (p > 0 && bestD[p - 1] > d) { bestD[p] = bestD[p - 1]; bestJ[p] = bestJ[p - 1]; --p; }
+      bestD[p] = d; bestJ[p] = j;
     }
-    const nearest = Array.from(d.keys()).sort((p, q) => d[p] - d[q]).slice(0, k);
-    for (const j of nearest) if (labels[j] === labels[i]) ++same;
+    for (const j of bestJ) if (labels[j] === labels[i]) ++same;
   }
   return same / (n * k);
 }

@@ -5,8 +5,8 @@
 //               of the model's schedule, and the process's peak memory;
 //   sample      seconds to reverse-sample and rank a whole split;
 //   projection  PCA, Barnes–Hut t-SNE and UMAP on clustered embeddings;
-//   threads     the machine's own ceiling for thread scaling: an SGEMM and an
-//               element-wise kernel timed with 1 and with N threads.
+//   threads     the machine's own ceiling for thread scaling: an SGEMM and
+//               element-wise kernels of growing size, 1 against N threads.
 //
 // Every case records the build (LibTorch, BLAS, threads, device) beside the
 // numbers, so a line in BENCHMARKS.md can be traced to its configuration.
@@ -177,38 +177,52 @@ double medianSeconds(int repeat, const std::function<void()>& work) {
   return summary(runs)["median"].get<double>();
 }
 
-// What two threads can give on this machine at best: a large SGEMM (BLAS's
-// own threads) and a large element-wise update (LibTorch's intra-op pool),
-// each with one thread and with --threads. A training step mixes both kinds
-// with many small kernels, so its speed-up cannot exceed these.
+// What N threads can give on this machine: a large SGEMM (BLAS's own
+// threads) and an element-wise update (LibTorch's intra-op pool) of several
+// sizes, from ADIGRec's (~160 k elements a kernel) to ADRec's large ones,
+// each with one thread and with N. Every size does the same total work
+// (`elements` in all), so the times compare. A training step is a mix of
+// such kernels, so its speed-up follows the sizes it is made of.
 int benchThreads(const ParsedArgs& args, CommandContext& ctx) {
   const auto size = args.getInt("gemm-size", 64, 16384);
-  const auto elements = args.getInt("elements", 1024, 1LL << 31);
+  const auto total = args.getInt("elements", 1LL << 16, 1LL << 31);
   const int repeat = static_cast<int>(args.getInt("repeat", 1, 1000));
   const int many = static_cast<int>(args.getInt("threads", 2, 4096));
   torch::manual_seed(args.getUnsigned("seed"));
+  torch::NoGradGuard noGrad;
   auto a = torch::randn({size, size}), b = torch::randn({size, size});
-  auto x = torch::randn({elements}), y = torch::randn({elements});
-  nlohmann::ordered_json cases = nlohmann::json::array();
-  for (int n : {1, many}) {
-    setIntraOpThreads(n);
-    torch::NoGradGuard noGrad;
-    const double gemm = medianSeconds(repeat, [&] { (void)torch::mm(a, b); });
-    const double elementwise = medianSeconds(repeat, [&] { x.mul_(0.999).add_(y, 0.001).tanh_(); });
-    cases.push_back({{"threads", n},
-                     {"sgemm_seconds", gemm},
-                     {"sgemm_gflops", 2.0 * static_cast<double>(size * size) * static_cast<double>(size) / gemm / 1e9},
-                     {"elementwise_seconds", elementwise}});
+  auto x = torch::randn({total}), y = torch::randn({total});
+  auto timeBoth = [&](const std::function<void()>& work) {
+    std::vector<double> seconds;
+    for (int n : {1, many}) {
+      setIntraOpThreads(n);
+      seconds.push_back(medianSeconds(repeat, work));
+    }
+    return seconds;
+  };
+  const auto gemm = timeBoth([&] { (void)torch::mm(a, b); });
+  const double flop = 2.0 * static_cast<double>(size * size) * static_cast<double>(size);
+  nlohmann::ordered_json elementwise = nlohmann::json::array();
+  for (std::int64_t chunk = 1 << 14; chunk <= total; chunk *= 4) {
+    auto xs = x.split(chunk), ys = y.split(chunk);
+    const auto t = timeBoth([&] {
+      for (std::size_t i = 0; i < xs.size(); ++i) xs[i].mul_(0.999).add_(ys[i], 0.001).tanh_();
+    });
+    elementwise.push_back({{"elements_per_kernel", chunk},
+                           {"seconds_1", t[0]},
+                           {"seconds_n", t[1]},
+                           {"speedup", t[0] / t[1]}});
   }
   nlohmann::ordered_json j;
   j["case"] = "threads";
-  j["gemm_size"] = size;
-  j["elements"] = elements;
+  j["threads"] = many;
   j["build"] = buildJson("cpu");
-  j["runs"] = cases;
-  j["sgemm_speedup"] = cases[0]["sgemm_seconds"].get<double>() / cases[1]["sgemm_seconds"].get<double>();
-  j["elementwise_speedup"] =
-      cases[0]["elementwise_seconds"].get<double>() / cases[1]["elementwise_seconds"].get<double>();
+  j["sgemm"] = {{"size", size},
+                {"gflops_1", flop / gemm[0] / 1e9},
+                {"gflops_n", flop / gemm[1] / 1e9},
+                {"speedup", gemm[0] / gemm[1]}};
+  j["elementwise_total_elements"] = total;
+  j["elementwise"] = elementwise;
   ctx.out << j.dump(ctx.json ? 2 : -1) << '\n';
   return 0;
 }
@@ -285,7 +299,7 @@ const bool threadsRegistered = registerCommand({
       p.section("Case")
           .option("threads", "N", "the thread count compared with one", "2")
           .option("gemm-size", "N", "SGEMM of two N x N matrices", "2048")
-          .option("elements", "N", "length of the element-wise update", "16777216")
+          .option("elements", "N", "elements updated in all, in kernels of 16 Ki, 64 Ki, … up to N", "16777216")
           .option("repeat", "N", "timed calls of each kernel (median reported)", "5")
           .option("seed", "N", "seed of the inputs", "1");
     },

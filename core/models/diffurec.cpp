@@ -42,7 +42,7 @@ ModelInfo makeInfo(const std::string& name, const std::string& displayName, cons
       {"prefixes", std::string("all"), "all (every prefix is a sample)", "training samples per sequence",
        {"all", "random", "last"}},
       {"max_prefixes", std::int64_t{0}, "0", "with prefixes=all, at most this many per sequence (0 = all)", {}},
-      {"chunk_positions", std::int64_t{4096}, "— (memory only)",
+      {"chunk_positions", std::int64_t{4096}, "n/a (memory only)",
        "back-propagate a batch's samples in chunks of at most this many history positions (0 = at once); "
        "same gradient, less memory",
        {}},

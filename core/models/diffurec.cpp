@@ -176,7 +176,8 @@ DiffuRec::DiffuRec(const std::string& name, const Config& config, const DataShap
       cross_(!getBool("cross_attention") ? CrossMode::Off
              : getString("cross_query") == "sequence" ? CrossMode::SequenceQuery
                                                        : CrossMode::TargetQuery),
-      offsetNoise_(getBool("offset_noise")) {
+      trainingNoise_{getBool("offset_noise") ? diffusion::NoiseKind::Offset : diffusion::NoiseKind::Gaussian,
+                     getDouble("offset_strength")} {
   const auto d = getInt("dim");
   embedding_ = register_module(
       "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("emb_dropout")));
@@ -236,18 +237,11 @@ torch::Tensor DiffuRec::approximate(const data::Batch& batch, const torch::Tenso
   return approximateFrom(embedHistory(batch), batch.mask, xt, t, generator);
 }
 
-diffusion::NoiseOptions DiffuRec::trainingNoise() const {
-  diffusion::NoiseOptions noise;
-  noise.kind = offsetNoise_ ? diffusion::NoiseKind::Offset : diffusion::NoiseKind::Gaussian;
-  noise.offsetStrength = getDouble("offset_strength");
-  return noise;
-}
-
 torch::Tensor DiffuRec::summedCrossEntropy(const data::Batch& b, torch::Generator generator) {
   auto table = embedding_->table();
   auto e0 = table.index_select(0, b.target);
   auto t = diffusion::sampleTimesteps(b.size(), schedule_.steps(), generator, e0.device());
-  auto xt = diffusion::qSample(schedule_, e0, t, trainingNoise(), generator).xt;
+  auto xt = diffusion::qSample(schedule_, e0, t, trainingNoise_, generator).xt;
   // Items 1..N are the classes (padding never is).
   auto logits = torch::matmul(approximate(b, xt, t, generator), table.slice(0, 1).t());
   return torch::nn::functional::cross_entropy(

@@ -133,7 +133,6 @@ class DiffuRec : public Model {
   torch::Tensor embedHistory(const data::Batch& batch);  // h [B,L,d], 0 at padding
   torch::Tensor approximateFrom(const torch::Tensor& h, const torch::Tensor& mask, const torch::Tensor& xt,
                                 const torch::Tensor& t, torch::Generator generator);
-  diffusion::NoiseOptions trainingNoise() const;
   // Σ over the samples of CE(x̂0·Eᵀ, target), one noisy draw each.
   torch::Tensor summedCrossEntropy(const data::Batch& samples, torch::Generator generator);
   torch::Tensor reverseWhole(const data::Batch& batch, const ReverseOptions& options,
@@ -143,7 +142,7 @@ class DiffuRec : public Model {
   double delta_;
   bool causal_;
   CrossMode cross_;
-  bool offsetNoise_;
+  diffusion::NoiseOptions trainingNoise_;  // Gaussian, or offset noise (DiffuRecSys)
   ItemSequenceEmbedding embedding_{nullptr};
   torch::nn::LayerNorm inputNorm_{nullptr}, outputNorm_{nullptr};
   std::vector<nn::TransformerBlock> blocks_;

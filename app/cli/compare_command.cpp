@@ -235,8 +235,11 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       r["config"] = model->config();
       r["best_epoch"] = result.bestEpoch;
       r["epochs_run"] = result.history.size();
+      // The number model selection saw: variants are chosen on it, never on "test".
+      if (result.bestValidation) r["best_validation"] = metricsToJson(*result.bestValidation);
       r["train_seconds"] = result.seconds;
       r["test"] = metricsToJson(test.metrics);
+      r["test_by_history_length"] = historyLengthGroupsToJson(eval::metricsByHistoryLength(dataset.test, test.ranks));
       runs.push_back(r);
     }
     rows.push_back(std::move(row));

@@ -26,11 +26,16 @@ void declareReverseOptions(ArgParser& parser) {
       .option("sampler", "ddpm|ddim", "reverse sampler of diffusion models", "ddpm")
       .option("steps", "S", "DDIM steps (0 = all T)", "0")
       .option("eta", "ETA", "DDIM eta (0 = deterministic)", "0")
-      .option("ensemble", "N", "reverse runs averaged per user (DiffuRecSys)", "1");
+      .option("ensemble", "N", "reverse runs averaged per user (DiffuRecSys)", "1")
+      .flag("no-compensator", "take the sampler's own last step, not a learned compensator (DAE4Rec)");
 }
 
 models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args) {
-  models::Config config = info.defaults();
+  return modelConfigFromArgs(info, args, info.defaults());
+}
+
+models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args, models::Config base) {
+  models::Config config = std::move(base);
   if (!args.has("set")) return config;
   std::string text = args.get("set");
   for (char& c : text) {
@@ -55,6 +60,7 @@ models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args) {
   o.steps = args.getInt("steps", 0, 100000);
   o.eta = args.getDouble("eta", 0.0, 10.0);
   o.ensemble = static_cast<int>(args.getInt("ensemble", 1, 1000));
+  o.compensator = !args.flag("no-compensator");
   // Commands that seed each run themselves (compare) declare no --seed.
   if (!args.get("seed").empty()) o.seed = args.getUnsigned("seed");
   return o;
@@ -85,5 +91,33 @@ void printMetrics(std::ostream& out, const eval::RankingMetrics& m) {
 }
 
 nlohmann::json metricsToJson(const eval::RankingMetrics& m) { return train::toJson(m); }
+
+namespace {
+std::string lengthLabel(const eval::HistoryLengthGroup& g) {
+  if (g.openEnded) return std::to_string(g.minLength) + "+";
+  if (g.minLength == g.maxLength) return std::to_string(g.minLength);
+  return std::to_string(g.minLength) + "-" + std::to_string(g.maxLength);
+}
+}  // namespace
+
+void printHistoryLengthGroups(std::ostream& out, const std::vector<eval::HistoryLengthGroup>& groups) {
+  char line[96];
+  out << "history length  samples   HR@20  NDCG@20     MRR (%)\n";
+  for (const auto& g : groups) {
+    std::snprintf(line, sizeof line, "%-14s %8zu %7.3f %8.3f %7.3f\n", lengthLabel(g).c_str(), g.metrics.count,
+                  100.0 * g.metrics.hitRate.at(20), 100.0 * g.metrics.ndcg.at(20), 100.0 * g.metrics.mrr);
+    out << line;
+  }
+}
+
+nlohmann::json historyLengthGroupsToJson(const std::vector<eval::HistoryLengthGroup>& groups) {
+  auto j = nlohmann::json::array();
+  for (const auto& g : groups) {
+    nlohmann::json group = {{"history_length", lengthLabel(g)}, {"min", g.minLength}, {"metrics", metricsToJson(g.metrics)}};
+    if (!g.openEnded) group["max"] = g.maxLength;
+    j.push_back(group);
+  }
+  return j;
+}
 
 }  // namespace recdiff::cli

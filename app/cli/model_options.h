@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/arg_parser.h"
+#include "core/eval/history_length_breakdown.h"
 #include "core/eval/ranking_metrics.h"
 #include "core/models/model.h"
 #include "core/models/model_config.h"
@@ -22,6 +23,8 @@ void declareReverseOptions(ArgParser& parser);  // --sampler, --steps, --eta, --
 // The model's declared defaults with every --set override applied. --set
 // takes "key=value" pairs separated by commas or spaces, and may be repeated.
 models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args);
+// The same overrides on top of `base` (e.g. a checkpoint's config).
+models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args, models::Config base);
 models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args);
 // Applies --threads (0 = all cores) and checks --device.
 void applyRuntimeOptions(const ParsedArgs& args);
@@ -29,5 +32,8 @@ void applyRuntimeOptions(const ParsedArgs& args);
 // "HR@5 … NDCG@50 … MRR" as an aligned table, in percent.
 void printMetrics(std::ostream& out, const eval::RankingMetrics& metrics);
 nlohmann::json metricsToJson(const eval::RankingMetrics& metrics);
+// One line per history-length group: samples, HR/NDCG@20, MRR (%).
+void printHistoryLengthGroups(std::ostream& out, const std::vector<eval::HistoryLengthGroup>& groups);
+nlohmann::json historyLengthGroupsToJson(const std::vector<eval::HistoryLengthGroup>& groups);
 
 }  // namespace recdiff::cli

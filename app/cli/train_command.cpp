@@ -1,7 +1,9 @@
 // recdiff train DATASET --model NAME [--set k=v,...]: trains with early
 // stopping on validation NDCG@20, shows a progress bar (batches, each loss
 // component, ETA), evaluates the best model on the test split and writes one
-// self-describing checkpoint.
+// self-describing checkpoint. --init CKPT starts from a checkpoint's weights
+// and config (--set on top), --stage NAME runs one stage of a multi-stage
+// model (e.g. a DAE4Rec compensator for another sampling_steps).
 #include <csignal>
 #include <filesystem>
 #include <iomanip>
@@ -32,8 +34,14 @@ std::string defaultCheckpointPath(const std::string& dataset, const std::string&
 
 int run(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
-  const models::ModelInfo& info = models::modelInfo(args.get("model"));
-  const models::Config config = modelConfigFromArgs(info, args);
+  std::optional<train::CheckpointMeta> init;
+  if (args.has("init")) init = train::readCheckpointMeta(args.get("init"));
+  if (init && args.has("model") && args.get("model") != init->modelName) {
+    throw UsageError("--model " + args.get("model") + ": --init " + args.get("init") + " holds a " +
+                     init->modelName + " model");
+  }
+  const models::ModelInfo& info = models::modelInfo(init ? init->modelName : args.get("model"));
+  const models::Config config = init ? modelConfigFromArgs(info, args, init->config) : modelConfigFromArgs(info, args);
   const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("DATASET")));
 
   train::TrainOptions options;
@@ -48,6 +56,18 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
 
   auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
                                    options.seed);
+  if (init) train::loadWeightsInto(args.get("init"), *model, &dataset);
+  if (args.has("stage")) {
+    const auto stages = model->stages();
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      if (stages[i].name == args.get("stage")) options.onlyStage = static_cast<int>(i);
+    }
+    if (options.onlyStage < 0) {
+      std::string names;
+      for (const auto& st : stages) names += (names.empty() ? "" : ", ") + st.name;
+      throw UsageError("--stage " + args.get("stage") + ": " + info.name + " has the stages " + names);
+    }
+  }
   ctx.err << "training " << info.displayName << " on " << dataset.name << " (" << dataset.train.size()
           << " training samples, " << dataset.numItems << " items) on " << options.device << "\n";
 
@@ -139,13 +159,17 @@ const bool registered = registerCommand({
     "Ctrl+C stops after the current batch and keeps the best model.\n\n"
     "Examples:\n"
     "  recdiff train ../shared/datasets/zhihu-dreamrec --model adigrec --set lambda2=0.01,max_length=10\n"
-    "  recdiff train ../shared/datasets/ml-100k-adrec --model sasrec --epochs 50 --out sasrec.ckpt\n",
+    "  recdiff train ../shared/datasets/ml-100k-adrec --model sasrec --epochs 50 --out sasrec.ckpt\n"
+    "  recdiff train ../shared/datasets/zhihu-dreamrec --init dae4rec.ckpt --stage compensator \\\n"
+    "      --set sampling_steps=100 --out dae4rec-s100.ckpt\n",
     [](ArgParser& p) {
       p.positional("DATASET", "dataset file or folder");
       declareModelOptions(p);
       p.section("Training")
           .option("epochs", "N", "maximum epochs (default: the model's)")
           .option("out", "FILE", "checkpoint to write (default: checkpoints/DATASET-MODEL-seedS.ckpt)")
+          .option("init", "CKPT", "start from this checkpoint's weights and config (--set on top)")
+          .option("stage", "NAME", "run only this training stage (adrec: pretrain, warmup, full; dae4rec: gae, diffusion, compensator)")
           .option("validation-samples", "N", "validate on a fixed random subset (0 = all)", "0")
           .flag("exclude-history", "never recommend items already in the history (test metrics)")
           .flag("quiet", "no progress bar");

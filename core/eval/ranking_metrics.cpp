@@ -1,6 +1,7 @@
 #include "core/eval/ranking_metrics.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace recdiff::eval {
 
@@ -38,6 +39,27 @@ RankingMetrics computeRankingMetrics(const std::vector<std::int64_t>& ranks,
     m.ndcg[k] /= n;
   }
   return m;
+}
+
+MetricsSpread spreadOf(const std::vector<RankingMetrics>& runs) {
+  if (runs.empty()) throw std::invalid_argument("spreadOf: no evaluations");
+  const double n = static_cast<double>(runs.size());
+  MetricsSpread out{runs.front(), runs.front()};
+  auto spread = [&](auto metricOf, double& mean, double& sd) {
+    double sum = 0.0, squares = 0.0;
+    for (const auto& r : runs) sum += metricOf(r);
+    mean = sum / n;
+    for (const auto& r : runs) squares += (metricOf(r) - mean) * (metricOf(r) - mean);
+    sd = runs.size() > 1 ? std::sqrt(squares / (n - 1.0)) : 0.0;
+  };
+  for (auto& [k, v] : out.mean.hitRate) {
+    spread([k = k](const RankingMetrics& m) { return m.hitRate.at(k); }, v, out.std.hitRate.at(k));
+  }
+  for (auto& [k, v] : out.mean.ndcg) {
+    spread([k = k](const RankingMetrics& m) { return m.ndcg.at(k); }, v, out.std.ndcg.at(k));
+  }
+  spread([](const RankingMetrics& m) { return m.mrr; }, out.mean.mrr, out.std.mrr);
+  return out;
 }
 
 }  // namespace recdiff::eval

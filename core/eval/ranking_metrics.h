@@ -35,4 +35,13 @@ std::int64_t rankOfTarget(const float* scores, std::int64_t n, std::int64_t targ
 RankingMetrics computeRankingMetrics(const std::vector<std::int64_t>& ranks,
                                      const std::vector<int>& cutoffs = defaultCutoffs());
 
+// The mean and the sample standard deviation (n - 1) of each metric over
+// several evaluations of one model (e.g. independent reverse-noise draws);
+// count is that of the first. An empty list throws std::invalid_argument.
+struct MetricsSpread {
+  RankingMetrics mean;
+  RankingMetrics std;
+};
+MetricsSpread spreadOf(const std::vector<RankingMetrics>& runs);
+
 }  // namespace recdiff::eval

@@ -19,6 +19,8 @@ ModelInfo comirecInfo() {
       {"interests", std::int64_t{4}, "4", "number of interests k", {}},
       {"negatives", std::int64_t{10}, "10", "uniform negatives per sample (sampled softmax)", {}},
       {"dropout", 0.0, "0", "embedding dropout", {}},
+      {"empty_history", std::string("learned"), "not stated", "interest of a sample without history",
+       {"learned", "zero"}},
   };
   TrainingDefaults t;
   t.optimizer = "adam";
@@ -33,11 +35,20 @@ ComiRec::ComiRec(const Config& config, const DataShape& shape) : Model("comirec"
   embedding_ = register_module(
       "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), true, getDouble("dropout")));
   extractor_ = register_module("extractor", nn::MultiInterestExtractor(d, getInt("interests")));
+  if (getString("empty_history") == "learned") {
+    emptyHistoryInterest_ = register_parameter("empty_history_interest", torch::zeros({d}));
+  }
 }
 
 nn::MultiInterestOutput ComiRec::interests(const data::Batch& batch) {
-  return extractor_(embedding_->positioned(batch.history, batch.mask),
-                    embedding_->items(batch.history), batch.mask);
+  auto out = extractor_(embedding_->positioned(batch.history, batch.mask), embedding_->items(batch.history),
+                        batch.mask);
+  if (emptyHistoryInterest_.defined()) {
+    auto empty = batch.mask.any(1).logical_not().view({-1, 1, 1});  // [B,1,1]
+    out.interests = torch::where(empty, emptyHistoryInterest_.view({1, 1, -1}).expand_as(out.interests),
+                                 out.interests);
+  }
+  return out;
 }
 
 LossTerms ComiRec::loss(const data::Batch& batch, torch::Generator) {

@@ -116,7 +116,7 @@ Dae4Rec::Dae4Rec(const Config& config, const DataShape& shape)
         "compensator",
         torch::nn::Sequential(torch::nn::Linear(2 * d, 2 * d), torch::nn::GELU(), torch::nn::Linear(2 * d, d)));
   }
-  compensatorReady_ = register_buffer("compensator_ready", torch::zeros({}));
+  compensatorTau1_ = register_buffer("compensator_tau1", torch::zeros({}));
   zStarReady_ = register_buffer("gae_ready", torch::zeros({}));
   if (needsGae()) {
     gae_ = register_module("gae", GraphAutoEncoder(shape.numItems, getInt("gae_hidden"), d));
@@ -128,7 +128,10 @@ Dae4Rec::Dae4Rec(const Config& config, const DataShape& shape)
 
 bool Dae4Rec::needsGae() const { return aime_ && getString("aime_target") == "gae"; }
 bool Dae4Rec::graphEmbeddingsReady() const { return zStarReady_.item<float>() > 0.5f; }
-bool Dae4Rec::compensatorReady() const { return compensator_ && compensatorReady_.item<float>() > 0.5f; }
+int Dae4Rec::compensatorTrainedFor() const {
+  return compensator_ ? static_cast<int>(std::lround(compensatorTau1_.item<float>())) : 0;
+}
+bool Dae4Rec::compensatorReady() const { return compensatorTrainedFor() == tau1_; }
 
 void Dae4Rec::observeTrainingData(const data::SequenceDataset& dataset) {
   if (dataset.numItems != shape().numItems) {
@@ -141,7 +144,7 @@ void Dae4Rec::observeTrainingData(const data::SequenceDataset& dataset) {
 
 std::vector<TrainingStage> Dae4Rec::stages() const {
   std::vector<TrainingStage> out;
-  if (needsGae()) out.push_back({"gae", getInt("gae_epochs")});
+  if (needsGae()) out.push_back({"gae", getInt("gae_epochs"), /*validated=*/false});
   out.push_back({"diffusion", 0});
   if (compensator_) out.push_back({"compensator", getInt("compensator_epochs")});
   return out;
@@ -159,7 +162,7 @@ void Dae4Rec::beginStage(std::size_t stage) {
     zStar_.copy_(gae_->forward(graph_.normalizedAdjacency(device)));
     zStarReady_.fill_(1.0);
   }
-  if (stage_ == "compensator") compensatorReady_.fill_(1.0);
+  if (stage_ == "compensator") compensatorTau1_.fill_(static_cast<double>(tau1_));
 }
 
 std::vector<torch::Tensor> Dae4Rec::trainableParameters() {
@@ -309,7 +312,8 @@ torch::Tensor Dae4Rec::reverse(const data::Batch& batch, const ReverseOptions& o
   const int T = schedule_.steps();
   const int S = run.steps == 0 ? T : static_cast<int>(run.steps);
   diffusion::Compensator comp;
-  if (compensatorReady() && S >= 1 && S <= T && diffusion::skipTimesteps(T, S).front() == tau1_) {
+  if (run.compensator && compensatorTrainedFor() > 0 && S >= 1 && S <= T &&
+      diffusion::skipTimesteps(T, S).front() == compensatorTrainedFor()) {
     comp = [&](const torch::Tensor& xTau1) { return compensate(xTau1, h); };
   }
   DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t,

@@ -14,7 +14,11 @@
 //
 // Training runs in stages (stages()/beginStage()):
 //   "gae"         (gae_epochs)  only the GAE's W0, W1: sampled BCE (l_gae);
-//                 at its end Z* = GAE(Â) is stored in a buffer.
+//                 at its end Z* = GAE(Â) is stored in a buffer. Not
+//                 validated: the untrained denoiser ranks at chance, and
+//                 that score must not become the best one the diffusion
+//                 stage has to beat (on zhihu it once did: the trainer
+//                 stopped and restored the untrained denoiser).
 //   "diffusion"   (early stopping) everything but the GAE and c_φ:
 //                 L_diff + δ·L_AIME (l_diff, l_aime).
 //   "compensator" (compensator_epochs) only c_φ: ‖e0 - c_φ(e^{τ1}, h)‖² (l_com).
@@ -50,9 +54,15 @@
 //     the trajectory error the compensator exists to correct).
 //     c_φ = Linear(2d→2d), GELU, Linear(2d→d) over concat(e^{τ1}, h).
 //   - The compensator replaces the last step only once its stage has run
-//     (a buffer flag, so a checkpoint from before it, or a best snapshot
-//     restored from the diffusion stage, samples without it), and only for
-//     runs whose τ1 is the one it was trained for.
+//     (a buffer holds the τ1 it was trained for, 0 before: a checkpoint from
+//     before it, or a best snapshot restored from the diffusion stage,
+//     samples without it), only for runs whose τ1 is the one it was trained
+//     for (also after loading its weights into a model configured for
+//     another S), and only while
+//     ReverseOptions.compensator is on (off: the same model's plain DDIM
+//     last step, for the with/without comparison). A compensator for
+//     another S is trained from a checkpoint by `recdiff train --init CKPT
+//     --stage compensator --set sampling_steps=S`.
 //   - ReverseOptions.steps == 0 means "the model's sampling": `sampler`
 //     (ddim) with `sampling_steps` S (0 = T/2, the paper's choice). Other
 //     steps/sampler values are used as given (e.g. steps = T, sampler =
@@ -113,6 +123,9 @@ class Dae4Rec : public Model {
   const ItemGraph& graph() const { return graph_; }
   torch::Tensor frozenGraphEmbeddings() const { return zStar_; }  // Z* [N+1,d]
   bool graphEmbeddingsReady() const;
+  // The τ1 the compensator was trained for (0: none); it serves every run
+  // whose chain ends at that τ1. Ready: trained for the configured sampling.
+  int compensatorTrainedFor() const;
   bool compensatorReady() const;
   int samplingSteps() const { return samplingSteps_; }  // the configured S
   int compensatorTimestep() const { return tau1_; }     // τ1 of the configured sampling
@@ -144,7 +157,7 @@ class Dae4Rec : public Model {
   GraphAutoEncoder gae_{nullptr};
   torch::Tensor zStar_;             // buffer [N+1,d]
   torch::Tensor zStarReady_;        // buffer [] 0/1
-  torch::Tensor compensatorReady_;  // buffer [] 0/1
+  torch::Tensor compensatorTau1_;   // buffer []: compensatorTrainedFor()
   torch::Tensor lossWeights_;       // [T+1] float, cached on the last device
 };
 

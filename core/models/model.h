@@ -51,6 +51,7 @@ struct ReverseOptions {
   double eta = 0.0;              // DDIM eta
   std::uint64_t seed = 0;        // seed of the initial noise and sampling noise
   int ensemble = 1;              // reverse runs averaged (DiffuRecSys)
+  bool compensator = true;       // a learned last step, where the model has one (DAE4Rec)
 };
 
 // Named inspection outputs for one batch, e.g. "routing_weights" [B,L,k],
@@ -61,6 +62,10 @@ using Inspection = std::map<std::string, torch::Tensor>;
 struct TrainingStage {
   std::string name;
   std::int64_t epochs = 0;   // 0 = until early stopping
+  // False for a stage after which the model cannot rank yet (DAE4Rec's GAE
+  // pre-training leaves the denoiser untrained): it is not validated, so it
+  // can never be the best model a later stage has to beat.
+  bool validated = true;
 };
 
 class Model : public torch::nn::Module {

@@ -131,22 +131,21 @@ CheckpointMeta readCheckpointMeta(const std::string& path) {
   return readMeta(path, archive);
 }
 
-LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDataset* dataset) {
-  torch::serialize::InputArchive archive;
+namespace {
+
+CheckpointMeta readCheckedMeta(const std::string& path, torch::serialize::InputArchive& archive,
+                               const data::SequenceDataset* dataset) {
   openArchive(path, archive);
-  LoadedCheckpoint loaded;
-  loaded.meta = readMeta(path, archive);
-  const CheckpointMeta& meta = loaded.meta;
+  CheckpointMeta meta = readMeta(path, archive);
   if (dataset && dataset->fingerprint() != meta.datasetFingerprint) {
     throw CheckpointError(path + ": trained on dataset '" + meta.datasetName + "' (" +
                           std::to_string(meta.shape.numItems) + " items), which is not the loaded dataset '" +
                           dataset->name + "' (" + std::to_string(dataset->numItems) + " items)");
   }
-  try {
-    loaded.model = models::createModel(meta.modelName, meta.config, meta.shape);
-  } catch (const std::exception& e) {
-    throw CheckpointError(path + ": " + e.what());
-  }
+  return meta;
+}
+
+void restoreWeights(const std::string& path, torch::serialize::InputArchive& archive, models::Model& model) {
   torch::serialize::InputArchive weights;
   try {
     archive.read("model", weights);
@@ -167,10 +166,39 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDat
     }
     into.copy_(stored);
   };
-  for (auto& p : loaded.model->named_parameters()) restore(p.key(), p.value(), false);
-  for (auto& b : loaded.model->named_buffers()) restore(b.key(), b.value(), true);
+  for (auto& p : model.named_parameters()) restore(p.key(), p.value(), false);
+  for (auto& b : model.named_buffers()) restore(b.key(), b.value(), true);
+}
+
+}  // namespace
+
+LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDataset* dataset) {
+  torch::serialize::InputArchive archive;
+  LoadedCheckpoint loaded;
+  loaded.meta = readCheckedMeta(path, archive, dataset);
+  try {
+    loaded.model = models::createModel(loaded.meta.modelName, loaded.meta.config, loaded.meta.shape);
+  } catch (const std::exception& e) {
+    throw CheckpointError(path + ": " + e.what());
+  }
+  restoreWeights(path, archive, *loaded.model);
   loaded.model->eval();
   return loaded;
+}
+
+CheckpointMeta loadWeightsInto(const std::string& path, models::Model& model,
+                               const data::SequenceDataset* dataset) {
+  torch::serialize::InputArchive archive;
+  CheckpointMeta meta = readCheckedMeta(path, archive, dataset);
+  if (meta.modelName != model.modelName()) {
+    throw CheckpointError(path + ": holds a " + meta.modelName + " model, not " + model.modelName());
+  }
+  if (meta.shape.numItems != model.shape().numItems) {
+    throw CheckpointError(path + ": built for " + std::to_string(meta.shape.numItems) + " items, the model for " +
+                          std::to_string(model.shape().numItems));
+  }
+  restoreWeights(path, archive, model);
+  return meta;
 }
 
 }  // namespace recdiff::train

@@ -52,6 +52,15 @@ struct LoadedCheckpoint {
 LoadedCheckpoint loadCheckpoint(const std::string& path,
                                 const data::SequenceDataset* dataset = nullptr);
 
+// Copies the checkpoint's parameters and buffers into `model`, a model of the
+// same name that may have been built with another config (e.g. DAE4Rec with
+// another sampling_steps, to train a compensator for it): every parameter
+// and buffer of `model` must be stored, with the same shape. With `dataset`,
+// refuses a checkpoint of another dataset. Throws CheckpointError like
+// loadCheckpoint(); returns the checkpoint's metadata.
+CheckpointMeta loadWeightsInto(const std::string& path, models::Model& model,
+                               const data::SequenceDataset* dataset = nullptr);
+
 // Only the metadata (cheap: for listing checkpoints in the GUI).
 CheckpointMeta readCheckpointMeta(const std::string& path);
 

@@ -228,7 +228,8 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
       for (auto& [name, value] : report.meanLosses) value /= static_cast<double>(done);
       report.trainSeconds = secondsSince(epochStart);
       const bool lastEpoch = epoch + 1 == stageEpochs;
-      if (!result.cancelled && !validation.empty() && ((epoch + 1) % evalEvery == 0 || lastEpoch)) {
+      if (!result.cancelled && !validation.empty() && stages[s].validated &&
+          ((epoch + 1) % evalEvery == 0 || lastEpoch)) {
         const auto valStart = Clock::now();
         eval::EvaluationOptions eo;
         eo.batchSize = options.evalBatchSize;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/eval/history_length_breakdown.h"
 #include "core/eval/ranking_metrics.h"
 #include "tests/support/check.h"
 
@@ -48,4 +49,43 @@ TEST_CASE("empty rank list gives zeros") {
   RankingMetrics m = computeRankingMetrics({});
   CHECK_EQ(m.count, std::size_t{0});
   CHECK_EQ(m.hitRate[20], 0.0);
+}
+
+TEST_CASE("metrics split by history length: each sample in its group, empty groups left out") {
+  auto sample = [](std::size_t length) {
+    recdiff::data::Sample s;
+    s.history.assign(length, 1);
+    s.target = 2;
+    return s;
+  };
+  // lengths 0, 0, 4, 3, 120 with ranks 1, 30, 2, 100, 7
+  const std::vector<recdiff::data::Sample> samples = {sample(0), sample(0), sample(4), sample(3), sample(120)};
+  const auto groups = metricsByHistoryLength(samples, {1, 30, 2, 100, 7});
+  CHECK_EQ(groups.size(), std::size_t{3});
+  CHECK_EQ(groups[0].minLength, std::size_t{0});
+  CHECK_EQ(groups[0].maxLength, std::size_t{0});
+  CHECK_EQ(groups[0].metrics.count, std::size_t{2});
+  CHECK_NEAR(groups[0].metrics.hitRate.at(20), 0.5, 1e-12);  // rank 1 in, rank 30 out
+  CHECK_EQ(groups[1].minLength, std::size_t{3});
+  CHECK_EQ(groups[1].maxLength, std::size_t{4});
+  CHECK_EQ(groups[1].metrics.count, std::size_t{2});
+  CHECK_NEAR(groups[1].metrics.hitRate.at(5), 0.5, 1e-12);
+  CHECK(!groups[1].openEnded);
+  CHECK_EQ(groups[2].minLength, std::size_t{100});
+  CHECK(groups[2].openEnded);
+  CHECK_NEAR(groups[2].metrics.mrr, 1.0 / 7, 1e-12);
+  CHECK_THROWS_WITH(std::invalid_argument, metricsByHistoryLength(samples, {1, 2}), "5 samples but 2 ranks");
+}
+
+TEST_CASE("the spread of metrics over several evaluations: mean and sample standard deviation") {
+  const auto a = computeRankingMetrics({1, 30});  // HR@20 0.5, MRR (1 + 1/30)/2
+  const auto b = computeRankingMetrics({2, 3});   // HR@20 1.0
+  const auto c = computeRankingMetrics({40, 50}); // HR@20 0.0
+  const auto spread = spreadOf({a, b, c});
+  CHECK_NEAR(spread.mean.hitRate.at(20), 0.5, 1e-12);
+  CHECK_NEAR(spread.std.hitRate.at(20), 0.5, 1e-12);  // deviations 0, ±0.5: sqrt(0.5 / 2)
+  CHECK_NEAR(spread.mean.mrr, (a.mrr + b.mrr + c.mrr) / 3, 1e-12);
+  CHECK_NEAR(spread.mean.ndcg.at(5), (a.ndcg.at(5) + b.ndcg.at(5)) / 3, 1e-12);
+  CHECK_EQ(spreadOf({a}).std.hitRate.at(20), 0.0);
+  CHECK_THROWS_WITH(std::invalid_argument, spreadOf({}), "no evaluations");
 }

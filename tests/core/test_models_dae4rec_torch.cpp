@@ -306,11 +306,19 @@ TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
                           "gae_edges=256", "aime_block=32", "delta=0.1"},
                          40, 10);
   std::map<std::string, int> epochs;
+  std::map<std::string, int> validations;
   train::TrainCallbacks callbacks;
-  callbacks.onEpoch = [&](const train::EpochReport& r) { ++epochs[r.stageName]; };
-  train::trainModel(*model, data, trainOptions(), callbacks);
+  callbacks.onEpoch = [&](const train::EpochReport& r) {
+    ++epochs[r.stageName];
+    if (r.validation) ++validations[r.stageName];
+  };
+  const auto result = train::trainModel(*model, data, trainOptions(), callbacks);
   CHECK_EQ(epochs["gae"], 2);
   CHECK_EQ(epochs["compensator"], 10);
+  // The GAE stage leaves an untrained denoiser: never validated, never the best model.
+  CHECK_EQ(validations["gae"], 0);
+  CHECK(validations["diffusion"] > 0);
+  CHECK(result.bestEpoch > 2);
   auto metrics = eval::evaluate(*model, data.test, eval::EvaluationOptions(), device()).metrics;
   std::printf("DAE4Rec memorise HR@5 %.3f (compensator used: %d)\n", metrics.hitRate[5],
               model->compensatorReady() ? 1 : 0);
@@ -345,49 +353,54 @@ TEST_CASE("a DAE4Rec checkpoint round-trips: same scores and stage flags after r
 }
 
 
-#include <chrono>
-TEST_CASE("zz scratch scale") {
+TEST_CASE("a compensator for another S trains from a checkpoint; without it the plain last step is taken") {
   setUp();
-  std::mt19937 rng(3);
-  const int N = 30000;
-  std::vector<data::Sample> train;
-  for (int u = 0; u < 40000; ++u) {
-    data::Sample s; s.user = u;
-    int len = 3 + rng() % 12;
-    for (int j = 0; j < len; ++j) s.history.push_back(1 + rng() % N);
-    s.target = 1 + rng() % N;
-    train.push_back(s);
-  }
-  auto d = datasetOf(train, N);
-  auto model = makeModel({"dim=64", "diffusion_steps=1000", "sampling_steps=0", "gae_hidden=128", "gae_edges=4096",
-                          "aime_block=512", "max_length=50"}, N, 50);
-  auto t0 = std::chrono::steady_clock::now();
-  model->observeTrainingData(d);
-  auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  std::printf("graph: %lld edges, built in %.2f s\n", (long long)model->graph().numEdges(), secs());
-  data::BatchOptions bo; bo.maxLength = 50; bo.numItems = N;
-  std::vector<std::int64_t> idx(256); for (int i = 0; i < 256; ++i) idx[i] = i;
-  auto batch = data::makeBatch(d.train, idx, bo, diffusion::makeGenerator(1), device());
-  auto gen = diffusion::makeGenerator(1, device());
-  model->beginStage(0);
-  torch::optim::Adam opt(model->trainableParameters(), torch::optim::AdamOptions(0.005));
-  t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < 5; ++i) { opt.zero_grad(); auto l = model->loss(batch, gen); l.total.backward(); opt.step(); }
-  std::printf("GAE step: %.3f s\n", secs() / 5);
-  t0 = std::chrono::steady_clock::now();
-  model->beginStage(1);
-  std::printf("Z*: %.3f s\n", secs());
-  torch::optim::Adam opt2(model->trainableParameters(), torch::optim::AdamOptions(0.005));
-  t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < 5; ++i) { opt2.zero_grad(); auto l = model->loss(batch, gen); l.total.backward(); opt2.step(); }
-  std::printf("diffusion step: %.3f s\n", secs() / 5);
-  model->beginStage(2);
-  torch::optim::Adam opt3(model->trainableParameters(), torch::optim::AdamOptions(0.005));
-  t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < 2; ++i) { opt3.zero_grad(); auto l = model->loss(batch, gen); l.total.backward(); opt3.step(); }
-  std::printf("compensator step (reverse input, S=500): %.3f s\n", secs() / 2);
+  auto data = test::memorisable();
+  const std::vector<std::string> common = {"batch_size=16", "epochs=2", "max_length=10", "gae_epochs=1",
+                                           "compensator_epochs=1"};
+  auto model = makeModel(common, 40, 10);  // T = 40, S = 20
+  auto opts = trainOptions();
+  const std::string path = test::makeTempDir() + "/dae4rec.ckpt";
+  opts.checkpointPath = path;
+  train::trainModel(*model, data, opts);
+
+  auto overrides = common;
+  overrides.push_back("sampling_steps=8");  // τ1 = 5 instead of 2
+  auto other = makeModel(overrides, 40, 10);
+  train::loadWeightsInto(path, *other, &data);
+  CHECK_EQ(other->compensatorTimestep(), 5);
+  model->to(torch::kCPU);
+  other->to(torch::kCPU);
+  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, [] {
+    data::BatchOptions bo;
+    bo.maxLength = 10;
+    bo.numItems = 40;
+    return bo;
+  }(), diffusion::makeGenerator(1), torch::kCPU);
+  models::ReverseOptions s8;
+  s8.sampler = "ddim";
+  s8.steps = 8;
+  s8.seed = 5;
   model->eval();
-  t0 = std::chrono::steady_clock::now();
-  model->score(batch, {});
-  std::printf("score 256 users (S=500): %.3f s\n", secs());
+  other->eval();
+  // Same weights: at S = 8 both sample without a compensator (the stored one is for τ1 = 2).
+  CHECK(torch::allclose(model->score(batch, s8), other->score(batch, s8)));
+
+  auto compensatorOnly = trainOptions();
+  compensatorOnly.onlyStage = 2;
+  const auto before = other->named_parameters()["embedding.items.weight"].clone();
+  train::trainModel(*other, data, compensatorOnly);
+  other->to(torch::kCPU);
+  other->eval();
+  CHECK(other->compensatorReady());
+  CHECK(torch::equal(before, other->named_parameters()["embedding.items.weight"]));  // f_θ and E stay frozen
+  const auto withIt = other->score(batch, s8);
+  CHECK(!torch::allclose(withIt, model->score(batch, s8)));
+  auto without = s8;
+  without.compensator = false;
+  CHECK(torch::allclose(other->score(batch, without), model->score(batch, s8)));
+
+  // A checkpoint of another model is refused by name.
+  auto sasrec = models::createModel("sasrec", models::modelInfo("sasrec").defaults(), {40, 10});
+  CHECK_THROWS_WITH(train::CheckpointError, train::loadWeightsInto(path, *sasrec, &data), "holds a dae4rec model");
 }

@@ -124,7 +124,7 @@ TEST_CASE("routing covariance and L_reg match a hand-computed example") {
 TEST_CASE("every model and ablation builds, trains a step and scores the catalog") {
   requireDevice();
   const std::vector<std::vector<std::string>> variants = {
-      {"sasrec"}, {"comirec"}, {"adigrec"},
+      {"sasrec"}, {"comirec"}, {"comirec", "empty_history=zero"}, {"adigrec"},
       {"adigrec", "guidance=g1"}, {"adigrec", "guidance=g2"}, {"adigrec", "guidance=add"},
       {"adigrec", "guidance=multiply"}, {"adigrec", "guidance=concat-k"}, {"adigrec", "ai2m=false"},
       {"adigrec", "reg=off"}, {"adigrec", "reg=offdiag"}, {"adigrec", "noise=geodesic"},
@@ -170,4 +170,44 @@ TEST_CASE("ADIGRec exposes its inspection hooks") {
   CHECK_EQ(out.at("l_reg").size(0), 2);
   CHECK_EQ(out.at("guidance_g1").sizes().vec(), (std::vector<std::int64_t>{2, 4, 16}));
   CHECK_EQ(out.at("guidance_g2").sizes().vec(), (std::vector<std::int64_t>{2, 16}));
+}
+
+TEST_CASE("ComiRec scores an empty history by its learned interest, or ties every item with zero") {
+  requireDevice();
+  const auto& info = models::modelInfo("comirec");
+  std::vector<data::Sample> s = {{0, {1, 2, 3}, 4}, {1, {}, 7}};
+  auto batch = tinyBatch(s, 3, 12);
+  for (const std::string mode : {"learned", "zero"}) {
+    auto config = info.defaults();
+    models::applyOverride(info, config, "dim=8");
+    models::applyOverride(info, config, "max_length=6");
+    models::applyOverride(info, config, "empty_history=" + mode);
+    auto model = models::createModel("comirec", config, {12, 6});
+    model->to(device());
+    torch::Tensor learned;
+    for (const auto& p : model->named_parameters()) {
+      if (p.key() == "empty_history_interest") learned = p.value();
+    }
+    CHECK_EQ(learned.defined(), mode == "learned");
+    if (learned.defined()) {
+      // It starts at zero (no draw from the generator) and the loss trains it.
+      CHECK_EQ(learned.abs().sum().item<float>(), 0.0f);
+      model->loss(batch, diffusion::makeGenerator(1, device())).total.backward();
+      CHECK(learned.grad().abs().sum().item<float>() > 0.0f);
+      torch::NoGradGuard noGrad;
+      learned.copy_(torch::arange(8, learned.options()) / 8.0);
+    }
+    model->eval();
+    auto scores = model->score(batch, {}).to(torch::kCPU);
+    auto row = scores[1].slice(0, 1);
+    if (mode == "learned") {
+      auto expected = torch::matmul(model->itemEmbeddings().slice(0, 1), learned).to(torch::kCPU);
+      CHECK(torch::allclose(row, expected, 1e-5, 1e-6));
+      CHECK(row.max().item<float>() > row.min().item<float>());
+    } else {
+      CHECK_EQ(row.max().item<float>(), row.min().item<float>());  // all tied: a certain miss
+    }
+    // A sample with a history never uses it.
+    CHECK(torch::isfinite(scores[0].slice(0, 1)).all().item<bool>());
+  }
 }

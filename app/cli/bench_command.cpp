@@ -79,12 +79,8 @@ int benchTrain(const ParsedArgs& args, CommandContext& ctx) {
   options.seed = args.getUnsigned("seed");
   options.epochs = warmup + repeat;
   options.validationSamples = 1;  // the trainer validates; keep that out of the way
-  const auto stages = model->stages();
-  const std::string stageName = args.has("stage") ? args.get("stage") : stages.back().name;
-  for (std::size_t s = 0; s < stages.size(); ++s) {
-    if (stages[s].name == stageName) options.onlyStage = static_cast<int>(s);
-  }
-  if (options.onlyStage < 0) throw UsageError("--stage: " + model->modelName() + " has no stage '" + stageName + "'");
+  options.onlyStage = args.has("stage") ? stageIndex(*model, args.get("stage"))
+                                        : static_cast<int>(model->stages().size()) - 1;
 
   std::vector<double> seconds;
   std::int64_t batches = 0;
@@ -100,7 +96,7 @@ int benchTrain(const ParsedArgs& args, CommandContext& ctx) {
   j["case"] = "train";
   j["model"] = model->modelName();
   j["dataset"] = dataset.name;
-  j["stage"] = stageName;
+  j["stage"] = model->stages()[static_cast<std::size_t>(options.onlyStage)].name;
   j["training_samples"] = dataset.train.size();
   j["batches_per_epoch"] = batches;
   j["config"] = model->config();

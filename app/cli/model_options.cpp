@@ -66,6 +66,16 @@ models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args) {
   return o;
 }
 
+int stageIndex(const models::Model& model, const std::string& name) {
+  const auto stages = model.stages();
+  std::string names;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (stages[i].name == name) return static_cast<int>(i);
+    names += (names.empty() ? "" : ", ") + stages[i].name;
+  }
+  throw UsageError("--stage " + name + ": " + model.modelName() + " has the stages " + names);
+}
+
 void applyRuntimeOptions(const ParsedArgs& args) {
   setIntraOpThreads(static_cast<int>(args.getInt("threads", 0, 4096)));
   try {

@@ -29,6 +29,10 @@ models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args);
 // Applies --threads (0 = all cores) and checks --device.
 void applyRuntimeOptions(const ParsedArgs& args);
 
+// The index of the stage called `name` in model.stages() (for --stage); a
+// UsageError listing the model's stages when it has none of that name.
+int stageIndex(const models::Model& model, const std::string& name);
+
 // "HR@5 … NDCG@50 … MRR" as an aligned table, in percent.
 void printMetrics(std::ostream& out, const eval::RankingMetrics& metrics);
 nlohmann::json metricsToJson(const eval::RankingMetrics& metrics);

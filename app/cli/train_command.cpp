@@ -57,17 +57,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
                                    options.seed);
   if (init) train::loadWeightsInto(args.get("init"), *model, &dataset);
-  if (args.has("stage")) {
-    const auto stages = model->stages();
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-      if (stages[i].name == args.get("stage")) options.onlyStage = static_cast<int>(i);
-    }
-    if (options.onlyStage < 0) {
-      std::string names;
-      for (const auto& st : stages) names += (names.empty() ? "" : ", ") + st.name;
-      throw UsageError("--stage " + args.get("stage") + ": " + info.name + " has the stages " + names);
-    }
-  }
+  if (args.has("stage")) options.onlyStage = stageIndex(*model, args.get("stage"));
   ctx.err << "training " << info.displayName << " on " << dataset.name << " (" << dataset.train.size()
           << " training samples, " << dataset.numItems << " items) on " << options.device << "\n";
 

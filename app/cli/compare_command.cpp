@@ -90,21 +90,6 @@ std::vector<std::uint64_t> seedsFromArgs(const ParsedArgs& args) {
   return seeds;
 }
 
-struct Cell {
-  double mean = 0.0, std = 0.0;
-};
-
-Cell meanStd(const std::vector<double>& values) {
-  Cell c;
-  for (double v : values) c.mean += v;
-  c.mean /= static_cast<double>(values.size());
-  if (values.size() > 1) {
-    for (double v : values) c.std += (v - c.mean) * (v - c.mean);
-    c.std = std::sqrt(c.std / static_cast<double>(values.size() - 1));  // sample std
-  }
-  return c;
-}
-
 struct Row {
   std::string label;
   std::vector<eval::RankingMetrics> runs;  // one per seed
@@ -112,16 +97,18 @@ struct Row {
   std::vector<std::int64_t> bestEpochs;
 };
 
-std::vector<std::pair<std::string, std::vector<double>>> columns(const Row& row, const std::vector<int>& cutoffs) {
-  std::vector<std::pair<std::string, std::vector<double>>> out;
+struct Cell {
+  std::string name;  // "HR@20"
+  double mean = 0.0, std = 0.0;  // percent; sample std over the seeds
+};
+
+// HR@K and NDCG@K of each cut-off, mean ± std over the row's seeds.
+std::vector<Cell> cells(const Row& row, const std::vector<int>& cutoffs) {
+  const auto spread = eval::spreadOf(row.runs);
+  std::vector<Cell> out;
   for (int k : cutoffs) {
-    std::vector<double> hr, ndcg;
-    for (const auto& m : row.runs) {
-      hr.push_back(100.0 * m.hitRate.at(k));
-      ndcg.push_back(100.0 * m.ndcg.at(k));
-    }
-    out.emplace_back("HR@" + std::to_string(k), hr);
-    out.emplace_back("NDCG@" + std::to_string(k), ndcg);
+    out.push_back({"HR@" + std::to_string(k), 100.0 * spread.mean.hitRate.at(k), 100.0 * spread.std.hitRate.at(k)});
+    out.push_back({"NDCG@" + std::to_string(k), 100.0 * spread.mean.ndcg.at(k), 100.0 * spread.std.ndcg.at(k)});
   }
   return out;
 }
@@ -137,14 +124,14 @@ std::string fixed(double v, int decimals) {
 void printTable(std::ostream& out, const std::vector<Row>& rows, const std::vector<int>& cutoffs) {
   std::size_t labelWidth = 5;
   for (const auto& r : rows) labelWidth = std::max(labelWidth, r.label.size());
-  const auto header = columns(rows.front(), cutoffs);
   out << std::string(labelWidth, ' ');
-  for (const auto& [name, values] : header) out << "  " << std::string(13 - std::min<std::size_t>(13, name.size()), ' ') << name;
+  for (const Cell& c : cells(rows.front(), cutoffs)) {
+    out << "  " << std::string(13 - std::min<std::size_t>(13, c.name.size()), ' ') << c.name;
+  }
   out << '\n';
   for (const auto& r : rows) {
     out << r.label << std::string(labelWidth - r.label.size(), ' ');
-    for (const auto& [name, values] : columns(r, cutoffs)) {
-      const Cell c = meanStd(values);
+    for (const Cell& c : cells(r, cutoffs)) {
       const std::string cell = fixed(c.mean, 2) + " ± " + fixed(c.std, 2);
       out << "  " << std::string(13 - std::min<std::size_t>(13, cell.size() - 1), ' ') << cell;  // "±" is 2 bytes
     }
@@ -156,12 +143,11 @@ void printTable(std::ostream& out, const std::vector<Row>& rows, const std::vect
 std::string csvText(const std::vector<Row>& rows, const std::vector<int>& cutoffs) {
   std::ostringstream out;
   out << "model,seeds";
-  for (const auto& [name, values] : columns(rows.front(), cutoffs)) out << ',' << name << "_mean," << name << "_std";
+  for (const Cell& c : cells(rows.front(), cutoffs)) out << ',' << c.name << "_mean," << c.name << "_std";
   out << '\n';
   for (const auto& r : rows) {
     out << '"' << r.label << "\"," << r.runs.size();
-    for (const auto& [name, values] : columns(r, cutoffs)) {
-      const Cell c = meanStd(values);
+    for (const Cell& c : cells(r, cutoffs)) {
       out << ',' << fixed(c.mean, 4) << ',' << fixed(c.std, 4);
     }
     out << '\n';
@@ -258,9 +244,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     for (const auto& r : rows) {
       nlohmann::ordered_json t;
       t["label"] = r.label;
-      for (const auto& [name, values] : columns(r, cutoffs)) {
-        const Cell c = meanStd(values);
-        t[name] = {{"mean", c.mean}, {"std", c.std}};
+      for (const Cell& c : cells(r, cutoffs)) {
+        t[c.name] = {{"mean", c.mean}, {"std", c.std}};
       }
       table.push_back(t);
     }

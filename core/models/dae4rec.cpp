@@ -312,8 +312,8 @@ torch::Tensor Dae4Rec::reverse(const data::Batch& batch, const ReverseOptions& o
   const int T = schedule_.steps();
   const int S = run.steps == 0 ? T : static_cast<int>(run.steps);
   diffusion::Compensator comp;
-  if (run.compensator && compensatorTrainedFor() > 0 && S >= 1 && S <= T &&
-      diffusion::skipTimesteps(T, S).front() == compensatorTrainedFor()) {
+  const int trainedTau1 = compensatorTrainedFor();
+  if (run.compensator && trainedTau1 > 0 && S >= 1 && S <= T && diffusion::skipTimesteps(T, S).front() == trainedTau1) {
     comp = [&](const torch::Tensor& xTau1) { return compensate(xTau1, h); };
   }
   DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t,

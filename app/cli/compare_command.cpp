@@ -226,6 +226,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       r["train_seconds"] = result.seconds;
       r["test"] = metricsToJson(test.metrics);
       r["test_by_history_length"] = historyLengthGroupsToJson(eval::metricsByHistoryLength(dataset.test, test.ranks));
+      r["test_by_target"] =
+          coldTargetBreakdownToJson(eval::metricsByTargetSeenInTraining(dataset.train, dataset.test, test.ranks));
       runs.push_back(r);
     }
     rows.push_back(std::move(row));

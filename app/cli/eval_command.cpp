@@ -1,8 +1,10 @@
 // recdiff eval CHECKPOINT --data PATH: full-ranking HR/NDCG@5,10,20,50 and
 // MRR of a saved model on the test (or validation) split; with --per-step,
 // also the accuracy of x̂0 at every reverse step (DimeRec's Figure 5); with
-// --by-length, the metrics of each history-length group.
+// --by-length, the metrics of each history-length group; with --by-target,
+// those of samples whose target occurs in training and of those whose does not.
 #include <cstdio>
+#include <optional>
 
 #include "app/cli/command.h"
 #include "app/cli/dataset_options.h"
@@ -41,6 +43,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   }
   const auto groups = args.flag("by-length") ? eval::metricsByHistoryLength(samples, result.ranks)
                                              : std::vector<eval::HistoryLengthGroup>{};
+  std::optional<eval::ColdTargetBreakdown> byTarget;
+  if (args.flag("by-target")) byTarget = eval::metricsByTargetSeenInTraining(dataset.train, samples, result.ranks);
   std::vector<eval::StepAccuracy> steps;
   if (args.flag("per-step")) {
     steps = eval::stepwiseAccuracy(*loaded.model, samples, eo.reverse, args.get("device"), eo.batchSize);
@@ -64,6 +68,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       j["repeat_std"] = metricsToJson(spread.std);
     }
     if (!groups.empty()) j["by_history_length"] = historyLengthGroupsToJson(groups);
+    if (byTarget) j["by_target"] = coldTargetBreakdownToJson(*byTarget);
     if (!steps.empty()) {
       j["per_step"] = nlohmann::json::array();
       for (const auto& s : steps) j["per_step"].push_back({{"t", s.t}, {"metrics", metricsToJson(s.metrics)}});
@@ -87,6 +92,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       }
     }
     if (!groups.empty()) printHistoryLengthGroups(ctx.out, groups);
+    if (byTarget) printColdTargetBreakdown(ctx.out, *byTarget);
     if (!steps.empty()) {
       ctx.out << "x̂0 at every reverse step (%, ties favour the target):\n     t   HR@10   HR@20  NDCG@20\n";
       char line[64];
@@ -112,6 +118,7 @@ const bool registered = registerCommand({
       p.option("repeat", "N", "rank N times with independent reverse noise; mean ± std of each metric", "1");
       p.flag("exclude-history", "never recommend items already in the history");
       p.flag("by-length", "also the metrics of each history-length group (0, 1, 2, 3-4, 5-9, ...)");
+      p.flag("by-target", "also the metrics of samples whose target occurs in training and of those whose never does");
       p.flag("per-step", "also rank x̂0 at every reverse step (accuracy along the reverse process)");
       declareRuntimeOptions(p);
       declareReverseOptions(p);

@@ -130,4 +130,19 @@ nlohmann::json historyLengthGroupsToJson(const std::vector<eval::HistoryLengthGr
   return j;
 }
 
+void printColdTargetBreakdown(std::ostream& out, const eval::ColdTargetBreakdown& breakdown) {
+  char line[96];
+  out << "target in training  samples   HR@20  NDCG@20     MRR (%)\n";
+  for (const auto& [label, m] : {std::pair{"yes", &breakdown.seen}, std::pair{"never", &breakdown.unseen}}) {
+    std::snprintf(line, sizeof line, "%-18s %8zu %7.3f %8.3f %7.3f\n", label, m->count, 100.0 * m->hitRate.at(20),
+                  100.0 * m->ndcg.at(20), 100.0 * m->mrr);
+    out << line;
+  }
+}
+
+nlohmann::json coldTargetBreakdownToJson(const eval::ColdTargetBreakdown& breakdown) {
+  return {{"target_in_training", metricsToJson(breakdown.seen)},
+          {"target_never_in_training", metricsToJson(breakdown.unseen)}};
+}
+
 }  // namespace recdiff::cli

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/arg_parser.h"
+#include "core/eval/cold_target_breakdown.h"
 #include "core/eval/history_length_breakdown.h"
 #include "core/eval/ranking_metrics.h"
 #include "core/models/model.h"
@@ -39,5 +40,8 @@ nlohmann::json metricsToJson(const eval::RankingMetrics& metrics);
 // One line per history-length group: samples, HR/NDCG@20, MRR (%).
 void printHistoryLengthGroups(std::ostream& out, const std::vector<eval::HistoryLengthGroup>& groups);
 nlohmann::json historyLengthGroupsToJson(const std::vector<eval::HistoryLengthGroup>& groups);
+// Two lines: samples whose target occurs in training, and those whose target does not.
+void printColdTargetBreakdown(std::ostream& out, const eval::ColdTargetBreakdown& breakdown);
+nlohmann::json coldTargetBreakdownToJson(const eval::ColdTargetBreakdown& breakdown);
 
 }  // namespace recdiff::cli

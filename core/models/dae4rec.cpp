@@ -43,6 +43,7 @@ ModelInfo dae4recInfo() {
        "how e^{τ1} is made for training c_φ", {"reverse", "forward"}},
       {"denoiser", std::string("mlp"), "MLP", "denoiser over concat(x_t, t_E, h)", {"mlp", "linear"}},
       {"embedding_std", 1.0, "not stated (DreamRec: 1)", "std of the item-embedding init", {}},
+      {"dropout", 0.0, "not stated (DreamRec: 0.1)", "dropout on the history embeddings", {}},
   };
   TrainingDefaults t;
   t.optimizer = "adam";
@@ -95,7 +96,8 @@ Dae4Rec::Dae4Rec(const Config& config, const DataShape& shape)
   if (getInt("aime_block") < 1) throw ConfigError("dae4rec: aime_block must be at least 1");
   if (getDouble("lambda_max") <= 0.0) throw ConfigError("dae4rec: lambda_max must be positive");
 
-  embedding_ = register_module("embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, 0.0));
+  embedding_ = register_module("embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false,
+                                                                  getDouble("dropout")));
   {
     torch::NoGradGuard noGrad;
     auto table = embedding_->table();
@@ -146,7 +148,9 @@ std::vector<TrainingStage> Dae4Rec::stages() const {
   std::vector<TrainingStage> out;
   if (needsGae()) out.push_back({"gae", getInt("gae_epochs"), /*validated=*/false});
   out.push_back({"diffusion", 0});
-  if (compensator_) out.push_back({"compensator", getInt("compensator_epochs")});
+  if (compensator_) {
+    out.push_back({"compensator", getInt("compensator_epochs"), /*validated=*/true, /*refinesBest=*/true});
+  }
   return out;
 }
 
@@ -177,7 +181,7 @@ std::vector<torch::Tensor> Dae4Rec::trainableParameters() {
 }
 
 torch::Tensor Dae4Rec::condition(const data::Batch& batch, torch::Tensor* attention) {
-  auto items = embedding_->items(batch.history);  // [B,L,d]; padding rows are zero
+  auto items = embedding_->positioned(batch.history, batch.mask);  // dropout(E[history]) [B,L,d], zero at padding
   const double scale = std::sqrt(static_cast<double>(items.size(-1)));
   auto allowed = nn::selfAttentionMask(batch.mask, /*causal=*/false);              // [B,L,L]
   auto scores = torch::matmul(wq_(items), wk_(items).transpose(1, 2)) / scale;

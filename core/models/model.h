@@ -66,6 +66,11 @@ struct TrainingStage {
   // pre-training leaves the denoiser untrained): it is not validated, so it
   // can never be the best model a later stage has to beat.
   bool validated = true;
+  // True for a stage that refines the model selected so far (DAE4Rec's
+  // compensator is fitted to the best denoiser, which stays frozen): it starts
+  // from the best snapshot, and its result replaces that snapshot even where
+  // its own validations score lower (they select only among themselves).
+  bool refinesBest = false;
 };
 
 class Model : public torch::nn::Module {

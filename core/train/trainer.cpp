@@ -185,8 +185,13 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   }
   for (std::size_t s = 0; s < stages.size() && !result.cancelled; ++s) {
     if (options.onlyStage >= 0 && s != static_cast<std::size_t>(options.onlyStage)) continue;
+    if (stages[s].refinesBest && result.bestEpoch > 0) {
+      restoreSnapshot(model, best);
+      result.bestScore = -1.0;  // its own validations select among themselves
+    }
     model.beginStage(s);
     auto optimizer = makeOptimizer(model);
+    bool improvedInStage = false;
     const std::int64_t stageEpochs = stages[s].epochs > 0 ? std::min(stages[s].epochs, maxEpochs) : maxEpochs;
     sinceImprovement = 0;
     for (std::int64_t epoch = 0; epoch < stageEpochs && !result.cancelled; ++epoch) {
@@ -259,6 +264,7 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
             result.bestEpoch = static_cast<std::int64_t>(result.history.size()) + 1;
             result.bestValidation = report.validation;
             report.improved = true;
+            improvedInStage = true;
             sinceImprovement = 0;
             best = takeSnapshot(model);
           } else {
@@ -276,6 +282,10 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
       }
       if (callbacks.onEpoch) callbacks.onEpoch(report);
       if (stages[s].epochs == 0 && sinceImprovement >= patience) break;
+    }
+    // A refining stage that was never validated still replaces the snapshot it started from.
+    if (stages[s].refinesBest && !improvedInStage && !result.cancelled && result.bestEpoch > 0) {
+      best = takeSnapshot(model);
     }
   }
   if (result.bestEpoch > 0) restoreSnapshot(model, best);

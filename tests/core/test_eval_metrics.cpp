@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/eval/cold_target_breakdown.h"
 #include "core/eval/history_length_breakdown.h"
 #include "core/eval/ranking_metrics.h"
 #include "tests/support/check.h"
@@ -75,6 +76,26 @@ TEST_CASE("metrics split by history length: each sample in its group, empty grou
   CHECK(groups[2].openEnded);
   CHECK_NEAR(groups[2].metrics.mrr, 1.0 / 7, 1e-12);
   CHECK_THROWS_WITH(std::invalid_argument, metricsByHistoryLength(samples, {1, 2}), "5 samples but 2 ranks");
+}
+
+TEST_CASE("metrics split by whether the target occurs in training: history and target both count") {
+  auto sample = [](std::vector<recdiff::data::ItemId> history, recdiff::data::ItemId target) {
+    recdiff::data::Sample s;
+    s.history = std::move(history);
+    s.target = target;
+    return s;
+  };
+  // Items 1 and 2 occur in training (2 only in a history), 3 and 9 never do.
+  const std::vector<recdiff::data::Sample> train = {sample({}, 1), sample({2}, 1)};
+  const std::vector<recdiff::data::Sample> test = {sample({3}, 2), sample({}, 3), sample({1}, 1), sample({1}, 9)};
+  const auto split = metricsByTargetSeenInTraining(train, test, {1, 2, 40, 50});
+  CHECK_EQ(split.seen.count, std::size_t{2});    // targets 2 (rank 1) and 1 (rank 40)
+  CHECK_NEAR(split.seen.hitRate.at(20), 0.5, 1e-12);
+  CHECK_NEAR(split.seen.mrr, (1.0 + 1.0 / 40) / 2, 1e-12);
+  CHECK_EQ(split.unseen.count, std::size_t{2});  // targets 3 (rank 2) and 9 (rank 50), beyond every training id
+  CHECK_NEAR(split.unseen.hitRate.at(5), 0.5, 1e-12);
+  CHECK_NEAR(split.unseen.hitRate.at(50), 1.0, 1e-12);
+  CHECK_THROWS_WITH(std::invalid_argument, metricsByTargetSeenInTraining(train, test, {1}), "4 samples but 1 ranks");
 }
 
 TEST_CASE("the spread of metrics over several evaluations: mean and sample standard deviation") {

@@ -307,10 +307,19 @@ TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
                          40, 10);
   std::map<std::string, int> epochs;
   std::map<std::string, int> validations;
+  torch::Tensor bestDenoiser;  // the denoiser's weights at the best diffusion-stage validation
+  auto denoiserWeights = [&] {
+    std::vector<torch::Tensor> w;
+    for (const auto& p : model->named_parameters()) {
+      if (p.key().rfind("denoiser.", 0) == 0) w.push_back(p.value().detach().flatten().cpu());
+    }
+    return torch::cat(w);
+  };
   train::TrainCallbacks callbacks;
   callbacks.onEpoch = [&](const train::EpochReport& r) {
     ++epochs[r.stageName];
     if (r.validation) ++validations[r.stageName];
+    if (r.stageName == "diffusion" && r.improved) bestDenoiser = denoiserWeights().clone();
   };
   const auto result = train::trainModel(*model, data, trainOptions(), callbacks);
   CHECK_EQ(epochs["gae"], 2);
@@ -319,6 +328,9 @@ TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
   CHECK_EQ(validations["gae"], 0);
   CHECK(validations["diffusion"] > 0);
   CHECK(result.bestEpoch > 2);
+  // The compensator is fitted to the best denoiser and kept, whatever its own validation scores.
+  CHECK(model->compensatorReady());
+  CHECK(bestDenoiser.defined() && torch::equal(denoiserWeights(), bestDenoiser));
   auto metrics = eval::evaluate(*model, data.test, eval::EvaluationOptions(), device()).metrics;
   std::printf("DAE4Rec memorise HR@5 %.3f (compensator used: %d)\n", metrics.hitRate[5],
               model->compensatorReady() ? 1 : 0);

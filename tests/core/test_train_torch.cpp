@@ -229,6 +229,69 @@ TEST_CASE("onlyStage trains one stage of a multi-stage schedule; a missing stage
   CHECK_THROWS_WITH(std::invalid_argument, train::trainModel(*model, dataset, o), "stage 3 does not exist");
 }
 
+namespace {
+
+// Two stages over item scores fit_ + offset_: "fit" learns the scores, then
+// "refine" (a refining stage, like DAE4Rec's compensator) learns an offset
+// that pushes every target down, so its validations score below the best fit.
+class RefinedScores : public models::Model {
+ public:
+  RefinedScores(const models::Config& config, std::int32_t items)
+      : Model("refined-scores", config, {items, 10}) {
+    fit_ = register_parameter("fit", torch::zeros({items + 1}));
+    offset_ = register_parameter("offset", torch::zeros({items + 1}));
+  }
+  std::vector<models::TrainingStage> stages() const override {
+    return {{"fit", 6}, {"refine", 2, /*validated=*/true, /*refinesBest=*/true}};
+  }
+  void beginStage(std::size_t stage) override { stage_ = stage; }
+  std::vector<torch::Tensor> trainableParameters() override { return {stage_ == 0 ? fit_ : offset_}; }
+  models::LossTerms loss(const data::Batch& batch, torch::Generator) override {
+    auto logits = (fit_ + offset_).unsqueeze(0).expand({batch.size(), -1});
+    auto ce = torch::nn::functional::cross_entropy(logits, batch.target);
+    return {stage_ == 0 ? ce : -ce, {{"ce", ce}}};
+  }
+  torch::Tensor reverse(const data::Batch& batch, const models::ReverseOptions&,
+                        diffusion::TraceRecorder*) override {
+    return (fit_ + offset_).detach().unsqueeze(0).expand({batch.size(), -1});
+  }
+  torch::Tensor itemEmbeddings() const override { return torch::eye(shape().numItems + 1); }
+
+  torch::Tensor fit_, offset_;
+
+ private:
+  std::size_t stage_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a refining stage starts from the best snapshot and is kept though it validates lower") {
+  const auto dataset = test::memorisable();
+  models::TrainingDefaults defaults;
+  defaults.learningRate = 0.5;
+  defaults.batchSize = 25;
+  defaults.evalEvery = 1;
+  models::ModelInfo info;
+  info.params = models::trainingParams(defaults, "");
+  RefinedScores model(info.defaults(), dataset.numItems);
+  auto o = options();
+  o.device = "cpu";
+  torch::Tensor bestFit;
+  double bestFitScore = -1.0, bestRefineScore = -1.0;
+  train::TrainCallbacks callbacks;
+  callbacks.onEpoch = [&](const train::EpochReport& r) {
+    const double ndcg = r.validation->ndcg.at(20);
+    if (r.stageName == "fit" && r.improved) bestFit = model.fit_.detach().clone();
+    if (r.stageName == "fit") bestFitScore = std::max(bestFitScore, ndcg);
+    if (r.stageName == "refine") bestRefineScore = std::max(bestRefineScore, ndcg);
+  };
+  train::trainModel(model, dataset, o, callbacks);
+  CHECK(bestFit.defined());
+  CHECK(bestRefineScore < bestFitScore);  // the case under test: refining lowered validation
+  CHECK(torch::equal(model.fit_.detach(), bestFit));
+  CHECK(model.offset_.detach().abs().sum().item<double>() > 0.0);  // the refinement was kept
+}
+
 TEST_CASE("same seed, same numbers: the initial weights and a whole training run repeat exactly") {
   requireDevice();
   if (test::testDevice() == "cuda") SKIP("bit-for-bit repetition is promised on the CPU only");

@@ -1,5 +1,7 @@
 #include "views/dataset_panel.h"
 
+#include <cstdint>
+
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>

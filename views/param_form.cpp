@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace recdiff::views {

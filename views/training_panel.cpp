@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <cstdint>
 
 #include "views/error_banner.h"
 #include "views/series_chart.h"

@@ -5,6 +5,8 @@
 // item-table effective rank).
 #pragma once
 
+#include <cstdint>
+
 #include <QWidget>
 
 #include "views/training_progress.h"

@@ -61,7 +61,9 @@ nlohmann::ordered_json buildJson(const std::string& device) {
 // from --model/--set (weights do not change the time of a reverse run).
 models::ModelPtr modelFor(const ParsedArgs& args, const data::SequenceDataset& dataset) {
   if (args.has("checkpoint")) return train::loadCheckpoint(args.get("checkpoint"), &dataset).model;
-  const models::ModelInfo& info = models::modelInfo(args.get("model"));
+  // Named, not a temporary: g++ 13 would warn (wrongly) that `info` may dangle.
+  const std::string modelName = args.get("model");
+  const models::ModelInfo& info = models::modelInfo(modelName);
   const models::Config config = modelConfigFromArgs(info, args);
   return models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
                              args.getUnsigned("seed"));

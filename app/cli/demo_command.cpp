@@ -17,7 +17,9 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
   const data::SyntheticData synthetic = data::generateSynthetic(train::demo::syntheticConfig());
   const data::SequenceDataset& dataset = synthetic.dataset;
-  const models::ModelInfo& info = models::modelInfo(train::demo::kModelName);
+  // Named, not a temporary: g++ 13 would warn (wrongly) that `info` may dangle.
+  const std::string modelName = train::demo::kModelName;
+  const models::ModelInfo& info = models::modelInfo(modelName);
   models::Config config = info.defaults();
   const models::Config overrides = train::demo::modelConfig();
   for (const auto& [key, value] : overrides.items()) config[key] = value;

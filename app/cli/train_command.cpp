@@ -40,7 +40,9 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     throw UsageError("--model " + args.get("model") + ": --init " + args.get("init") + " holds a " +
                      init->modelName + " model");
   }
-  const models::ModelInfo& info = models::modelInfo(init ? init->modelName : args.get("model"));
+  // Named, not a temporary: g++ 13 would warn (wrongly) that `info` may dangle.
+  const std::string modelName = init ? init->modelName : args.get("model");
+  const models::ModelInfo& info = models::modelInfo(modelName);
   const models::Config config = init ? modelConfigFromArgs(info, args, init->config) : modelConfigFromArgs(info, args);
   const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("DATASET")));
 

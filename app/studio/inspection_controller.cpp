@@ -1,5 +1,7 @@
 #include "app/studio/inspection_controller.h"
 
+#include <cstdint>
+
 #include "app/studio/job_runner.h"
 
 namespace recdiff::studio {

@@ -5,6 +5,7 @@
 #include <QMetaObject>
 #include <QtGlobal>
 
+#include <cstdint>
 #include <exception>
 
 namespace recdiff::studio {

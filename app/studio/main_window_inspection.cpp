@@ -2,6 +2,8 @@
 // interest routing view and the embedding projection — and their wiring to
 // the inspection and projection controllers. The scrubber's request and
 // step and the projection's settings are kept in the session's view state.
+#include <cstdint>
+
 #include <QDockWidget>
 #include <QStatusBar>
 

@@ -1,5 +1,7 @@
 // MainWindow: the wiring between the panels and the studio controller, and
 // the refreshes that keep the panels in step with the session.
+#include <cstdint>
+
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>

@@ -1,5 +1,6 @@
 #include "app/studio/metrics_json.h"
 
+#include <cstdint>
 #include <string>
 
 namespace recdiff::studio {

@@ -2,6 +2,7 @@
 // checkpoints, so session files and checkpoint metadata read alike.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 
 #include <nlohmann/json.hpp>

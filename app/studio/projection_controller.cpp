@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "app/studio/job_runner.h"
 #include "core/analysis/contours.h"

@@ -10,6 +10,7 @@
 #include <QPointF>
 #include <QVector>
 
+#include <cstdint>
 #include <memory>
 
 #include "app/studio/inspection_facade.h"

@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <cstdint>
 #include <set>
 
 namespace recdiff::studio {

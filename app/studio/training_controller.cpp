@@ -1,5 +1,7 @@
 #include "app/studio/training_controller.h"
 
+#include <cstdint>
+
 #include <QElapsedTimer>
 #include <QFileInfo>
 

@@ -1,5 +1,6 @@
 #include "core/data/id_map.h"
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace recdiff::data {

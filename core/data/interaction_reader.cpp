@@ -1,5 +1,6 @@
 #include "core/data/interaction_reader.h"
 
+#include <cstdint>
 #include <filesystem>
 
 #include "core/data/column_names.h"

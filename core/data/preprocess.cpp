@@ -1,6 +1,7 @@
 #include "core/data/preprocess.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <unordered_set>
 

@@ -1,5 +1,6 @@
 #include "core/data/sequence_dataset.h"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace recdiff::data {

@@ -1,5 +1,6 @@
 #include "core/data/split_reader.h"
 
+#include <cstdint>
 #include <filesystem>
 
 #include "core/data/data_error.h"

@@ -1,5 +1,7 @@
 #include "core/data/synthetic.h"
 
+#include <cstdint>
+
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,7 @@
 #include "core/data/synthetic_truth.h"
 
+#include <cstdint>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 

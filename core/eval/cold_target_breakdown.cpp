@@ -1,6 +1,7 @@
 #include "core/eval/cold_target_breakdown.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 

@@ -6,6 +6,7 @@
 // model that ranks untouched embeddings high gains on exactly those samples.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "core/data/sequence_dataset.h"

@@ -1,5 +1,6 @@
 #include "core/eval/history_length_breakdown.h"
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 

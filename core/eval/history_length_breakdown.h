@@ -5,6 +5,7 @@
 // well it ranks the rest.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "core/data/sequence_dataset.h"

@@ -8,6 +8,7 @@
 // studio's views read the result.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>

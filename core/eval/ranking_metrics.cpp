@@ -1,6 +1,7 @@
 #include "core/eval/ranking_metrics.h"
 
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 namespace recdiff::eval {

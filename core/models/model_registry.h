@@ -2,6 +2,7 @@
 // self-registering statics, which a static library's linker would drop.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>

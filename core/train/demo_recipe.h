@@ -6,6 +6,8 @@
 // from this one recipe, so the headless run shows what the window shows.
 #pragma once
 
+#include <cstdint>
+
 #include "core/data/synthetic.h"
 #include "core/models/model_config.h"
 

@@ -1,6 +1,7 @@
 // Analysis metrics against hand-computed cases: collapse diagnostics, KDE,
 // the linear probe and the interest-routing diagnostics.
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "core/analysis/collapse_metrics.h"

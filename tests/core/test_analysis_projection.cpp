@@ -2,6 +2,7 @@
 // Gaussian clusters (clusters stay apart, neighbourhoods are trustworthy),
 // determinism under a seed, cancellation; placement of new points into a map.
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 

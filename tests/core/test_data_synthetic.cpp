@@ -3,6 +3,7 @@
 // popularity skew) actually present in its output.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>

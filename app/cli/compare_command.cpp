@@ -159,6 +159,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
   const auto variants = variantsFromArgs(args);
   const auto seeds = seedsFromArgs(args);
+  const std::string selectionRule = selectionRuleFromArgs(args);
   const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("DATASET")));
   const torch::Device device = train::parseDevice(args.get("device"));
   const std::vector<int> cutoffs = eval::defaultCutoffs();
@@ -188,6 +189,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       options.seed = seed;
       options.epochs = args.has("epochs") ? args.getInt("epochs", 0, 100000) : -1;
       options.validationSamples = args.getInt("validation-samples", 0, 100000000);
+      options.selectionMetric = selectionRule;
       options.validationReverse = reverseOptionsFromArgs(args);
       ProgressLine progress(ctx.err);
       train::TrainCallbacks callbacks;
@@ -219,11 +221,15 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       r["model"] = v.info->name;
       r["seed"] = seed;
       r["config"] = model->config();
+      r["selection"] = selectionRule;
       r["best_epoch"] = result.bestEpoch;
       r["epochs_run"] = result.history.size();
       // The number model selection saw: variants are chosen on it, never on "test".
       if (result.bestValidation) r["best_validation"] = metricsToJson(*result.bestValidation);
       r["train_seconds"] = result.seconds;
+      // Every epoch's losses and validation: what another selection rule would have kept is readable here.
+      r["history"] = nlohmann::json::array();
+      for (const auto& h : result.history) r["history"].push_back(nlohmann::ordered_json(train::toJson(h)));
       r["test"] = metricsToJson(test.metrics);
       r["test_by_history_length"] = historyLengthGroupsToJson(eval::metricsByHistoryLength(dataset.test, test.ranks));
       r["test_by_target"] =
@@ -280,6 +286,7 @@ const bool registered = registerCommand({
           .option("csv", "FILE", "also write the table as CSV")
           .flag("popularity", "add the popularity ranking as a row")
           .flag("quiet", "no progress bar");
+      declareSelectionOption(p);
       p.section("Runtime")
           .option("device", "cpu|cuda", "where to compute", "cpu")
           .option("threads", "N", "intra-op threads (0 = all cores)", "0");

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/core_version.h"
+#include "core/eval/model_selection.h"
 #include "core/train/trainer.h"
 
 namespace recdiff::cli {
@@ -74,6 +75,23 @@ int stageIndex(const models::Model& model, const std::string& name) {
     names += (names.empty() ? "" : ", ") + stages[i].name;
   }
   throw UsageError("--stage " + name + ": " + model.modelName() + " has the stages " + names);
+}
+
+void declareSelectionOption(ArgParser& parser) {
+  parser.option("select", "RULE",
+                "keep the model whose validation is best by ndcg@K, hr@K, or any (a new best on any of "
+                "HR/NDCG@5/10/20, ADRec's reference rule; patience then counts validations with none)",
+                "ndcg@20");
+}
+
+std::string selectionRuleFromArgs(const ParsedArgs& args) {
+  const std::string rule = args.get("select");
+  try {
+    eval::ModelSelection check(rule);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--select: ") + e.what());
+  }
+  return rule;
 }
 
 void applyRuntimeOptions(const ParsedArgs& args) {

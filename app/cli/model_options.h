@@ -27,6 +27,10 @@ models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedAr
 // The same overrides on top of `base` (e.g. a checkpoint's config).
 models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args, models::Config base);
 models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args);
+// Declares --select (model selection on validation) in the current section.
+void declareSelectionOption(ArgParser& parser);
+// The checked --select rule; a UsageError for an unknown one.
+std::string selectionRuleFromArgs(const ParsedArgs& args);
 // Applies --threads (0 = all cores) and checks --device.
 void applyRuntimeOptions(const ParsedArgs& args);
 

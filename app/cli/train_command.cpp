@@ -34,6 +34,7 @@ std::string defaultCheckpointPath(const std::string& dataset, const std::string&
 
 int run(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
+  const std::string selectionRule = selectionRuleFromArgs(args);
   std::optional<train::CheckpointMeta> init;
   if (args.has("init")) init = train::readCheckpointMeta(args.get("init"));
   if (init && args.has("model") && args.get("model") != init->modelName) {
@@ -52,6 +53,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   options.seed = args.getUnsigned("seed");
   options.epochs = args.has("epochs") ? args.getInt("epochs", 0, 100000) : -1;
   options.validationSamples = args.getInt("validation-samples", 0, 100000000);
+  options.selectionMetric = selectionRule;
   options.validationReverse = reverseOptionsFromArgs(args);
   options.checkpointPath = args.has("out") ? args.get("out")
                                            : defaultCheckpointPath(dataset.name, info.name, options.seed);
@@ -111,6 +113,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   train::CheckpointMeta meta = train::describe(*model, dataset);
   meta.training["seed"] = options.seed;
   meta.training["device"] = options.device;
+  meta.training["selection"] = options.selectionMetric;
   meta.training["best_epoch"] = result.bestEpoch;
   meta.training["seconds"] = result.seconds;
   meta.training["cancelled"] = result.cancelled;
@@ -127,6 +130,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     j["seed"] = options.seed;
     j["config"] = model->config();
     j["checkpoint"] = options.checkpointPath;
+    j["selection"] = options.selectionMetric;
     j["best_epoch"] = result.bestEpoch;
     j["epochs_run"] = result.history.size();
     j["seconds"] = result.seconds;
@@ -147,7 +151,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
 const bool registered = registerCommand({
     "train",
     "train a model on a dataset and save a checkpoint",
-    "Trains with early stopping on validation NDCG@20, then reports the test split.\n"
+    "Trains with early stopping on validation NDCG@20 (see --select), then reports the test split.\n"
     "Ctrl+C stops after the current batch and keeps the best model.\n\n"
     "Examples:\n"
     "  recdiff train ../shared/datasets/zhihu-dreamrec --model adigrec --set lambda2=0.01,max_length=10\n"
@@ -165,6 +169,7 @@ const bool registered = registerCommand({
           .option("validation-samples", "N", "validate on a fixed random subset (0 = all)", "0")
           .flag("exclude-history", "never recommend items already in the history (test metrics)")
           .flag("quiet", "no progress bar");
+      declareSelectionOption(p);
       declareRuntimeOptions(p);
       declareReverseOptions(p);
       declareDatasetOptions(p);

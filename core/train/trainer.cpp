@@ -8,6 +8,7 @@
 #include "core/core_version.h"
 #include "core/diffusion/generator.h"
 #include "core/eval/evaluator.h"
+#include "core/eval/model_selection.h"
 #include "core/train/checkpoint.h"
 
 namespace recdiff::train {
@@ -95,18 +96,6 @@ torch::Device parseDevice(const std::string& name) {
   throw std::invalid_argument("unknown device '" + name + "' (expected cpu or cuda)");
 }
 
-double selectMetric(const eval::RankingMetrics& metrics, const std::string& name) {
-  const auto at = name.find('@');
-  if (at == std::string::npos) throw std::invalid_argument("metric '" + name + "': expected ndcg@K or hr@K");
-  const std::string kind = name.substr(0, at);
-  const int k = std::stoi(name.substr(at + 1));
-  const auto& table = kind == "ndcg" ? metrics.ndcg : metrics.hitRate;
-  if ((kind != "ndcg" && kind != "hr") || !table.count(k)) {
-    throw std::invalid_argument("metric '" + name + "' is not computed");
-  }
-  return table.at(k);
-}
-
 nlohmann::json toJson(const eval::RankingMetrics& m) {
   nlohmann::json j;
   for (const auto& [k, v] : m.hitRate) j["hr@" + std::to_string(k)] = v;
@@ -166,11 +155,14 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   auto batchGenerator = diffusion::makeGenerator(options.seed);
   auto modelGenerator = diffusion::makeGenerator(options.seed + 1, device);
 
+  eval::ModelSelection selection(options.selectionMetric);
+  const std::string scoreMetric = options.selectionMetric == "any" ? "ndcg@20" : options.selectionMetric;
   TrainResult result;
   Snapshot best = takeSnapshot(model);
   CheckpointMeta meta = describe(model, dataset);
   meta.training["seed"] = options.seed;
   meta.training["device"] = options.device;
+  meta.training["selection"] = options.selectionMetric;
   std::int64_t sinceImprovement = 0;
   const auto stages = model.stages();
   const auto numSamples = static_cast<std::int64_t>(dataset.train.size());
@@ -187,7 +179,8 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
     if (options.onlyStage >= 0 && s != static_cast<std::size_t>(options.onlyStage)) continue;
     if (stages[s].refinesBest && result.bestEpoch > 0) {
       restoreSnapshot(model, best);
-      result.bestScore = -1.0;  // its own validations select among themselves
+      selection.reset();  // its own validations select among themselves
+      result.bestScore = -1.0;
     }
     model.beginStage(s);
     auto optimizer = makeOptimizer(model);
@@ -258,9 +251,8 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
         }
         report.validationSeconds = secondsSince(valStart);
         if (report.validation) {
-          const double score = selectMetric(*report.validation, options.selectionMetric);
-          if (score > result.bestScore) {
-            result.bestScore = score;
+          if (selection.offer(*report.validation)) {
+            result.bestScore = eval::metricByName(*report.validation, scoreMetric);
             result.bestEpoch = static_cast<std::int64_t>(result.history.size()) + 1;
             result.bestValidation = report.validation;
             report.improved = true;

@@ -1,7 +1,8 @@
 // Trains any registered model: the optimiser, learning-rate schedule, batch
 // size, epochs and patience come from the model's config (its declared
 // training parameters); device, threads, seed and the checkpoint path from
-// TrainOptions. Early stopping on validation NDCG@20; the best parameters are
+// TrainOptions. Early stopping on validation NDCG@20 (or another selection
+// rule, TrainOptions::selectionMetric); the best parameters are
 // restored at the end and written as a checkpoint each time they improve, so
 // a cancel or a crash keeps the best model so far.
 #pragma once
@@ -29,7 +30,7 @@ struct TrainOptions {
   std::int64_t evalBatchSize = 1024;
   std::int64_t validationSamples = 0;  // 0 = all; else a fixed seeded subset
   models::ReverseOptions validationReverse;
-  std::string selectionMetric = "ndcg@20";  // "ndcg@K" or "hr@K"
+  std::string selectionMetric = "ndcg@20";  // "ndcg@K", "hr@K" or "any" (eval::ModelSelection)
   int onlyStage = -1;               // >= 0: run just this stage of stages()
   // After each validation, collapse diagnostics (item-table spectrum; for
   // models with interest routing, effective interests, head wins, routing
@@ -70,7 +71,7 @@ struct TrainCallbacks {
 struct TrainResult {
   bool cancelled = false;
   std::int64_t bestEpoch = 0;       // 0 = never validated
-  double bestScore = -1.0;
+  double bestScore = -1.0;          // the selection metric (NDCG@20 under "any") of the best
   std::optional<eval::RankingMetrics> bestValidation;
   std::vector<EpochReport> history;
   double seconds = 0.0;
@@ -83,9 +84,6 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
 // The device named by `name`; throws std::invalid_argument when CUDA is
 // requested but unavailable.
 torch::Device parseDevice(const std::string& name);
-
-// The metric selected by "ndcg@20"/"hr@10" from a result.
-double selectMetric(const eval::RankingMetrics& metrics, const std::string& name);
 
 // JSON forms for checkpoints, the CLI and the GUI.
 nlohmann::json toJson(const eval::RankingMetrics& metrics);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every `recdiff` command builds its option parser (a duplicate declaration
 # throws there) and prints its --help with exit status 0; a bad invocation
-# exits 2 with a one-line reason.
+# exits 2 with a one-line reason, found before any data is read.
 set -u
 recdiff="$1"
 status=0
@@ -22,6 +22,14 @@ if [ "$code" != 2 ] || [ "$(wc -l < /tmp/recdiff-usage.$$)" != 1 ]; then
   echo "FAIL a bad option should exit 2 with one line, got $code: $(cat /tmp/recdiff-usage.$$)"
   status=1
 fi
+# An option's value is checked before any data is read.
+for c in train compare; do
+  "$recdiff" $c /nonexistent --select ndcg@7 >/dev/null 2>/tmp/recdiff-usage.$$; code=$?
+  if [ "$code" != 2 ] || ! grep -q -- "--select" /tmp/recdiff-usage.$$; then
+    echo "FAIL recdiff $c --select ndcg@7 should exit 2 naming --select, got $code: $(cat /tmp/recdiff-usage.$$)"
+    status=1
+  fi
+done
 rm -f /tmp/recdiff-usage.$$
 echo "$count commands checked"
 exit $status

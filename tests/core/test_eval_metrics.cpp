@@ -1,9 +1,14 @@
-// Ranking metrics against hand-computed cases, including ties and masking.
+// Ranking metrics against hand-computed cases, including ties and masking;
+// model selection rules on hand-made validation results.
 #include <cmath>
 #include <limits>
+#include <map>
+#include <stdexcept>
+#include <string>
 
 #include "core/eval/cold_target_breakdown.h"
 #include "core/eval/history_length_breakdown.h"
+#include "core/eval/model_selection.h"
 #include "core/eval/ranking_metrics.h"
 #include "tests/support/check.h"
 
@@ -109,4 +114,54 @@ TEST_CASE("the spread of metrics over several evaluations: mean and sample stand
   CHECK_NEAR(spread.mean.ndcg.at(5), (a.ndcg.at(5) + b.ndcg.at(5)) / 3, 1e-12);
   CHECK_EQ(spreadOf({a}).std.hitRate.at(20), 0.0);
   CHECK_THROWS_WITH(std::invalid_argument, spreadOf({}), "no evaluations");
+}
+
+namespace {
+
+// Metrics with every HR@K and NDCG@K set to `hr` and `ndcg`, then the given ones changed.
+RankingMetrics metricsWith(double hr, double ndcg, std::map<std::string, double> changed = {}) {
+  RankingMetrics m;
+  for (int k : defaultCutoffs()) {
+    m.hitRate[k] = hr;
+    m.ndcg[k] = ndcg;
+  }
+  for (const auto& [name, value] : changed) {
+    const int k = std::stoi(name.substr(name.find('@') + 1));
+    (name.rfind("hr", 0) == 0 ? m.hitRate : m.ndcg)[k] = value;
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("selection by one metric keeps only its strict improvements") {
+  ModelSelection s("ndcg@20");
+  CHECK(s.offer(metricsWith(0.10, 0.05)));                      // the first is always a best
+  CHECK(!s.offer(metricsWith(0.20, 0.05)));                     // a tie on NDCG@20 is not
+  CHECK(!s.offer(metricsWith(0.30, 0.04, {{"ndcg@5", 0.09}})));  // other metrics do not count
+  CHECK(s.offer(metricsWith(0.01, 0.06)));
+  ModelSelection hr("hr@10");
+  CHECK(hr.offer(metricsWith(0.10, 0.05)));
+  CHECK(!hr.offer(metricsWith(0.10, 0.09)));
+}
+
+TEST_CASE("selection 'any' keeps a validation that beats any of the six metrics' own bests") {
+  ModelSelection s("any");
+  CHECK(s.offer(metricsWith(0.10, 0.05)));
+  CHECK(!s.offer(metricsWith(0.10, 0.05)));                        // nothing new
+  CHECK(s.offer(metricsWith(0.09, 0.04, {{"hr@5", 0.11}})));        // HR@5 alone, the rest worse
+  CHECK(!s.offer(metricsWith(0.10, 0.05, {{"hr@5", 0.105}})));      // HR@5's best is now 0.11
+  CHECK(!s.offer(metricsWith(0.05, 0.02, {{"hr@50", 0.9}})));       // @50 is not one of the six
+  CHECK(s.offer(metricsWith(0.05, 0.02, {{"ndcg@10", 0.051}})));
+  s.reset();
+  CHECK(s.offer(metricsWith(0.0, 0.0)));                           // after reset, anything is a best
+}
+
+TEST_CASE("unknown selection rules and metric names are refused up front") {
+  CHECK_THROWS_WITH(std::invalid_argument, ModelSelection("ndcg"), "expected any, ndcg@K or hr@K");
+  CHECK_THROWS_WITH(std::invalid_argument, ModelSelection("mrr@20"), "selection rule 'mrr@20'");
+  CHECK_THROWS_WITH(std::invalid_argument, ModelSelection("ndcg@7"), "is not computed");
+  CHECK_THROWS_WITH(std::invalid_argument, ModelSelection("hr@2x"), "whole number");
+  CHECK_NEAR(metricByName(metricsWith(0.25, 0.125), "hr@20"), 0.25, 0.0);
+  CHECK_NEAR(metricByName(metricsWith(0.25, 0.125), "ndcg@5"), 0.125, 0.0);
 }

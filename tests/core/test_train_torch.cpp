@@ -9,6 +9,7 @@
 
 #include "core/diffusion/generator.h"
 #include "core/eval/evaluator.h"
+#include "core/eval/model_selection.h"
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
@@ -321,4 +322,31 @@ TEST_CASE("same seed, same numbers: the initial weights and a whole training run
   }
   const auto device = train::parseDevice(test::testDevice());
   CHECK_EQ(eval::evaluate(*a, dataset.test, {}, device).ranks, eval::evaluate(*b, dataset.test, {}, device).ranks);
+}
+
+TEST_CASE("selection 'any' keeps the last validation where any of the six metrics improved") {
+  requireDevice();
+  auto data = test::memorisable();
+  auto model = makeModel("sasrec", {"dim=16", "lr=0.01", "batch_size=16", "epochs=12", "patience=3",
+                                    "eval_every=1", "max_length=10"}, 40);
+  auto o = options();
+  o.selectionMetric = "any";
+  const auto result = train::trainModel(*model, data, o);
+  eval::ModelSelection replay("any");
+  std::int64_t lastImproved = 0, sinceImproved = 0;
+  for (std::size_t e = 0; e < result.history.size(); ++e) {
+    const auto& r = result.history[e];
+    CHECK(r.validation.has_value());
+    const bool improved = replay.offer(*r.validation);
+    CHECK_EQ(r.improved, improved);
+    if (improved) lastImproved = static_cast<std::int64_t>(e) + 1;
+    sinceImproved = improved ? 0 : sinceImproved + 1;
+  }
+  CHECK_EQ(result.bestEpoch, lastImproved);
+  // Stopped by patience (3 validations without any new best) or by the epoch limit.
+  CHECK(sinceImproved == 3 || result.history.size() == 12);
+  CHECK_NEAR(result.bestScore, result.bestValidation->ndcg.at(20), 0.0);
+
+  o.selectionMetric = "mrr";
+  CHECK_THROWS_WITH(std::invalid_argument, train::trainModel(*model, data, o), "selection rule 'mrr'");
 }

@@ -40,7 +40,8 @@ double metricByName(const RankingMetrics& metrics, const std::string& name) {
   return table.at(k);
 }
 
-ModelSelection::ModelSelection(std::string rule) : rule_(std::move(rule)) {
+ModelSelection::ModelSelection(std::string rule)
+    : rule_(std::move(rule)), scoreMetric_(rule_ == "any" ? "ndcg@20" : rule_) {
   // Validate the rule's names now, not at the first validation hours later.
   RankingMetrics probe;
   for (int k : defaultCutoffs()) probe.hitRate[k] = probe.ndcg[k] = 0.0;

@@ -24,10 +24,13 @@ class ModelSelection {
   // Forgets every best so far (a stage that selects among its own validations).
   void reset();
 
-  const std::string& rule() const { return rule_; }
+  // The one metric that stands for a selected model's score: the rule's own,
+  // NDCG@20 under "any".
+  const std::string& scoreMetric() const { return scoreMetric_; }
 
  private:
   std::string rule_;
+  std::string scoreMetric_;
   std::map<std::string, double> best_;  // metric name -> best value so far
 };
 

@@ -341,6 +341,12 @@ std::vector<TrainingStage> AdRec::stages() const {
     s.push_back({"warmup", std::max<std::int64_t>(1, config().at("warmup_epochs").get<std::int64_t>())});
   }
   s.push_back({"full", 0});
+  // The stage after pre-training loads the *selected* pre-trained embeddings,
+  // and from there on the stages select among their own validations: the
+  // result is always an ADRec model, never the CE-only pre-trained one, and
+  // the full stage's patience counts against its own best. The reference
+  // does the same by pre-training in a separate run.
+  if (pretrain) s[1].refinesBest = true;
   return s;
 }
 

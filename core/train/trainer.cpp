@@ -156,7 +156,6 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   auto modelGenerator = diffusion::makeGenerator(options.seed + 1, device);
 
   eval::ModelSelection selection(options.selectionMetric);
-  const std::string scoreMetric = options.selectionMetric == "any" ? "ndcg@20" : options.selectionMetric;
   TrainResult result;
   Snapshot best = takeSnapshot(model);
   CheckpointMeta meta = describe(model, dataset);
@@ -252,7 +251,7 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
         report.validationSeconds = secondsSince(valStart);
         if (report.validation) {
           if (selection.offer(*report.validation)) {
-            result.bestScore = eval::metricByName(*report.validation, scoreMetric);
+            result.bestScore = eval::metricByName(*report.validation, selection.scoreMetric());
             result.bestEpoch = static_cast<std::int64_t>(result.history.size()) + 1;
             result.bestValidation = report.validation;
             report.improved = true;

@@ -140,13 +140,16 @@ TEST_CASE("selection by one metric keeps only its strict improvements") {
   CHECK(!s.offer(metricsWith(0.20, 0.05)));                     // a tie on NDCG@20 is not
   CHECK(!s.offer(metricsWith(0.30, 0.04, {{"ndcg@5", 0.09}})));  // other metrics do not count
   CHECK(s.offer(metricsWith(0.01, 0.06)));
+  CHECK_EQ(s.scoreMetric(), std::string("ndcg@20"));
   ModelSelection hr("hr@10");
+  CHECK_EQ(hr.scoreMetric(), std::string("hr@10"));
   CHECK(hr.offer(metricsWith(0.10, 0.05)));
   CHECK(!hr.offer(metricsWith(0.10, 0.09)));
 }
 
 TEST_CASE("selection 'any' keeps a validation that beats any of the six metrics' own bests") {
   ModelSelection s("any");
+  CHECK_EQ(s.scoreMetric(), std::string("ndcg@20"));
   CHECK(s.offer(metricsWith(0.10, 0.05)));
   CHECK(!s.offer(metricsWith(0.10, 0.05)));                        // nothing new
   CHECK(s.offer(metricsWith(0.09, 0.04, {{"hr@5", 0.11}})));        // HR@5 alone, the rest worse

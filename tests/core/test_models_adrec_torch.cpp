@@ -276,24 +276,49 @@ TEST_CASE("ADRec's stages: pre-train, warm-up with frozen embeddings and a fresh
 TEST_CASE("ADRec's three stages run as one trainer run; warm-up leaves E untouched") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=2", "warmup_epochs=2",
-                          "eval_every=1", "patience=1"},
+  // Pre-training until early stopping with patience 1: its last epoch is by
+  // construction not its best, so "starts from the selected epoch" can fail.
+  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "lr=0.01", "pretrain_epochs=0",
+                          "warmup_epochs=2", "eval_every=1", "patience=1"},
                          40);
-  torch::Tensor afterPretrain, afterWarmup;
+  torch::Tensor bestPretrain, lastPretrain, afterWarmup;
   std::vector<std::string> seen;
   train::TrainCallbacks callbacks;
   callbacks.onEpoch = [&](const train::EpochReport& r) {
     seen.push_back(r.stageName);
-    if (r.stageName == "pretrain") afterPretrain = model->itemEmbeddings().detach().clone();
+    if (r.stageName == "pretrain") lastPretrain = model->itemEmbeddings().detach().clone();
+    if (r.stageName == "pretrain" && r.improved) bestPretrain = lastPretrain;
     if (r.stageName == "warmup") afterWarmup = model->itemEmbeddings().detach().clone();
   };
   auto opts = trainOptions();
-  opts.epochs = 3;
-  train::trainModel(*model, data, opts, callbacks);
+  opts.epochs = 30;
+  const auto result = train::trainModel(*model, data, opts, callbacks);
   CHECK_EQ(seen.front(), std::string("pretrain"));
   CHECK_EQ(seen.back(), std::string("full"));
   CHECK(std::count(seen.begin(), seen.end(), std::string("warmup")) == 2);
-  CHECK(torch::equal(afterPretrain, afterWarmup));
+  CHECK(std::count(seen.begin(), seen.end(), std::string("pretrain")) < 30);  // stopped early
+  // Warm-up starts from the selected pre-training epoch, not the last one.
+  CHECK(!torch::equal(bestPretrain, lastPretrain));
+  CHECK(torch::equal(bestPretrain, afterWarmup));
+  // The kept model is an ADRec model (warm-up or full), even where the
+  // pre-trained one validated higher.
+  CHECK(result.bestEpoch > 0);
+  CHECK(result.history.at(static_cast<std::size_t>(result.bestEpoch) - 1).stageName != "pretrain");
+}
+
+TEST_CASE("ADRec without warm-up: the full stage refines the selected pre-training and is what is kept") {
+  requireDevice();
+  auto data = test::memorisable();
+  CHECK(makeAdRec({"warmup=false"})->stages().at(1).refinesBest);
+  CHECK(!makeAdRec({"pretrain=false"})->stages().at(0).refinesBest);
+  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=3", "warmup=false",
+                          "eval_every=1", "patience=1"},
+                         40);
+  auto opts = trainOptions();
+  opts.epochs = 2;
+  const auto result = train::trainModel(*model, data, opts);
+  CHECK(result.bestEpoch > 2);  // after the two pre-training epochs
+  CHECK_EQ(result.history.at(static_cast<std::size_t>(result.bestEpoch) - 1).stageName, std::string("full"));
 }
 
 TEST_CASE("ADRec memorises 50 sequences") {

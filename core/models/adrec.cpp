@@ -33,6 +33,10 @@ ModelInfo adrecInfo() {
        {"transformer", "mlp"}},
       {"pretrain", true, "on", "stage 1, embedding pre-training (Table 4: w/o pre-train)", {}},
       {"pretrain_epochs", std::int64_t{0}, "until early stopping", "epochs of stage 1 (0 = until early stopping)", {}},
+      {"pretrain_encoder", std::string("cam"), "the CAM (paper); a SASRec (reference code)",
+       "stage-1 front end: cam = dropout→LayerNorm of E, as ADRec; sasrec = LayerNorm→dropout of E + "
+       "learned positions, as the reference's SASRec",
+       {"cam", "sasrec"}},
       {"warmup", true, "on", "stage 2, warm-up with frozen embeddings (Table 4: w/o warm-up)", {}},
       {"warmup_epochs", std::int64_t{5}, "5", "epochs of stage 2", {}},
   };
@@ -181,11 +185,19 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
       lambda_(getDouble("lambda")),
       useCam_(getBool("cam")),
       useMse_(getBool("mse")),
-      mlpDenoiser_(getString("denoiser") == "mlp") {
+      mlpDenoiser_(getString("denoiser") == "mlp"),
+      sasrecPretrain_(getString("pretrain_encoder") == "sasrec") {
   const auto d = getInt("dim");
   embedding_ = register_module(
       "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("emb_dropout")));
   inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  if (sasrecPretrain_ && getBool("pretrain")) {
+    pretrainPositions_ = register_module(
+        "pretrain_positions", torch::nn::Embedding(torch::nn::EmbeddingOptions(getInt("max_length"), d)));
+    torch::NoGradGuard noGrad;
+    pretrainPositions_->weight.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(d)));
+    pretrainDropout_ = register_module("pretrain_dropout", nn::FastDropout(getDouble("emb_dropout")));
+  }
   blockOptions_.dim = d;
   blockOptions_.heads = getInt("heads");
   blockOptions_.ffnMultiplier = 4;
@@ -222,6 +234,15 @@ void AdRec::setPhase(Phase phase) {
 
 torch::Tensor AdRec::normalisedHistory(const data::Batch& batch) {
   auto keep = batch.mask.unsqueeze(-1).to(torch::kFloat);
+  if (pretrainPositions_ && phase() == Phase::Pretrain) {
+    // The reference's SASRec: positions count back from the most recent item
+    // (its left-padded sequences always end at the last position).
+    const auto L = batch.history.size(1), P = pretrainPositions_->weight.size(0);
+    TORCH_CHECK(L <= P, "history length ", L, " exceeds the model's max_length ", P);
+    auto idx = torch::arange(P - L, P, batch.history.options());
+    auto h = embedding_->items(batch.history) + pretrainPositions_(idx).unsqueeze(0);
+    return pretrainDropout_(inputNorm_(h)) * keep;
+  }
   return inputNorm_(embedding_->positioned(batch.history, batch.mask)) * keep;
 }
 
@@ -391,6 +412,7 @@ std::vector<torch::Tensor> AdRec::trainableParameters() {
   if (p == Phase::Pretrain) {
     auto params = embedding_->parameters();
     for (const auto& q : inputNorm_->parameters()) params.push_back(q);
+    if (pretrainPositions_) params.push_back(pretrainPositions_->weight);
     for (auto& block : cam_) {
       for (const auto& q : block->parameters()) params.push_back(q);
     }

@@ -46,8 +46,13 @@
 //   - CE scores items 1..N (padding is never a class), averaged over tokens.
 //   - Heads: 4 (the reference's encoder); FFN 4×d with GELU.
 //   - The pre-training encoder is the CAM itself (the paper: "we pre-train the
-//     embedding layer using the causal attention module"); the reference's
-//     separate SASRec adds positional embeddings, which ADRec never uses.
+//     embedding layer using the causal attention module"). The reference code
+//     pre-trains a separate SASRec instead: learned positional embeddings
+//     added to E, then LayerNorm, then dropout (ADRec: dropout, then
+//     LayerNorm, no positions). pretrain_encoder=sasrec gives that front end
+//     to stage 1 over the same blocks (they are re-initialised after stage 1
+//     either way, so only the front end differs); the positions are dropped
+//     with the CAM, since ADRec never uses them.
 //   - MLP denoiser (ablation): the reference's Linear(d→4d), SiLU,
 //     Linear(4d→d), LayerNorm, applied per position.
 //   - Without CAM (ablation): c is the normalised embedding sequence itself.
@@ -102,7 +107,9 @@ class AdRec : public Model {
   Phase phase() const;
 
  private:
-  torch::Tensor normalisedHistory(const data::Batch& batch);  // LN(dropout(E[seq])), 0 at padding
+  // LN(dropout(E[seq])), 0 at padding; in stage 1 with pretrain_encoder=sasrec
+  // dropout(LN(E[seq] + P)).
+  torch::Tensor normalisedHistory(const data::Batch& batch);
   torch::Tensor context(const torch::Tensor& h, const torch::Tensor& mask);  // c = CAM(h)
   // x̂0 [B,L,d] from the aggregated input z [B,L,d].
   torch::Tensor denoiseSequence(const torch::Tensor& z, const torch::Tensor& mask);
@@ -117,9 +124,13 @@ class AdRec : public Model {
   bool useCam_;
   bool useMse_;
   bool mlpDenoiser_;
+  bool sasrecPretrain_;
   nn::TransformerBlockOptions blockOptions_;
   ItemSequenceEmbedding embedding_{nullptr};
   torch::nn::LayerNorm inputNorm_{nullptr};
+  // pretrain_encoder=sasrec only: the stage-1 positions and post-norm dropout.
+  torch::nn::Embedding pretrainPositions_{nullptr};
+  nn::FastDropout pretrainDropout_{nullptr};
   std::vector<nn::TransformerBlock> cam_;
   std::vector<nn::TransformerBlock> adm_;
   torch::nn::Sequential mlp_{nullptr};

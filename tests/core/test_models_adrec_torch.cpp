@@ -2,7 +2,7 @@
 // invariance, the PCGrad-style mean of the CE and MSE gradients, the cached
 // last-position decoder against the full ADM, every ablation switch, the
 // three-stage schedule (frozen embeddings in warm-up), memorising 50
-// sequences, and a checkpoint round trip.
+// sequences, a checkpoint round trip, and the SASRec front end of stage 1.
 #include <algorithm>
 #include <random>
 
@@ -202,7 +202,8 @@ TEST_CASE("every ADRec switch builds, trains a step with finite gradients and sc
   requireDevice();
   const std::vector<std::vector<std::string>> variants = {
       {}, {"warmup=false"}, {"pretrain=false"}, {"mse=false"}, {"cam=false"}, {"denoiser=mlp"},
-      {"cam=false", "pretrain=false"}, {"schedule=linear", "diffusion_steps=50"}};
+      {"cam=false", "pretrain=false"}, {"schedule=linear", "diffusion_steps=50"},
+      {"pretrain_encoder=sasrec"}, {"pretrain_encoder=sasrec", "pretrain=false"}};
   auto batch = makeBatchOf(mixedSamples());
   for (const auto& v : variants) {
     auto model = makeAdRec(v);
@@ -271,6 +272,41 @@ TEST_CASE("ADRec's stages: pre-train, warm-up with frozen embeddings and a fresh
   step();
   CHECK(!torch::equal(table, model->itemEmbeddings()));
   CHECK(!torch::equal(cam, named["cam0.ffn_in.weight"]));  // no second reset
+}
+
+TEST_CASE("ADRec pretrain_encoder=sasrec: learned positions in stage 1, none after it") {
+  requireDevice();
+  CHECK(makeAdRec({})->named_parameters().find("pretrain_positions.weight") == nullptr);
+  CHECK(makeAdRec({"pretrain_encoder=sasrec", "pretrain=false"})
+            ->named_parameters()
+            .find("pretrain_positions.weight") == nullptr);
+  auto model = makeAdRec({"pretrain_encoder=sasrec"});
+  auto positions = model->named_parameters()["pretrain_positions.weight"];
+  auto batch = makeBatchOf(mixedSamples());
+  auto lastOutput = [&] {
+    model->eval();
+    return model->reverse(batch, {}, nullptr);
+  };
+  auto perturbed = [&] {  // does the last-position output move with the positions?
+    auto before = lastOutput();
+    torch::NoGradGuard noGrad;
+    auto saved = positions.detach().clone();
+    positions.add_(torch::randn_like(positions));
+    auto after = lastOutput();
+    positions.copy_(saved);
+    return !torch::allclose(before, after);
+  };
+
+  model->beginStage(0);
+  CHECK(perturbed());
+  const auto trainable = model->trainableParameters();
+  CHECK(std::any_of(trainable.begin(), trainable.end(), [&](const torch::Tensor& p) { return p.is_same(positions); }));
+  model->train();
+  model->loss(batch, diffusion::makeGenerator(1, device())).total.backward();
+  CHECK(positions.grad().abs().sum().item<double>() > 0);
+
+  model->beginStage(1);
+  CHECK(!perturbed());  // ADRec itself has no positional embedding
 }
 
 TEST_CASE("ADRec's three stages run as one trainer run; warm-up leaves E untouched") {

@@ -185,13 +185,12 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
       lambda_(getDouble("lambda")),
       useCam_(getBool("cam")),
       useMse_(getBool("mse")),
-      mlpDenoiser_(getString("denoiser") == "mlp"),
-      sasrecPretrain_(getString("pretrain_encoder") == "sasrec") {
+      mlpDenoiser_(getString("denoiser") == "mlp") {
   const auto d = getInt("dim");
   embedding_ = register_module(
       "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("emb_dropout")));
   inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
-  if (sasrecPretrain_ && getBool("pretrain")) {
+  if (getString("pretrain_encoder") == "sasrec" && getBool("pretrain")) {
     pretrainPositions_ = register_module(
         "pretrain_positions", torch::nn::Embedding(torch::nn::EmbeddingOptions(getInt("max_length"), d)));
     torch::NoGradGuard noGrad;

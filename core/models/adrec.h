@@ -124,7 +124,6 @@ class AdRec : public Model {
   bool useCam_;
   bool useMse_;
   bool mlpDenoiser_;
-  bool sasrecPretrain_;
   nn::TransformerBlockOptions blockOptions_;
   ItemSequenceEmbedding embedding_{nullptr};
   torch::nn::LayerNorm inputNorm_{nullptr};

@@ -62,7 +62,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
   validationSamples_->setRange(0, 100000000);
   validationSamples_->setSpecialValueText(tr("all"));
   validationSamples_->setSingleStep(500);
-  validationSamples_->setToolTip(tr("Validate on a fixed seeded subset to save time (0 = all samples)"));
+  validationSamples_->setToolTip(tr("Validate on a subset drawn with the run's seed, to save time (0 = all samples)"));
   seed_ = new QSpinBox(settings);
   seed_->setObjectName("trainSeed");
   seed_->setRange(0, 2147483647);

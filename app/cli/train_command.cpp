@@ -166,7 +166,7 @@ const bool registered = registerCommand({
           .option("out", "FILE", "checkpoint to write (default: checkpoints/DATASET-MODEL-seedS.ckpt)")
           .option("init", "CKPT", "start from this checkpoint's weights and config (--set on top)")
           .option("stage", "NAME", "run only this training stage (adrec: pretrain, warmup, full; dae4rec: gae, diffusion, compensator)")
-          .option("validation-samples", "N", "validate on a fixed random subset (0 = all)", "0")
+          .option("validation-samples", "N", "validate on a random subset drawn with --seed (0 = all)", "0")
           .flag("exclude-history", "never recommend items already in the history (test metrics)")
           .flag("quiet", "no progress bar");
       declareSelectionOption(p);

@@ -282,7 +282,7 @@ const bool registered = registerCommand({
           .option("seeds", "LIST", "seeds, comma-separated", "1,2,3")
           .option("set", "KEY=VALUE,...", "overrides for every model that has the key")
           .option("epochs", "N", "maximum epochs (default: each model's)")
-          .option("validation-samples", "N", "validate on a random subset drawn with --seed (0 = all)", "0")
+          .option("validation-samples", "N", "validate on a random subset drawn with each run's seed (0 = all)", "0")
           .option("csv", "FILE", "also write the table as CSV")
           .flag("popularity", "add the popularity ranking as a row")
           .flag("quiet", "no progress bar");

@@ -3,7 +3,9 @@
 // component, ETA), evaluates the best model on the test split and writes one
 // self-describing checkpoint. --init CKPT starts from a checkpoint's weights
 // and config (--set on top), --stage NAME runs one stage of a multi-stage
-// model (e.g. a DAE4Rec compensator for another sampling_steps).
+// model (e.g. a DAE4Rec compensator for another sampling_steps). Beside the
+// checkpoint, CKPT.resume holds the run's state at the top of the current
+// epoch; --resume CKPT.resume continues an interrupted run from there.
 #include <csignal>
 #include <filesystem>
 #include <iomanip>
@@ -17,6 +19,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "core/train/training_state.h"
 
 namespace recdiff::cli {
 namespace {
@@ -32,9 +35,38 @@ std::string defaultCheckpointPath(const std::string& dataset, const std::string&
   return "checkpoints/" + dataset + "-" + model + "-seed" + std::to_string(seed) + ".ckpt";
 }
 
+// The options that would contradict a resumed run's own settings.
+const std::vector<std::string>& settingsOfTheRun() {
+  static const std::vector<std::string> names = {"model", "set", "init", "stage", "seed", "epochs", "select",
+                                                 "validation-samples", "device", "sampler", "steps", "eta",
+                                                 "ensemble"};
+  return names;
+}
+
+// The checkpoint a state belongs to: the state's path without ".resume".
+std::string checkpointOfState(const std::string& statePath) {
+  const std::string suffix = train::trainingStatePath("");
+  const bool named = statePath.size() > suffix.size() &&
+                     statePath.compare(statePath.size() - suffix.size(), suffix.size(), suffix) == 0;
+  if (named) return statePath.substr(0, statePath.size() - suffix.size());
+  throw UsageError("--resume " + statePath + ": a training state's name ends in " + suffix +
+                   " (give --out for where the checkpoint goes)");
+}
+
 int run(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
   const std::string selectionRule = selectionRuleFromArgs(args);
+  std::optional<train::TrainingState> resume;
+  if (args.has("resume")) {
+    auto refuse = [](const std::string& name) {
+      throw UsageError("--" + name + ": --resume continues a run with that run's own settings");
+    };
+    for (const auto& name : settingsOfTheRun()) {
+      if (args.has(name)) refuse(name);
+    }
+    if (args.flag("no-compensator")) refuse("no-compensator");
+    resume = train::loadTrainingState(args.get("resume"), /*tensors=*/false);
+  }
   std::optional<train::CheckpointMeta> init;
   if (args.has("init")) init = train::readCheckpointMeta(args.get("init"));
   if (init && args.has("model") && args.get("model") != init->modelName) {
@@ -42,9 +74,11 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
                      init->modelName + " model");
   }
   // Named, not a temporary: g++ 13 would warn (wrongly) that `info` may dangle.
-  const std::string modelName = init ? init->modelName : args.get("model");
+  const std::string modelName = resume ? resume->modelName : init ? init->modelName : args.get("model");
   const models::ModelInfo& info = models::modelInfo(modelName);
-  const models::Config config = init ? modelConfigFromArgs(info, args, init->config) : modelConfigFromArgs(info, args);
+  const models::Config config = resume ? resume->config
+                                : init ? modelConfigFromArgs(info, args, init->config)
+                                       : modelConfigFromArgs(info, args);
   const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("DATASET")));
 
   train::TrainOptions options;
@@ -55,8 +89,12 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   options.validationSamples = args.getInt("validation-samples", 0, 100000000);
   options.selectionMetric = selectionRule;
   options.validationReverse = reverseOptionsFromArgs(args);
+  if (resume) options = train::applyResumableOptions(resume->options, options);
   options.checkpointPath = args.has("out") ? args.get("out")
-                                           : defaultCheckpointPath(dataset.name, info.name, options.seed);
+                           : resume       ? checkpointOfState(args.get("resume"))
+                                          : defaultCheckpointPath(dataset.name, info.name, options.seed);
+  options.statePath = resume ? args.get("resume") : train::trainingStatePath(options.checkpointPath);
+  options.resume = resume.has_value();
 
   auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
                                    options.seed);
@@ -64,6 +102,13 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   if (args.has("stage")) options.onlyStage = stageIndex(*model, args.get("stage"));
   ctx.err << "training " << info.displayName << " on " << dataset.name << " (" << dataset.train.size()
           << " training samples, " << dataset.numItems << " items) on " << options.device << "\n";
+  if (resume) {
+    ctx.err << "resuming at " << resume->stageName << " epoch " << resume->epoch + 1 << " after "
+            << resume->history.size() << " epoch(s), best so far epoch " << resume->bestEpoch << "\n";
+  } else if (std::filesystem::exists(options.statePath)) {
+    ctx.err << "note: " << options.statePath << " holds an interrupted run; this run starts afresh and replaces it "
+            << "(--resume " << options.statePath << " would have continued it)\n";
+  }
 
   ProgressLine progress(ctx.err);
   train::TrainCallbacks callbacks;
@@ -102,7 +147,10 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   }
   std::signal(SIGINT, previous);
   progress.finish();
-  if (result.cancelled) ctx.err << "interrupted: keeping the best model so far\n";
+  if (result.cancelled) {
+    ctx.err << "interrupted: keeping the best model so far; continue the run with\n  recdiff train "
+            << args.get("DATASET") << " --resume " << options.statePath << "\n(and the same dataset options)\n";
+  }
 
   const torch::Device device = train::parseDevice(options.device);
   eval::EvaluationOptions eo;
@@ -117,6 +165,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   meta.training["best_epoch"] = result.bestEpoch;
   meta.training["seconds"] = result.seconds;
   meta.training["cancelled"] = result.cancelled;
+  meta.training["resumed"] = options.resume;
   meta.training["history"] = nlohmann::json::array();
   for (const auto& h : result.history) meta.training["history"].push_back(train::toJson(h));
   if (result.bestValidation) meta.metrics["validation"] = train::toJson(*result.bestValidation);
@@ -135,6 +184,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     j["epochs_run"] = result.history.size();
     j["seconds"] = result.seconds;
     j["cancelled"] = result.cancelled;
+    j["resumed"] = options.resume;
+    if (result.cancelled) j["resume_with"] = options.statePath;
     if (result.bestValidation) j["validation"] = metricsToJson(*result.bestValidation);
     j["test"] = metricsToJson(test.metrics);
     ctx.out << j.dump(2) << '\n';
@@ -152,12 +203,14 @@ const bool registered = registerCommand({
     "train",
     "train a model on a dataset and save a checkpoint",
     "Trains with early stopping on validation NDCG@20 (see --select), then reports the test split.\n"
-    "Ctrl+C stops after the current batch and keeps the best model.\n\n"
+    "Ctrl+C stops after the current batch and keeps the best model; CKPT.resume, written beside\n"
+    "the checkpoint at every epoch, lets --resume continue the run as if it had not stopped.\n\n"
     "Examples:\n"
     "  recdiff train ../shared/datasets/zhihu-dreamrec --model adigrec --set lambda2=0.01,max_length=10\n"
     "  recdiff train ../shared/datasets/ml-100k-adrec --model sasrec --epochs 50 --out sasrec.ckpt\n"
     "  recdiff train ../shared/datasets/zhihu-dreamrec --init dae4rec.ckpt --stage compensator \\\n"
-    "      --set sampling_steps=100 --out dae4rec-s100.ckpt\n",
+    "      --set sampling_steps=100 --out dae4rec-s100.ckpt\n"
+    "  recdiff train ../shared/datasets/ml-100k-adrec --resume checkpoints/ml-100k-adrec-adrec-seed42.ckpt.resume\n",
     [](ArgParser& p) {
       p.positional("DATASET", "dataset file or folder");
       declareModelOptions(p);
@@ -165,6 +218,7 @@ const bool registered = registerCommand({
           .option("epochs", "N", "maximum epochs (default: the model's)")
           .option("out", "FILE", "checkpoint to write (default: checkpoints/DATASET-MODEL-seedS.ckpt)")
           .option("init", "CKPT", "start from this checkpoint's weights and config (--set on top)")
+          .option("resume", "STATE", "continue an interrupted run from its CKPT.resume state, with its own settings")
           .option("stage", "NAME", "run only this training stage (adrec: pretrain, warmup, full; dae4rec: gae, diffusion, compensator)")
           .option("validation-samples", "N", "validate on a random subset drawn with --seed (0 = all)", "0")
           .flag("exclude-history", "never recommend items already in the history (test metrics)")

@@ -10,6 +10,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "core/train/training_state.h"
 
 namespace recdiff::studio {
 
@@ -132,8 +133,6 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
   models::DataShape shape;
   shape.numItems = dataset.numItems;
   shape.maxLength = configInt(info, config, "max_length", 50);
-  models::ModelPtr model = models::createModel(modelName, config, shape, settings.seed);
-
   train::TrainOptions options;
   options.device = settings.device;
   options.threads = settings.threads;
@@ -141,8 +140,17 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
   options.checkpointPath = settings.checkpointPath;
   options.epochs = settings.epochs;
   options.validationSamples = settings.validationSamples;
+  if (!settings.checkpointPath.empty()) options.statePath = train::trainingStatePath(settings.checkpointPath);
+  std::optional<train::TrainingState> resumed;
+  if (settings.resume) {
+    if (options.statePath.empty()) throw std::invalid_argument("continuing a run needs its checkpoint path");
+    resumed = train::loadTrainingState(options.statePath, /*tensors=*/false);
+    options = train::applyResumableOptions(resumed->options, options);
+    options.resume = true;
+  }
+  models::ModelPtr model = models::createModel(modelName, config, shape, options.seed);
 
-  const std::int64_t maxEpochs = settings.epochs >= 0 ? settings.epochs : model->getInt("epochs");
+  const std::int64_t maxEpochs = options.epochs >= 0 ? options.epochs : model->getInt("epochs");
   const std::int64_t batchSize = std::max<std::int64_t>(1, model->getInt("batch_size"));
   const auto samples = static_cast<std::int64_t>(dataset.train.size());
   const std::int64_t batchesPerEpoch = (samples + batchSize - 1) / batchSize;
@@ -177,6 +185,10 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
     outcome.history.push_back(p);
     if (onEpoch) onEpoch(p);
   };
+  if (resumed) {  // the charts start with the epochs done before the interruption
+    for (const auto& e : resumed->history) callbacks.onEpoch(e);
+    globalBatch = batchesPerEpoch * static_cast<std::int64_t>(resumed->history.size());
+  }
   const train::TrainResult result = train::trainModel(*model, dataset, options, callbacks, control);
   outcome.cancelled = result.cancelled;
   outcome.bestEpoch = result.bestEpoch;
@@ -188,6 +200,27 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
   // A run cancelled before its first validation has no best model to keep.
   if (result.bestEpoch > 0 || !result.cancelled) outcome.model = makeHandle(model, dataset.fingerprint());
   return outcome;
+}
+
+std::string trainingStatePath(const std::string& checkpointPath) { return train::trainingStatePath(checkpointPath); }
+
+std::optional<InterruptedRun> interruptedRun(const std::string& checkpointPath) {
+  const std::string path = train::trainingStatePath(checkpointPath);
+  std::error_code ec;
+  if (checkpointPath.empty() || !std::filesystem::exists(path, ec)) return std::nullopt;
+  try {
+    const auto state = train::loadTrainingState(path, /*tensors=*/false);
+    InterruptedRun run;
+    run.modelName = state.modelName;
+    run.epochsDone = static_cast<std::int64_t>(state.history.size());
+    run.bestEpoch = state.bestEpoch;
+    run.nextEpoch = state.epoch + 1;
+    run.seed = state.options.value("seed", std::uint64_t{0});
+    run.stage = state.stageName;
+    return run;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 eval::RankingMetrics evaluate(const ModelHandle& handle, const std::vector<data::Sample>& samples,

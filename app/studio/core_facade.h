@@ -85,10 +85,31 @@ struct TrainSettings {
   std::string device = "cpu";
   int threads = 0;
   std::uint64_t seed = 42;
-  std::string checkpointPath;        // "" = none
+  std::string checkpointPath;        // "" = none; else its run's state goes beside it (CKPT.resume)
   std::int64_t epochs = -1;          // -1 = the model's
   std::int64_t validationSamples = 0;
+  // Continue the run interrupted while training towards checkpointPath, with
+  // that run's seed, device, epochs and validation subset (not the above).
+  bool resume = false;
 };
+
+// A run that stopped (cancel, crash, closed window) before it ended, as its
+// state file beside the checkpoint describes it.
+struct InterruptedRun {
+  std::string modelName;
+  std::int64_t epochsDone = 0;   // epochs in its history
+  std::int64_t bestEpoch = 0;    // 0 = never validated
+  std::string stage;             // where it goes on: this stage's epoch `nextEpoch` (1-based)
+  std::int64_t nextEpoch = 1;
+  std::uint64_t seed = 0;
+};
+
+// Where the state of the run training towards `checkpointPath` is kept.
+std::string trainingStatePath(const std::string& checkpointPath);
+
+// The interrupted run whose state lies beside `checkpointPath`; nothing when
+// there is none or it cannot be read (a fresh run then replaces it).
+std::optional<InterruptedRun> interruptedRun(const std::string& checkpointPath);
 
 struct TrainOutcome {
   ModelHandle model;                 // null when nothing was validated (cancelled early)
@@ -104,8 +125,9 @@ struct TrainOutcome {
 std::int64_t plannedEpochs(const std::string& modelName, const models::Config& config,
                            std::int64_t epochsOverride);
 
-// Builds and trains a fresh model. Callbacks run on the calling (worker)
-// thread. Throws for bad configurations (ConfigError), an unavailable device
+// Builds and trains a fresh model, or continues an interrupted run
+// (settings.resume; onEpoch first replays the epochs it had done). Callbacks
+// run on the calling (worker) thread. Throws for bad configurations (ConfigError), an unavailable device
 // (std::invalid_argument) or a checkpoint that cannot be written.
 TrainOutcome train(const std::string& modelName, const models::Config& config,
                    const data::SequenceDataset& dataset, const TrainSettings& settings,

@@ -239,12 +239,8 @@ void MainWindow::buildActions() {
   QAction* demo = run->addAction(tr("Start the &Demo"), this, &MainWindow::startDemo);
   demo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
   run->addSeparator();
-  trainAction_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Train"), this, [this] {
-    showPanel("training");
-    QString error;
-    studio_->setTrainingRequest(trainingPanel_->request());
-    if (!studio_->startTraining(&error)) trainingPanel_->showError(tr("Cannot start training"), error);
-  });
+  trainAction_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Train"), this,
+                                &MainWindow::startTraining);
   trainAction_->setShortcut(QKeySequence(Qt::Key_F5));
   trainAction_->setToolTip(tr("Train the current model (F5)"));
   pauseAction_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this, [this] {
@@ -429,6 +425,30 @@ void MainWindow::autosave() {
   if (recovery_.save(studio_->session(), studio_->sessionPath())) {
     statusBar()->showMessage(tr("Recovery copy saved"), 2000);
   }
+}
+
+void MainWindow::startTraining() {
+  showPanel("training");
+  studio_->setTrainingRequest(trainingPanel_->request());
+  bool continueRun = false;
+  if (const auto run = studio_->interruptedRun()) {
+    const QString stage = QString::fromStdString(run->stage);
+    const QString where = stage == "train" ? tr("epoch %1").arg(run->nextEpoch)
+                                           : tr("%1 epoch %2").arg(stage).arg(run->nextEpoch);
+    const auto answer =
+        ask_(tr("Continue the Interrupted Run?"),
+             tr("A run of this model stopped after %1 (best so far: epoch %2). Yes continues it at %3 "
+                "with its own settings (seed %4), as if it had not stopped; No starts afresh and discards it.")
+                 .arg(run->epochsDone == 1 ? tr("1 epoch") : tr("%1 epochs").arg(run->epochsDone))
+                 .arg(run->bestEpoch)
+                 .arg(where)
+                 .arg(run->seed),
+             QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes && answer != QMessageBox::No) return;
+    continueRun = answer == QMessageBox::Yes;
+  }
+  QString error;
+  if (!studio_->startTraining(&error, continueRun)) trainingPanel_->showError(tr("Cannot start training"), error);
 }
 
 void MainWindow::cancelCurrent() {

@@ -138,6 +138,9 @@ class MainWindow : public QMainWindow {
   void openSessionDialog();
   void openDatasetDialog();
   void cancelCurrent();
+  // F5: trains the current model; when it has an interrupted run, asks
+  // whether to continue that run or start afresh.
+  void startTraining();
   QDockWidget* makeDock(const QString& objectName, const QString& title, QWidget* panel);
 
   Options options_;

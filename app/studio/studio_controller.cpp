@@ -147,6 +147,27 @@ QString StudioController::checkpointDirectory() const {
   return info.absolutePath() + "/" + info.completeBaseName() + ".checkpoints";
 }
 
+namespace {
+
+// Copies `from` to `to` through `to.part`, so `to` is never half-written.
+bool copyFileAtomically(const QString& from, const QString& to, QString* error) {
+  const QString temporary = to + ".part";
+  QFile::remove(temporary);
+  if (!QFile::copy(from, temporary)) {
+    if (error) *error = QObject::tr("%1: cannot copy %2 there").arg(to, QFileInfo(from).fileName());
+    return false;
+  }
+  QFile::remove(to);
+  if (!QFile::rename(temporary, to)) {
+    QFile::remove(temporary);
+    if (error) *error = QObject::tr("%1: cannot write the file").arg(to);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool StudioController::moveScratchCheckpoints(const QString& sessionPath, QString* error) {
   const QString scratch = QDir::cleanPath(scratchDirectory()) + "/";
   const QFileInfo info(sessionPath);
@@ -159,16 +180,11 @@ bool StudioController::moveScratchCheckpoints(const QString& sessionPath, QStrin
       return false;
     }
     const QString to = target + "/" + QFileInfo(from).fileName();
-    const QString temporary = to + ".part";
-    QFile::remove(temporary);
-    if (!QFile::copy(from, temporary)) {
-      if (error) *error = tr("%1: cannot copy the checkpoint there").arg(to);
-      return false;
-    }
-    QFile::remove(to);
-    if (!QFile::rename(temporary, to)) {
-      QFile::remove(temporary);
-      if (error) *error = tr("%1: cannot write the checkpoint").arg(to);
+    if (!copyFileAtomically(from, to, error)) return false;
+    // An interrupted run's state goes along, so the run can still be continued.
+    const QString state = QString::fromStdString(core::trainingStatePath(m.checkpoint));
+    if (QFileInfo::exists(state) &&
+        !copyFileAtomically(state, QString::fromStdString(core::trainingStatePath(to.toStdString())), error)) {
       return false;
     }
     m.checkpoint = to.toStdString();
@@ -409,7 +425,19 @@ void StudioController::setTrainingRequest(const views::TrainingRequest& request)
   setModified(true);
 }
 
-bool StudioController::startTraining(QString* error) {
+QString StudioController::checkpointPathFor(const ModelEntry& e) const {
+  return checkpointDirectory() + "/" + QString::fromStdString(e.id + "-" + e.modelName) + ".pt";
+}
+
+std::optional<core::InterruptedRun> StudioController::interruptedRun() const {
+  const ModelEntry* e = session_.current();
+  if (!e) return std::nullopt;
+  auto run = core::interruptedRun(checkpointPathFor(*e).toStdString());
+  if (run && run->modelName != e->modelName) return std::nullopt;
+  return run;
+}
+
+bool StudioController::startTraining(QString* error, bool continueInterrupted) {
   const ModelEntry* e = session_.current();
   if (!e) {
     if (error) *error = tr("Add a model in the Model panel first.");
@@ -431,8 +459,12 @@ bool StudioController::startTraining(QString* error) {
     if (error) *error = tr("%1: cannot create the checkpoint folder").arg(dir);
     return false;
   }
-  job.settings.checkpointPath =
-      (dir + "/" + QString::fromStdString(e->id + "-" + e->modelName) + ".pt").toStdString();
+  job.settings.checkpointPath = checkpointPathFor(*e).toStdString();
+  job.settings.resume = continueInterrupted;
+  if (continueInterrupted && !interruptedRun()) {
+    if (error) *error = tr("%1 has no interrupted run to continue.").arg(QString::fromStdString(e->label));
+    return false;
+  }
   if (!training_->start(job, error)) return false;
   trainingGeneration_ = generation_;
   return true;

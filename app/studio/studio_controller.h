@@ -73,7 +73,11 @@ class StudioController : public QObject {
 
   // --- training and evaluation --------------------------------------------
   void setTrainingRequest(const views::TrainingRequest& request);
-  bool startTraining(QString* error);
+  // Trains the current model afresh, or, with `continueInterrupted`, goes on
+  // with its interrupted run (interruptedRun()) under that run's settings.
+  bool startTraining(QString* error, bool continueInterrupted = false);
+  // The current model's run that stopped before it ended, if its state is on disk.
+  std::optional<core::InterruptedRun> interruptedRun() const;
   bool startEvaluation(const QString& split, bool excludeHistory, QString* error);
   // Where this session's checkpoints go.
   QString checkpointDirectory() const;
@@ -94,6 +98,8 @@ class StudioController : public QObject {
 
  private:
   ModelEntry* entry(const QString& id);
+  // Where training `entry` writes its checkpoint (its state goes beside it).
+  QString checkpointPathFor(const ModelEntry& entry) const;
   void onDatasetLoaded();
   void onTrainingFinished(const QString& entryId, bool ok, bool cancelled, const QString& message);
   void onEvaluationFinished(const QString& entryId, bool ok, bool cancelled, const QString& message);

@@ -82,7 +82,8 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
             QString message;
             if (outcome->cancelled) {
               message = outcome->checkpointWritten
-                            ? tr("Cancelled. The best model so far (epoch %1) is kept in %2.")
+                            ? tr("Cancelled. The best model so far (epoch %1) is kept in %2; Train (F5) can "
+                                 "continue the run.")
                                   .arg(outcome->bestEpoch)
                                   .arg(QFileInfo(QString::fromStdString(job.settings.checkpointPath)).fileName())
                             : tr("Cancelled before the first validation: no model was kept.");

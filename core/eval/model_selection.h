@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 #include "core/eval/ranking_metrics.h"
 
@@ -23,6 +24,11 @@ class ModelSelection {
 
   // Forgets every best so far (a stage that selects among its own validations).
   void reset();
+
+  // The best value of each watched metric so far, and its restoration (a
+  // resumed training run selects as the interrupted one would have).
+  const std::map<std::string, double>& bests() const { return best_; }
+  void restoreBests(std::map<std::string, double> bests) { best_ = std::move(bests); }
 
   // The one metric that stands for a selected model's score: the rule's own,
   // NDCG@20 under "any".

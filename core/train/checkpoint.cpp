@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include <torch/torch.h>
 
@@ -57,20 +58,6 @@ CheckpointMeta metaFromJson(const std::string& path, const std::string& text) {
   return m;
 }
 
-std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-void openArchive(const std::string& path, torch::serialize::InputArchive& archive) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw CheckpointError(path + ": no such checkpoint file");
-  }
-  try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": not a readable checkpoint (truncated or corrupt?): " +
-                          firstLine(e.what()));
-  }
-}
-
 CheckpointMeta readMeta(const std::string& path, torch::serialize::InputArchive& archive) {
   c10::IValue value;
   bool found = false;
@@ -98,13 +85,42 @@ CheckpointMeta describe(const models::Model& model, const data::SequenceDataset&
   return m;
 }
 
-void saveCheckpoint(const std::string& path, models::Model& model, const CheckpointMeta& meta) {
+std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+void openArchive(const std::string& path, torch::serialize::InputArchive& archive) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw CheckpointError(path + ": no such file");
+  }
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(path + ": not readable (truncated or corrupt?): " + firstLine(e.what()));
+  }
+}
+
+void saveArchiveAtomically(const std::string& path, const std::function<void(torch::serialize::OutputArchive&)>& fill) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   if (target.has_parent_path()) fs::create_directories(target.parent_path());
   const std::string temporary = path + ".part";
   try {
     torch::serialize::OutputArchive archive;
+    fill(archive);
+    archive.save_to(temporary);
+  } catch (const c10::Error& e) {
+    std::remove(temporary.c_str());
+    throw CheckpointError(path + ": could not write: " + firstLine(e.what()));
+  }
+  std::error_code ec;
+  fs::rename(temporary, target, ec);
+  if (ec) {
+    std::remove(temporary.c_str());
+    throw CheckpointError(path + ": could not move the file into place: " + ec.message());
+  }
+}
+
+void saveCheckpoint(const std::string& path, models::Model& model, const CheckpointMeta& meta) {
+  saveArchiveAtomically(path, [&](torch::serialize::OutputArchive& archive) {
     // Parameters are always stored from the CPU so a CUDA-trained checkpoint
     // loads on a CPU-only machine.
     torch::serialize::OutputArchive weights;
@@ -112,17 +128,7 @@ void saveCheckpoint(const std::string& path, models::Model& model, const Checkpo
     for (const auto& b : model.named_buffers()) weights.write(b.key(), b.value().detach().to(torch::kCPU), true);
     archive.write("model", weights);
     archive.write(kMetaKey, c10::IValue(metaToJson(meta).dump()));
-    archive.save_to(temporary);
-  } catch (const c10::Error& e) {
-    std::remove(temporary.c_str());
-    throw CheckpointError(path + ": could not write checkpoint: " + firstLine(e.what()));
-  }
-  std::error_code ec;
-  fs::rename(temporary, target, ec);
-  if (ec) {
-    std::remove(temporary.c_str());
-    throw CheckpointError(path + ": could not move the checkpoint into place: " + ec.message());
-  }
+  });
 }
 
 CheckpointMeta readCheckpointMeta(const std::string& path) {

@@ -5,11 +5,13 @@
 // or a cancel never leaves a half-written checkpoint behind.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <torch/serialize/archive.h>
 
 #include "core/data/sequence_dataset.h"
 #include "core/models/model.h"
@@ -63,5 +65,15 @@ CheckpointMeta loadWeightsInto(const std::string& path, models::Model& model,
 
 // Only the metadata (cheap: for listing checkpoints in the GUI).
 CheckpointMeta readCheckpointMeta(const std::string& path);
+
+// The archive plumbing shared with training_state.cpp. saveArchiveAtomically
+// lets `fill` write an archive, saves it to `path + ".part"` and renames that
+// over `path`; openArchive loads one. Both throw CheckpointError naming the
+// path (missing, unreadable, unwritable).
+void saveArchiveAtomically(const std::string& path,
+                           const std::function<void(torch::serialize::OutputArchive&)>& fill);
+void openArchive(const std::string& path, torch::serialize::InputArchive& archive);
+// The first line of a (LibTorch) error message.
+std::string firstLine(const std::string& text);
 
 }  // namespace recdiff::train

@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <limits>
+#include <mutex>
 
 #include <torch/torch.h>
 
@@ -10,6 +13,7 @@
 #include "core/eval/evaluator.h"
 #include "core/eval/model_selection.h"
 #include "core/train/checkpoint.h"
+#include "core/train/training_state.h"
 
 namespace recdiff::train {
 
@@ -68,6 +72,77 @@ void restoreSnapshot(models::Model& model, const Snapshot& s) {
   for (auto& b : model.buffers()) b.copy_(s.values[i++]);
 }
 
+// JSON writes a NaN as null; read it back as one.
+double numberFromJson(const nlohmann::json& j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+
+torch::Tensor generatorState(torch::Generator generator) {
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void setGeneratorState(torch::Generator generator, const torch::Tensor& state) {
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+// The process-wide generator of `device` (dropout and other draws that take
+// no generator use it): a handle sharing its state.
+torch::Generator defaultGenerator(const torch::Device& device) {
+  return at::globalContext().defaultGenerator(device);
+}
+
+// Loads the state at options.statePath and checks that it belongs to this
+// model, dataset and options; throws CheckpointError naming the file.
+TrainingState loadMatchingState(const TrainOptions& options, const models::Model& model,
+                                const data::SequenceDataset& dataset) {
+  const std::string& path = options.statePath;
+  if (path.empty()) throw std::invalid_argument("resume needs the training state's path (TrainOptions::statePath)");
+  TrainingState state = loadTrainingState(path);
+  auto refuse = [&](const std::string& what) { throw CheckpointError(path + ": cannot resume: " + what); };
+  if (state.modelName != model.modelName()) {
+    refuse("the run trained " + state.modelName + ", not " + model.modelName());
+  }
+  for (const auto& [key, value] : state.config.items()) {
+    if (!model.config().contains(key) || model.config().at(key) != value) {
+      refuse("the run had " + key + "=" + value.dump() + ", this model " +
+             (model.config().contains(key) ? model.config().at(key).dump() : std::string("none")));
+    }
+  }
+  if (state.shape.numItems != model.shape().numItems || state.shape.maxLength != model.shape().maxLength) {
+    refuse("the run's model was built for " + std::to_string(state.shape.numItems) + " items");
+  }
+  if (state.datasetFingerprint != dataset.fingerprint()) {
+    refuse("the run trained on dataset '" + state.datasetName + "', which is not the loaded dataset '" +
+           dataset.name + "' (" + std::to_string(dataset.numItems) + " items)");
+  }
+  const auto now = resumableOptions(options);
+  for (const auto& [key, value] : state.options.items()) {
+    if (!now.contains(key) || now.at(key) != value) {
+      refuse("the run had " + key + " " + value.dump() + ", this one " +
+             (now.contains(key) ? now.at(key).dump() : std::string("none")));
+    }
+  }
+  const auto params = model.parameters();
+  const auto buffers = model.buffers();
+  if (state.weights.size() != params.size() + buffers.size() || state.best.size() != state.weights.size()) {
+    refuse("it holds " + std::to_string(state.weights.size()) + " tensors, the model has " +
+           std::to_string(params.size() + buffers.size()));
+  }
+  for (std::size_t i = 0; i < state.weights.size(); ++i) {
+    const auto& expected = i < params.size() ? params[i] : buffers[i - params.size()];
+    if (state.weights[i].sizes() != expected.sizes() || state.best[i].sizes() != expected.sizes()) {
+      refuse("tensor " + std::to_string(i) + " has shape " + c10::str(state.weights[i].sizes()) +
+             ", the model expects " + c10::str(expected.sizes()));
+    }
+  }
+  if (state.stage >= model.stages().size()) {
+    refuse("it stands in stage " + std::to_string(state.stage) + ", which this model does not have");
+  }
+  return state;
+}
+
 std::vector<data::Sample> validationSubset(const data::SequenceDataset& dataset,
                                            const TrainOptions& options) {
   if (options.validationSamples <= 0 ||
@@ -114,12 +189,62 @@ nlohmann::json toJson(const EpochReport& r) {
   return j;
 }
 
+eval::RankingMetrics rankingMetricsFromJson(const nlohmann::json& j) {
+  eval::RankingMetrics m;
+  for (const auto& [key, value] : j.items()) {
+    const auto at = key.find('@');
+    if (at == std::string::npos) continue;
+    const int k = std::stoi(key.substr(at + 1));
+    if (key.rfind("hr@", 0) == 0) m.hitRate[k] = numberFromJson(value);
+    if (key.rfind("ndcg@", 0) == 0) m.ndcg[k] = numberFromJson(value);
+  }
+  m.mrr = numberFromJson(j.at("mrr"));
+  m.count = j.at("count").get<std::size_t>();
+  return m;
+}
+
+EpochReport epochReportFromJson(const nlohmann::json& j) {
+  EpochReport r;
+  r.stageName = j.at("stage").get<std::string>();
+  r.epoch = j.at("epoch").get<std::int64_t>();
+  for (const auto& [name, value] : j.at("losses").items()) r.meanLosses[name] = numberFromJson(value);
+  r.trainSeconds = numberFromJson(j.at("train_seconds"));
+  r.validationSeconds = numberFromJson(j.at("validation_seconds"));
+  r.improved = j.at("improved").get<bool>();
+  r.learningRate = numberFromJson(j.at("lr"));
+  if (j.contains("validation")) r.validation = rankingMetricsFromJson(j.at("validation"));
+  if (j.contains("diagnostics")) {
+    const auto& d = j.at("diagnostics");
+    eval::ModelDiagnostics diagnostics;
+    const auto& e = d.at("embedding");
+    diagnostics.embedding.singularValueEntropy = numberFromJson(e.at("singular_value_entropy"));
+    diagnostics.embedding.effectiveRank = numberFromJson(e.at("effective_rank"));
+    diagnostics.embedding.isotropy = numberFromJson(e.at("isotropy"));
+    diagnostics.embedding.collapsed = e.at("collapsed").get<bool>();
+    diagnostics.embedding.dimensions = e.value("dimensions", 0);
+    if (d.contains("interests")) {
+      const auto& i = d.at("interests");
+      analysis::InterestDiagnostics interests;
+      interests.users = i.at("users").get<int>();
+      interests.interests = i.at("k").get<int>();
+      interests.meanEffectiveInterests = numberFromJson(i.at("effective_interests"));
+      interests.meanOffDiagonalAbsCovariance = numberFromJson(i.at("mean_offdiag_abs_covariance"));
+      interests.meanLReg = numberFromJson(i.at("l_reg"));
+      for (const auto& share : i.at("head_win_share")) interests.argmaxShare.push_back(numberFromJson(share));
+      diagnostics.interests = interests;
+    }
+    r.diagnostics = diagnostics;
+  }
+  return r;
+}
+
 nlohmann::json toJson(const eval::ModelDiagnostics& d) {
   nlohmann::json j;
   j["embedding"] = {{"singular_value_entropy", d.embedding.singularValueEntropy},
                     {"effective_rank", d.embedding.effectiveRank},
                     {"isotropy", d.embedding.isotropy},
-                    {"collapsed", d.embedding.collapsed}};
+                    {"collapsed", d.embedding.collapsed},
+                    {"dimensions", d.embedding.dimensions}};
   if (d.interests) {
     j["interests"] = {{"users", d.interests->users},
                       {"k", d.interests->interests},
@@ -138,6 +263,9 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   const auto start = Clock::now();
   setIntraOpThreads(options.threads);
   const torch::Device device = parseDevice(options.device);
+  std::optional<TrainingState> resumed;
+  if (options.resume) resumed = loadMatchingState(options, model, dataset);
+  const double secondsBefore = resumed ? resumed->seconds : 0.0;
   torch::manual_seed(options.seed);
   model.observeTrainingData(dataset);
   model.to(device);
@@ -166,17 +294,56 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   const auto stages = model.stages();
   const auto numSamples = static_cast<std::int64_t>(dataset.train.size());
   const std::int64_t batches = (numSamples + batchSize - 1) / batchSize;
+  if (resumed) {
+    result.history = resumed->history;
+    result.bestEpoch = resumed->bestEpoch;
+    result.bestScore = resumed->bestScore;
+    result.bestValidation = resumed->bestValidation;
+    best.values = resumed->best;
+    selection.restoreBests(resumed->selectionBests);
+  }
 
   auto cancelled = [&] { return control && (control->cancelRequested() || !control->waitWhilePaused()); };
+  // Everything needed to continue from the top of `epoch` of `stage`.
+  auto saveState = [&](std::size_t stage, std::int64_t epoch, bool improvedInStage,
+                       torch::optim::Optimizer& optimizer) {
+    TrainingState state;
+    state.modelName = meta.modelName;
+    state.config = meta.config;
+    state.shape = meta.shape;
+    state.datasetName = meta.datasetName;
+    state.datasetFingerprint = meta.datasetFingerprint;
+    state.options = resumableOptions(options);
+    state.stage = stage;
+    state.stageName = stages[stage].name;
+    state.epoch = epoch;
+    state.sinceImprovement = sinceImprovement;
+    state.improvedInStage = improvedInStage;
+    state.bestEpoch = result.bestEpoch;
+    state.bestScore = result.bestScore;
+    state.bestValidation = result.bestValidation;
+    state.history = result.history;
+    state.selectionBests = selection.bests();
+    state.seconds = secondsBefore + secondsSince(start);
+    state.weights = takeSnapshot(model).values;
+    state.best = best.values;
+    state.optimizer = serializeOptimizer(optimizer);
+    state.batchGenerator = generatorState(batchGenerator);
+    state.modelGenerator = generatorState(modelGenerator);
+    state.defaultCpuGenerator = generatorState(defaultGenerator(torch::kCPU));
+    if (!device.is_cpu()) state.defaultDeviceGenerator = generatorState(defaultGenerator(device));
+    saveTrainingState(options.statePath, state);
+  };
 
   if (options.onlyStage >= static_cast<int>(stages.size())) {
     throw std::invalid_argument(model.modelName() + " has " + std::to_string(stages.size()) +
                                 " training stage(s); stage " + std::to_string(options.onlyStage) +
                                 " does not exist");
   }
-  for (std::size_t s = 0; s < stages.size() && !result.cancelled; ++s) {
+  for (std::size_t s = resumed ? resumed->stage : 0; s < stages.size() && !result.cancelled; ++s) {
     if (options.onlyStage >= 0 && s != static_cast<std::size_t>(options.onlyStage)) continue;
-    if (stages[s].refinesBest && result.bestEpoch > 0) {
+    const bool resuming = resumed && s == resumed->stage;
+    if (!resuming && stages[s].refinesBest && result.bestEpoch > 0) {
       restoreSnapshot(model, best);
       selection.reset();  // its own validations select among themselves
       result.bestScore = -1.0;
@@ -186,7 +353,24 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
     bool improvedInStage = false;
     const std::int64_t stageEpochs = stages[s].epochs > 0 ? std::min(stages[s].epochs, maxEpochs) : maxEpochs;
     sinceImprovement = 0;
-    for (std::int64_t epoch = 0; epoch < stageEpochs && !result.cancelled; ++epoch) {
+    std::int64_t firstEpoch = 0;
+    if (resuming) {
+      // After beginStage(), which may re-initialise modules from the default
+      // generator: the saved weights and generator states replace all of it.
+      restoreSnapshot(model, Snapshot{resumed->weights});
+      restoreOptimizer(*optimizer, resumed->optimizer, device);
+      setGeneratorState(batchGenerator, resumed->batchGenerator);
+      setGeneratorState(modelGenerator, resumed->modelGenerator);
+      setGeneratorState(defaultGenerator(torch::kCPU), resumed->defaultCpuGenerator);
+      if (!device.is_cpu()) setGeneratorState(defaultGenerator(device), resumed->defaultDeviceGenerator);
+      sinceImprovement = resumed->sinceImprovement;
+      improvedInStage = resumed->improvedInStage;
+      firstEpoch = resumed->epoch;
+    }
+    for (std::int64_t epoch = firstEpoch; epoch < stageEpochs && !result.cancelled; ++epoch) {
+      if (!options.statePath.empty() && !(resuming && epoch == firstEpoch)) {
+        saveState(s, epoch, improvedInStage, *optimizer);
+      }
       const auto epochStart = Clock::now();
       EpochReport report;
       report.stage = s;
@@ -217,7 +401,7 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
         br.losses["total"] = terms.total.item<double>();
         for (const auto& [name, value] : terms.components) br.losses[name] = value.item<double>();
         for (const auto& [name, value] : br.losses) report.meanLosses[name] += value;
-        br.elapsedSeconds = secondsSince(start);
+        br.elapsedSeconds = secondsBefore + secondsSince(start);
         br.etaSeconds = secondsSince(epochStart) / static_cast<double>(b + 1) * static_cast<double>(batches - b - 1);
         if (callbacks.onBatch) callbacks.onBatch(br);
       }
@@ -281,7 +465,12 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   }
   if (result.bestEpoch > 0) restoreSnapshot(model, best);
   model.eval();
-  result.seconds = secondsSince(start);
+  result.seconds = secondsBefore + secondsSince(start);
+  // A finished run needs no state; a cancelled one keeps it to resume from.
+  if (!result.cancelled && !options.statePath.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(options.statePath, ignored);
+  }
   return result;
 }
 

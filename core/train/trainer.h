@@ -4,7 +4,8 @@
 // TrainOptions. Early stopping on validation NDCG@20 (or another selection
 // rule, TrainOptions::selectionMetric); the best parameters are
 // restored at the end and written as a checkpoint each time they improve, so
-// a cancel or a crash keeps the best model so far.
+// a cancel or a crash keeps the best model so far; with a state path, the
+// whole run can also be resumed where it stopped (training_state.h).
 #pragma once
 
 #include <functional>
@@ -37,6 +38,13 @@ struct TrainOptions {
   // covariance) over this many validation users, so collapse can be watched
   // as it happens. 0 = off.
   std::int64_t diagnosticUsers = 500;
+  // Where the resumable state (training_state.h) is written at the top of
+  // every epoch; "" = nowhere. It is removed when the run ends uncancelled.
+  std::string statePath;
+  // Continue the run saved at statePath instead of starting afresh: the
+  // model must be the state's (name, config, shape), the dataset and the
+  // options resumableOptions() names the same.
+  bool resume = false;
 };
 
 struct BatchReport {
@@ -90,5 +98,10 @@ nlohmann::json toJson(const eval::RankingMetrics& metrics);
 nlohmann::json toJson(const EpochReport& report);
 // The per-epoch figures of the diagnostics (not the full spectrum).
 nlohmann::json toJson(const eval::ModelDiagnostics& diagnostics);
+// The inverses (an EpochReport's stage index is not in its JSON; the
+// diagnostics come back with the per-epoch figures only). Throw
+// nlohmann::json::exception on a missing field.
+eval::RankingMetrics rankingMetricsFromJson(const nlohmann::json& j);
+EpochReport epochReportFromJson(const nlohmann::json& j);
 
 }  // namespace recdiff::train

@@ -130,7 +130,7 @@ TEST_CASE("bad checkpoints give clear errors") {
   train::saveCheckpoint(good, *model, train::describe(*model, data));
 
   CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(dir + "/missing.ckpt"),
-                    "no such checkpoint file");
+                    "no such file");
 
   const auto size = std::filesystem::file_size(good);
   std::filesystem::copy_file(good, dir + "/truncated.ckpt");
@@ -143,7 +143,7 @@ TEST_CASE("bad checkpoints give clear errors") {
     junk << "this is not a checkpoint\n";
   }
   CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(dir + "/junk.ckpt"),
-                    "not a readable checkpoint");
+                    "not readable (truncated or corrupt?)");
 
   auto other = data;
   other.name = "another";

@@ -1,6 +1,7 @@
 // Training through the training panel: one epoch to the end, a run
 // cancelled mid-way (the checkpoint on disk loads back; the event loop kept
-// running), pause and resume, and closing the window during a run.
+// running), pause and resume, a cancelled run continued to the uninterrupted
+// run's numbers, and closing the window during a run.
 #include <QComboBox>
 #include <QFileInfo>
 #include <QLabel>
@@ -10,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QValueAxis>
 
 #include "app/studio/core_facade.h"
 #include "app/studio/dataset_controller.h"
@@ -195,6 +197,72 @@ class TrainingPanelTest : public QObject {
     const std::string path = studio()->session().current()->checkpoint;
     QVERIFY(QFileInfo::exists(QString::fromStdString(path)));
     QVERIFY(!studio::core::loadCheckpoint(path, nullptr).model.isNull());
+  }
+
+  void aCancelledRunContinuesWhereItStopped() {
+    prepare(8);  // cancelled in epoch 3: five epochs of margin for a slow event loop
+    panel()->findChild<QSpinBox*>("trainThreads")->setValue(1);  // bit-for-bit repetition: one thread
+    QString question;
+    QMessageBox::StandardButton answer = QMessageBox::Yes;
+    window_->setAsk([&](const QString& title, const QString& text, QMessageBox::StandardButtons) {
+      question = title + ": " + text;
+      return answer;
+    });
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QSignalSpy epochs(studio()->training(), &studio::TrainingController::epochEnded);
+
+    // The uninterrupted run, for reference.
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(finished, 1, 120000));
+    QVERIFY(question.isEmpty());  // nothing to continue: no question
+    const nlohmann::json straight = studio()->session().current()->history;
+    QCOMPARE(straight.size(), std::size_t{8});
+    QVERIFY(!studio()->interruptedRun());
+
+    // The same run cancelled during its third epoch.
+    const int before = epochs.count();
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(epochs, before + 2, 120000));
+    QTest::mouseClick(button("cancelTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(finished, 2, 60000));
+    QCOMPARE(finished.at(1).at(2).toBool(), true);  // cancelled
+    const auto run = studio()->interruptedRun();
+    QVERIFY(run.has_value());
+    QVERIFY(run->epochsDone >= 2);
+    const std::string state = studio::core::trainingStatePath(studio()->session().current()->checkpoint);
+    QVERIFY(QFileInfo::exists(QString::fromStdString(state)));
+
+    // Cancel in the question: nothing starts, the state stays.
+    answer = QMessageBox::Cancel;
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(question.contains("stopped after"));
+    QVERIFY(!studio()->training()->isRunning());
+    QVERIFY(studio()->interruptedRun().has_value());
+
+    // Yes: it goes on; its charts start with the epochs done before, and it
+    // ends with the uninterrupted run's numbers.
+    answer = QMessageBox::Yes;
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(finished, 3, 120000));
+    QCOMPARE(finished.at(2).at(1).toBool(), true);   // ok
+    QCOMPARE(finished.at(2).at(2).toBool(), false);  // not cancelled
+    const nlohmann::json continued = studio()->session().current()->history;
+    QCOMPARE(continued.size(), std::size_t{8});
+    for (std::size_t e = 0; e < 8; ++e) {
+      QCOMPARE(continued[e]["losses"].dump(), straight[e]["losses"].dump());
+      QCOMPARE(continued[e]["validation"].dump(), straight[e]["validation"].dump());
+      QVERIFY(continued[e].contains("collapse"));
+    }
+    QCOMPARE(panel()->validationChart()->pointCount("NDCG@20"), 8);
+    QCOMPARE(panel()->collapseChart()->pointCount("effective interests (of k)"), 8);
+    // The epoch axis ticks on whole epochs, so its "%d" labels stand where they say.
+    auto* epochAxis = qobject_cast<QValueAxis*>(panel()->validationChart()->chart()->axes(Qt::Horizontal).first());
+    QVERIFY(epochAxis);
+    QCOMPARE(epochAxis->tickType(), QValueAxis::TicksDynamic);
+    QCOMPARE(epochAxis->tickAnchor(), 0.0);
+    QCOMPARE(epochAxis->tickInterval(), 1.0);
+    QVERIFY(!studio()->interruptedRun());
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(state)));  // a finished run needs no state
   }
 
   void declineToCloseKeepsTraining() {

@@ -3,18 +3,27 @@
 // seeds and prints a paper-style table of test metrics, mean ± std in
 // percent, as text, CSV (--csv FILE) and JSON (--json). Model selection uses
 // the validation split only; the test split is evaluated once per run.
+// With --work-dir DIR every finished run is kept as DIR/RUN.json and the
+// run in progress as DIR/RUN.resume, so a comparison stopped by Ctrl+C or a
+// crash goes on, when the same command is given again, where it stopped.
+#include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "app/cli/command.h"
 #include "app/cli/dataset_options.h"
+#include "app/cli/interrupt_guard.h"
 #include "app/cli/model_options.h"
 #include "app/cli/progress_line.h"
 #include "core/data/atomic_file.h"
+#include "core/data/data_error.h"
 #include "core/eval/evaluator.h"
 #include "core/models/model_registry.h"
 #include "core/train/trainer.h"
+#include "core/train/training_state.h"
 
 namespace recdiff::cli {
 namespace {
@@ -155,6 +164,37 @@ std::string csvText(const std::vector<Row>& rows, const std::vector<int>& cutoff
   return out.str();
 }
 
+// A run's file name in --work-dir: its label and seed, with every character
+// a file name could trip on replaced ("adigrec:guidance=g1" seed 2 ->
+// "adigrec_guidance=g1-seed2").
+std::string runFileStem(const std::string& label, std::uint64_t seed) {
+  std::string stem;
+  for (char c : label) stem += std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == '.' || c == '-' ? c : '_';
+  return stem + "-seed" + std::to_string(seed);
+}
+
+// A finished run kept in --work-dir, when it is the run this command asks
+// for: the same model, config, dataset and options. A different one is an
+// error (it would mix two experiments in one table).
+std::optional<nlohmann::ordered_json> keptRun(const std::string& path, const nlohmann::ordered_json& expected) {
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  nlohmann::ordered_json kept;
+  try {
+    std::ifstream in(path);
+    kept = nlohmann::ordered_json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw data::DataError(path, 0, "not a readable run record (" + std::string(e.what()) +
+                                       "); remove it to run that seed again");
+  }
+  // Compared as plain JSON: the same fields, whatever their order.
+  if (auto difference = train::firstDifference(nlohmann::json::parse(kept.dump()),
+                                               nlohmann::json::parse(expected.dump()))) {
+    throw data::DataError(path, 0, "a finished run with other settings (" + *difference +
+                                       "); give another --work-dir or remove it");
+  }
+  return kept;
+}
+
 int run(const ParsedArgs& args, CommandContext& ctx) {
   applyRuntimeOptions(args);
   const auto variants = variantsFromArgs(args);
@@ -176,11 +216,17 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     }
     rows.push_back(pop);
   }
+  const std::string workDir = args.has("work-dir") ? args.get("work-dir") : std::string();
+  if (!workDir.empty()) std::filesystem::create_directories(workDir);
+  const std::size_t totalRuns = variants.size() * seeds.size();
+  std::size_t runsDone = 0;
+  InterruptGuard guard;
   nlohmann::ordered_json runs = nlohmann::json::array();
   for (const Variant& v : variants) {
     Row row;
     row.label = v.label;
     for (std::uint64_t seed : seeds) {
+      const std::string stem = workDir.empty() ? std::string() : workDir + "/" + runFileStem(v.label, seed);
       auto model = models::createModel(v.info->name, v.config,
                                        {dataset.numItems, v.config.at("max_length").get<std::int64_t>()}, seed);
       train::TrainOptions options;
@@ -191,10 +237,34 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       options.validationSamples = args.getInt("validation-samples", 0, 100000000);
       options.selectionMetric = selectionRule;
       options.validationReverse = reverseOptionsFromArgs(args);
-      ProgressLine progress(ctx.err);
-      train::TrainCallbacks callbacks;
       const std::string what = v.label + " seed " + std::to_string(seed);
+      // What identifies the run: a kept record must match all of it.
+      nlohmann::ordered_json identity;
+      identity["label"] = v.label;
+      identity["model"] = v.info->name;
+      identity["seed"] = seed;
+      identity["config"] = model->config();
+      identity["dataset_fingerprint"] = dataset.fingerprint();
+      identity["options"] = train::resumableOptions(options);
+      if (!stem.empty()) {
+        if (auto kept = keptRun(stem + ".json", identity)) {
+          row.runs.push_back(train::rankingMetricsFromJson(kept->at("test")));
+          row.seconds.push_back(kept->at("train_seconds").get<double>());
+          row.bestEpochs.push_back(kept->at("best_epoch").get<std::int64_t>());
+          runs.push_back(*kept);
+          ++runsDone;
+          ctx.err << what << ": finished earlier, kept from " << stem << ".json\n";
+          continue;
+        }
+        options.statePath = stem + ".resume";
+        options.resume = std::filesystem::exists(options.statePath);
+        if (options.resume) ctx.err << what << ": continuing the interrupted run in " << options.statePath << "\n";
+      }
+      ProgressLine progress(ctx.err);
+      train::TrainControl control;
+      train::TrainCallbacks callbacks;
       callbacks.onBatch = [&](const train::BatchReport& r) {
+        if (InterruptGuard::requested()) control.requestCancel();
         if (!quiet) progress.update(what + " " + r.stageName + " epoch " + std::to_string(r.epoch),
                                     static_cast<long>(r.batch), static_cast<long>(r.batches), r.losses, r.etaSeconds);
       };
@@ -205,7 +275,15 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
                   << 100 * r.validation->ndcg.at(20) << "%" << (r.improved ? " *" : "") << "\n";
         }
       };
-      const auto result = train::trainModel(*model, dataset, options, callbacks);
+      const auto result = train::trainModel(*model, dataset, options, callbacks, &control);
+      progress.finish();
+      if (result.cancelled) {
+        ctx.err << "interrupted: " << runsDone << " of " << totalRuns << " runs finished"
+                << (workDir.empty() ? std::string("; with --work-dir DIR a comparison can be continued")
+                                    : "; the same command continues from " + workDir)
+                << "\n";
+        return 130;
+      }
       eval::EvaluationOptions eo;
       eo.reverse = options.validationReverse;
       eo.reverse.seed = seed;
@@ -216,11 +294,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       row.runs.push_back(test.metrics);
       row.seconds.push_back(result.seconds);
       row.bestEpochs.push_back(result.bestEpoch);
-      nlohmann::ordered_json r;
-      r["label"] = v.label;
-      r["model"] = v.info->name;
-      r["seed"] = seed;
-      r["config"] = model->config();
+      nlohmann::ordered_json r = identity;
       r["selection"] = selectionRule;
       r["best_epoch"] = result.bestEpoch;
       r["epochs_run"] = result.history.size();
@@ -234,7 +308,11 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       r["test_by_history_length"] = historyLengthGroupsToJson(eval::metricsByHistoryLength(dataset.test, test.ranks));
       r["test_by_target"] =
           coldTargetBreakdownToJson(eval::metricsByTargetSeenInTraining(dataset.train, dataset.test, test.ranks));
+      if (!stem.empty()) {
+        data::writeFileAtomically(stem + ".json", [&](std::ostream& out) { out << r.dump(2) << '\n'; });
+      }
       runs.push_back(r);
+      ++runsDone;
     }
     rows.push_back(std::move(row));
   }
@@ -270,7 +348,9 @@ const bool registered = registerCommand({
     "compare",
     "train and evaluate several models over several seeds; paper-style table",
     "A model entry is NAME or NAME:key=value:key=value (an ablation variant).\n"
-    "--set applies to every listed model that declares the key.\n\n"
+    "--set applies to every listed model that declares the key.\n"
+    "Ctrl+C stops after the current batch; with --work-dir, the same command then continues\n"
+    "where it stopped (finished runs are kept, the interrupted one resumes bit for bit).\n\n"
     "Examples:\n"
     "  recdiff compare ../shared/datasets/zhihu-dreamrec --models adigrec,dimerec,sasrec,comirec \\\n"
     "      --seeds 1,2,3 --set max_length=10 --csv zhihu.csv\n"
@@ -284,6 +364,7 @@ const bool registered = registerCommand({
           .option("epochs", "N", "maximum epochs (default: each model's)")
           .option("validation-samples", "N", "validate on a random subset drawn with each run's seed (0 = all)", "0")
           .option("csv", "FILE", "also write the table as CSV")
+          .option("work-dir", "DIR", "keep each finished run (and the one in progress) here; rerun to continue")
           .flag("popularity", "add the popularity ranking as a row")
           .flag("quiet", "no progress bar");
       declareSelectionOption(p);

@@ -6,13 +6,13 @@
 // model (e.g. a DAE4Rec compensator for another sampling_steps). Beside the
 // checkpoint, CKPT.resume holds the run's state at the top of the current
 // epoch; --resume CKPT.resume continues an interrupted run from there.
-#include <csignal>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 
 #include "app/cli/command.h"
 #include "app/cli/dataset_options.h"
+#include "app/cli/interrupt_guard.h"
 #include "app/cli/model_options.h"
 #include "app/cli/progress_line.h"
 #include "core/eval/evaluator.h"
@@ -23,13 +23,6 @@
 
 namespace recdiff::cli {
 namespace {
-
-// Ctrl+C stops training after the current batch; the best checkpoint so far
-// is kept and the test metrics of the best model are still reported. The
-// handler only sets a flag (all a signal handler may safely do); the batch
-// callback turns it into a cancel request.
-volatile std::sig_atomic_t interrupted = 0;
-extern "C" void onInterrupt(int) { interrupted = 1; }
 
 std::string defaultCheckpointPath(const std::string& dataset, const std::string& model, std::uint64_t seed) {
   return "checkpoints/" + dataset + "-" + model + "-seed" + std::to_string(seed) + ".ckpt";
@@ -115,7 +108,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   const bool quiet = args.flag("quiet");
   train::TrainControl control;
   callbacks.onBatch = [&](const train::BatchReport& r) {
-    if (interrupted) control.requestCancel();
+    if (InterruptGuard::requested()) control.requestCancel();
     if (!quiet) {
       progress.update(r.stageName + " epoch " + std::to_string(r.epoch), static_cast<long>(r.batch),
                       static_cast<long>(r.batches), r.losses, r.etaSeconds);
@@ -137,15 +130,13 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     }
     ctx.err << "\n";
   };
-  auto previous = std::signal(SIGINT, onInterrupt);
+  // Ctrl+C stops training after the current batch; the best checkpoint and
+  // the run's state are kept, and the best model's test metrics still reported.
   train::TrainResult result;
-  try {
+  {
+    InterruptGuard guard;
     result = train::trainModel(*model, dataset, options, callbacks, &control);
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    throw;
   }
-  std::signal(SIGINT, previous);
   progress.finish();
   if (result.cancelled) {
     ctx.err << "interrupted: keeping the best model so far; continue the run with\n  recdiff train "

@@ -104,11 +104,8 @@ TrainingState loadMatchingState(const TrainOptions& options, const models::Model
   if (state.modelName != model.modelName()) {
     refuse("the run trained " + state.modelName + ", not " + model.modelName());
   }
-  for (const auto& [key, value] : state.config.items()) {
-    if (!model.config().contains(key) || model.config().at(key) != value) {
-      refuse("the run had " + key + "=" + value.dump() + ", this model " +
-             (model.config().contains(key) ? model.config().at(key).dump() : std::string("none")));
-    }
+  if (auto difference = firstDifference(state.config, model.config())) {
+    refuse("the run's model config has " + *difference + " as this model");
   }
   if (state.shape.numItems != model.shape().numItems || state.shape.maxLength != model.shape().maxLength) {
     refuse("the run's model was built for " + std::to_string(state.shape.numItems) + " items");
@@ -117,12 +114,8 @@ TrainingState loadMatchingState(const TrainOptions& options, const models::Model
     refuse("the run trained on dataset '" + state.datasetName + "', which is not the loaded dataset '" +
            dataset.name + "' (" + std::to_string(dataset.numItems) + " items)");
   }
-  const auto now = resumableOptions(options);
-  for (const auto& [key, value] : state.options.items()) {
-    if (!now.contains(key) || now.at(key) != value) {
-      refuse("the run had " + key + " " + value.dump() + ", this one " +
-             (now.contains(key) ? now.at(key).dump() : std::string("none")));
-    }
+  if (auto difference = firstDifference(state.options, resumableOptions(options))) {
+    refuse("the run had " + *difference + " as this one");
   }
   const auto params = model.parameters();
   const auto buffers = model.buffers();

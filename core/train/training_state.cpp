@@ -88,6 +88,19 @@ TrainOptions applyResumableOptions(const nlohmann::json& j, TrainOptions o) {
   return o;
 }
 
+std::optional<std::string> firstDifference(const nlohmann::json& have, const nlohmann::json& want) {
+  for (const auto& [key, value] : want.items()) {
+    if (!have.contains(key)) return key + " missing, not " + value.dump();
+    const auto& stored = have.at(key);
+    if (stored.is_object() && value.is_object()) {
+      if (auto inner = firstDifference(stored, value)) return key + "." + *inner;
+    } else if (stored != value) {
+      return key + " " + stored.dump() + ", not " + value.dump();
+    }
+  }
+  return std::nullopt;
+}
+
 std::string trainingStatePath(const std::string& checkpointPath) { return checkpointPath + ".resume"; }
 
 torch::Tensor serializeOptimizer(torch::optim::Optimizer& optimizer) {

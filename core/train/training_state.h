@@ -81,6 +81,12 @@ torch::Tensor serializeOptimizer(torch::optim::Optimizer& optimizer);
 void restoreOptimizer(torch::optim::Optimizer& optimizer, const torch::Tensor& bytes,
                       const torch::Device& device);
 
+// The first field in which `have` (a stored run's settings) differs from
+// `want` (this run's), inner objects searched too, as "epochs 1, not 2" or
+// "validation_reverse.steps missing, not 20"; nothing when `want`'s fields
+// all match (fields only `have` has do not count).
+std::optional<std::string> firstDifference(const nlohmann::json& have, const nlohmann::json& want);
+
 // The path trainers and the CLI use for a checkpoint's state.
 std::string trainingStatePath(const std::string& checkpointPath);
 

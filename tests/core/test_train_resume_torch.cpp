@@ -168,10 +168,11 @@ TEST_CASE("a state of another model, dataset or seed, a missing file or a checkp
   auto otherSeed = resume;
   otherSeed.seed = 12;
   CHECK_THROWS_WITH(train::CheckpointError, train::trainModel(*build(c, 5), data, otherSeed),
-                    "cannot resume: the run had seed 11, this one 12");
+                    "cannot resume: the run had seed 11, not 12 as this one");
 
   auto wider = build({"sasrec", {"dim=32"}, "train", 2}, 5);
-  CHECK_THROWS_WITH(train::CheckpointError, train::trainModel(*wider, data, resume), "the run had dim=16");
+  CHECK_THROWS_WITH(train::CheckpointError, train::trainModel(*wider, data, resume),
+                    "the run's model config has dim 16, not 32 as this model");
 
   auto comirec = build({"comirec", {"dim=16"}, "train", 2}, 5);
   CHECK_THROWS_WITH(train::CheckpointError, train::trainModel(*comirec, data, resume),

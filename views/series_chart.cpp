@@ -176,6 +176,13 @@ void SeriesChart::clear() {
   yAxis_->setRange(0, 1);
 }
 
+void SeriesChart::setTitles(const QString& title, const QString& xTitle) {
+  chart()->setTitle(title);
+  xAxis_->setTitleText(xTitle);
+}
+
+QString SeriesChart::xTitle() const { return xAxis_->titleText(); }
+
 void SeriesChart::setSmoothing(double smoothing) {
   smoothing_ = std::clamp(smoothing, 0.0, 0.99);
   rebuild();

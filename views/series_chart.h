@@ -29,6 +29,9 @@ class SeriesChart : public QChartView {
   // the drawn value is an exponential moving average (weight of the past).
   void addPoint(const QString& series, double x, double y);
   void clear();
+  // The chart's title and the x axis's, e.g. when a chart of batches shows epochs.
+  void setTitles(const QString& title, const QString& xTitle);
+  QString xTitle() const;
   // 0 = raw values; 0.9 = heavy smoothing. Re-applied to what is drawn.
   void setSmoothing(double smoothing);
   double smoothing() const { return smoothing_; }

@@ -138,7 +138,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
   layout->addLayout(chartOptions);
 
   auto* charts = new QSplitter(Qt::Vertical, this);
-  losses_ = new SeriesChart(tr("Training losses (per batch)"), tr("batch"), tr("loss"), charts);
+  losses_ = new SeriesChart(perBatchTitle(), tr("batch"), tr("loss"), charts);
   losses_->setObjectName("lossChart");
   losses_->setSmoothing(smoothing_->value() / 100.0);
   validation_ = new SeriesChart(tr("Validation (per epoch)"), tr("epoch"), tr("%"), charts);
@@ -218,9 +218,12 @@ void TrainingPanel::updateButtons() {
   }
 }
 
+QString TrainingPanel::perBatchTitle() const { return tr("Training losses (per batch)"); }
+
 void TrainingPanel::trainingStarted(const QString& what, std::int64_t plannedEpochs) {
   banner_->clear();
   losses_->clear();
+  losses_->setTitles(perBatchTitle(), tr("batch"));
   validation_->clear();
   collapse_->clear();
   progress_->setValue(0);
@@ -319,6 +322,8 @@ void TrainingPanel::showError(const QString& title, const QString& details) {
 void TrainingPanel::showHistory(const std::vector<TrainingEpochPoint>& epochs) {
   if (state_ != State::Idle) return;
   losses_->clear();
+  // A past run's batches are not kept: its losses are plotted per epoch.
+  losses_->setTitles(tr("Training losses (epoch means)"), tr("epoch"));
   validation_->clear();
   collapse_->clear();
   for (const TrainingEpochPoint& p : epochs) {

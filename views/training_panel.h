@@ -65,6 +65,7 @@ class TrainingPanel : public QWidget {
 
  private:
   void updateButtons();
+  QString perBatchTitle() const;
 
   ErrorBanner* banner_;
   QComboBox* device_;

@@ -169,7 +169,10 @@ std::string csvText(const std::vector<Row>& rows, const std::vector<int>& cutoff
 // "adigrec_guidance=g1-seed2").
 std::string runFileStem(const std::string& label, std::uint64_t seed) {
   std::string stem;
-  for (char c : label) stem += std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == '.' || c == '-' ? c : '_';
+  for (char c : label) {
+    const bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == '.' || c == '-';
+    stem += plain ? c : '_';
+  }
   return stem + "-seed" + std::to_string(seed);
 }
 

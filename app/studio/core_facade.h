@@ -127,8 +127,9 @@ std::int64_t plannedEpochs(const std::string& modelName, const models::Config& c
 
 // Builds and trains a fresh model, or continues an interrupted run
 // (settings.resume; onEpoch first replays the epochs it had done). Callbacks
-// run on the calling (worker) thread. Throws for bad configurations (ConfigError), an unavailable device
-// (std::invalid_argument) or a checkpoint that cannot be written.
+// run on the calling (worker) thread. Throws for bad configurations
+// (ConfigError), an unavailable device (std::invalid_argument), a checkpoint
+// that cannot be written, or a state that does not belong to this run.
 TrainOutcome train(const std::string& modelName, const models::Config& config,
                    const data::SequenceDataset& dataset, const TrainSettings& settings,
                    const std::function<void(const views::TrainingBatchPoint&)>& onBatch,

@@ -172,21 +172,24 @@ bool StudioController::moveScratchCheckpoints(const QString& sessionPath, QStrin
   const QString scratch = QDir::cleanPath(scratchDirectory()) + "/";
   const QFileInfo info(sessionPath);
   const QString target = info.absolutePath() + "/" + info.completeBaseName() + ".checkpoints";
-  for (ModelEntry& m : session_.models) {
-    const QString from = QString::fromStdString(m.checkpoint);
-    if (from.isEmpty() || !QDir::cleanPath(from).startsWith(scratch) || !QFileInfo::exists(from)) continue;
+  auto copyInto = [&](const QString& from) {
     if (!QDir().mkpath(target)) {
       if (error) *error = tr("%1: cannot create the folder for the checkpoints").arg(target);
-      return false;
+      return QString();
     }
     const QString to = target + "/" + QFileInfo(from).fileName();
-    if (!copyFileAtomically(from, to, error)) return false;
-    // An interrupted run's state goes along, so the run can still be continued.
-    const QString state = QString::fromStdString(core::trainingStatePath(m.checkpoint));
-    if (QFileInfo::exists(state) &&
-        !copyFileAtomically(state, QString::fromStdString(core::trainingStatePath(to.toStdString())), error)) {
-      return false;
-    }
+    return copyFileAtomically(from, to, error) ? to : QString();
+  };
+  for (ModelEntry& m : session_.models) {
+    // An interrupted run's state goes along (also one stopped before its
+    // first checkpoint), so the run can still be continued from the session.
+    const std::string checkpointName = m.id + "-" + m.modelName + ".pt";
+    const QString state = scratch + QString::fromStdString(core::trainingStatePath(checkpointName));
+    if (QFileInfo::exists(state) && copyInto(state).isEmpty()) return false;
+    const QString from = QString::fromStdString(m.checkpoint);
+    if (from.isEmpty() || !QDir::cleanPath(from).startsWith(scratch) || !QFileInfo::exists(from)) continue;
+    const QString to = copyInto(from);
+    if (to.isEmpty()) return false;
     m.checkpoint = to.toStdString();
   }
   return true;

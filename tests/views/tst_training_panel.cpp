@@ -3,6 +3,7 @@
 // running), pause and resume, a cancelled run continued to the uninterrupted
 // run's numbers, and closing the window during a run.
 #include <QComboBox>
+#include <QDir>
 #include <QFileInfo>
 #include <QLabel>
 #include <QProgressBar>
@@ -239,6 +240,14 @@ class TrainingPanelTest : public QObject {
     QVERIFY(!studio()->training()->isRunning());
     QVERIFY(studio()->interruptedRun().has_value());
 
+    // Saving the session takes the interrupted run along, beside the checkpoint.
+    QDir().mkpath(dir_.filePath("resume"));
+    QVERIFY(window_->saveSessionTo(dir_.filePath("resume/lesson.rdsession")));
+    QVERIFY(studio()->interruptedRun().has_value());
+    const std::string movedState = studio::core::trainingStatePath(studio()->session().current()->checkpoint);
+    QVERIFY(QString::fromStdString(movedState).startsWith(dir_.filePath("resume/lesson.checkpoints")));
+    QVERIFY(QFileInfo::exists(QString::fromStdString(movedState)));
+
     // Yes: it goes on; its charts start with the epochs done before, and it
     // ends with the uninterrupted run's numbers.
     answer = QMessageBox::Yes;
@@ -262,7 +271,20 @@ class TrainingPanelTest : public QObject {
     QCOMPARE(epochAxis->tickAnchor(), 0.0);
     QCOMPARE(epochAxis->tickInterval(), 1.0);
     QVERIFY(!studio()->interruptedRun());
-    QVERIFY(!QFileInfo::exists(QString::fromStdString(state)));  // a finished run needs no state
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(movedState)));  // a finished run needs no state
+  }
+
+  void aPastRunPlotsEpochMeansOnAnEpochAxis() {
+    prepare(1);
+    views::TrainingEpochPoint past;
+    past.epoch = past.globalEpoch = 1;
+    past.meanLosses = {{"total", 2.0}};
+    panel()->showHistory({past});
+    QCOMPARE(panel()->lossChart()->xTitle(), QString("epoch"));
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QCOMPARE(panel()->lossChart()->xTitle(), QString("batch"));  // a live run plots its batches
+    QVERIFY(testing::waitForCount(finished, 1, 120000));
   }
 
   void declineToCloseKeepsTraining() {

@@ -5,6 +5,9 @@
 #include <QFont>
 #include <QLegend>
 #include <QPen>
+#include <QValueAxis>
+
+#include <cmath>
 
 namespace recdiff::views {
 
@@ -44,6 +47,30 @@ QColor seriesColor(int index) {
                                    QColor(0x33, 0x33, 0x33)};
   constexpr int n = sizeof(palette) / sizeof(palette[0]);
   return palette[((index % n) + n) % n];
+}
+
+namespace {
+
+// The smallest of 1, 2, 5, 10, 20, 50, … that cuts `span` into at most 8 gaps.
+double wholeTickStep(double span) {
+  for (double scale = 1.0;; scale *= 10.0) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (span / (m * scale) <= 8.0) return m * scale;
+    }
+  }
+}
+
+}  // namespace
+
+void setWholeNumberRange(QValueAxis* axis, double low, double high) {
+  low = std::floor(low);
+  high = std::max(std::ceil(high), low + 1.0);
+  const double step = wholeTickStep(high - low);
+  axis->setLabelFormat("%d");
+  axis->setTickType(QValueAxis::TicksDynamic);
+  axis->setTickAnchor(0.0);
+  axis->setTickInterval(step);
+  axis->setRange(low, high);
 }
 
 }  // namespace recdiff::views

@@ -82,7 +82,6 @@ HistogramChart::HistogramChart(const QString& title, const QString& xTitle, cons
   xAxis_->setLabelsAngle(-45);
   yAxis_ = new QValueAxis;
   yAxis_->setTitleText(yTitle);
-  yAxis_->setLabelFormat("%d");
   styleAxis(xAxis_);
   styleAxis(yAxis_);
   c->addAxis(xAxis_, Qt::AlignBottom);
@@ -99,8 +98,7 @@ void HistogramChart::setBins(const Bins& bins) {
   QList<qreal> values(bins.counts.begin(), bins.counts.end());
   set_->append(values);
   xAxis_->append(bins.labels);
-  yAxis_->setRange(0, top > 0 ? top * 1.05 : 1);
-  yAxis_->applyNiceNumbers();
+  setWholeNumberRange(yAxis_, 0, top * 1.05);  // counts
 }
 
 void HistogramChart::clear() { setBins({}); }

@@ -20,17 +20,6 @@ namespace {
 
 constexpr int kMaxDrawnPoints = 2000;
 
-// The x axis counts batches or epochs, whole numbers labelled "%d": its ticks
-// must fall on whole numbers too, or "%d" truncates 2.75 to a wrong "2". The
-// step is the smallest of 1, 2, 5, 10, 20, 50, … that leaves at most 8 gaps.
-double wholeTickStep(double span) {
-  for (double scale = 1.0;; scale *= 10.0) {
-    for (double m : {1.0, 2.0, 5.0}) {
-      if (span / (m * scale) <= 8.0) return m * scale;
-    }
-  }
-}
-
 }  // namespace
 
 SeriesChart::SeriesChart(const QString& title, const QString& xTitle, const QString& yTitle,
@@ -44,11 +33,7 @@ SeriesChart::SeriesChart(const QString& title, const QString& xTitle, const QStr
   setMinimumHeight(180);
   xAxis_ = new QValueAxis;
   xAxis_->setTitleText(xTitle);
-  xAxis_->setLabelFormat("%d");
-  xAxis_->setTickType(QValueAxis::TicksDynamic);
-  xAxis_->setTickAnchor(0.0);
-  xAxis_->setTickInterval(1.0);
-  xAxis_->setRange(0, 1);
+  setWholeNumberRange(xAxis_, 0, 1);  // batches or epochs
   yAxis_ = new QValueAxis;
   yAxis_->setTitleText(yTitle);
   yAxis_->setRange(0, 1);
@@ -148,9 +133,7 @@ void SeriesChart::updateAxes() {
     }
   }
   if (minX > maxX) return;
-  if (maxX - minX < 1.0) maxX = minX + 1.0;
-  xAxis_->setRange(std::floor(minX), std::ceil(maxX));
-  xAxis_->setTickInterval(wholeTickStep(std::ceil(maxX) - std::floor(minX)));
+  setWholeNumberRange(xAxis_, minX, maxX);
   if (logScale_ && logAxis_) {
     logAxis_->setRange(std::pow(10.0, std::floor(std::log10(std::max(minY, 1e-6)))),
                        std::pow(10.0, std::ceil(std::log10(std::max(maxY, 1e-6)))));
@@ -171,8 +154,7 @@ void SeriesChart::clear() {
   }
   tracks_.clear();
   order_.clear();
-  xAxis_->setRange(0, 1);
-  xAxis_->setTickInterval(1.0);
+  setWholeNumberRange(xAxis_, 0, 1);
   yAxis_->setRange(0, 1);
 }
 

@@ -27,7 +27,6 @@ StepChart::StepChart(const QString& title, const QString& yTitle, bool logScale,
   setMinimumSize(320, 170);
   xAxis_ = new QValueAxis;
   xAxis_->setTitleText(tr("timestep t (the reverse process runs left to right)"));
-  xAxis_->setLabelFormat("%d");
   xAxis_->setReverse(true);
   styleAxis(xAxis_);
   c->addAxis(xAxis_, Qt::AlignBottom);
@@ -137,7 +136,7 @@ void StepChart::resizeEvent(QResizeEvent* event) {
 }
 
 void StepChart::fitAxes() {
-  xAxis_->setRange(0, maxT_);
+  setWholeNumberRange(xAxis_, 0, maxT_);  // timesteps
   double lo = minY_, hi = maxY_;
   if (logAxis_) {
     lo = std::max(lo, 1.0);

@@ -323,7 +323,11 @@ void TrainingPanel::showHistory(const std::vector<TrainingEpochPoint>& epochs) {
   if (state_ != State::Idle) return;
   losses_->clear();
   // A past run's batches are not kept: its losses are plotted per epoch.
-  losses_->setTitles(tr("Training losses (epoch means)"), tr("epoch"));
+  if (epochs.empty()) {
+    losses_->setTitles(perBatchTitle(), tr("batch"));
+  } else {
+    losses_->setTitles(tr("Training losses (epoch means)"), tr("epoch"));
+  }
   validation_->clear();
   collapse_->clear();
   for (const TrainingEpochPoint& p : epochs) {

@@ -1,7 +1,11 @@
 // recdiff-studio: the desktop workbench.
 //
-//   recdiff-studio [--demo] [--session FILE] [--screenshot PNG [--panel NAME]]
+//   recdiff-studio [SESSION.rdsession] [--demo] [--screenshot PNG [--panel NAME]]
 //                  [--screenshot-dir DIR]
+//
+// The session is a positional argument, not "--session FILE": QApplication
+// takes -session/--session for X11 session management and removes it from
+// the arguments before our parser sees them.
 //
 // --screenshot grabs the main window once the demo (or the session's
 // loading) has finished, writes the PNG and quits; --screenshot-dir writes
@@ -62,14 +66,19 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addVersionOption();
   const QCommandLineOption demo("demo", "Start the built-in demo immediately.");
-  const QCommandLineOption session("session", "Open a session file.", "FILE");
   const QCommandLineOption screenshot("screenshot", "Grab the window to PNG when ready, then quit.", "PATH");
   const QCommandLineOption panel("panel", "Raise this panel before the screenshot (dataset, model, training, evaluation, scrubber, interests, projection, log).", "NAME");
   const QCommandLineOption screenshotDir("screenshot-dir", "Write main.png and one PNG per panel, then quit.", "DIR");
   const QCommandLineOption timeout("timeout", "Seconds to wait for the demo before a screenshot (default 300).", "SECONDS", "300");
   const QCommandLineOption benchScrubber("bench-scrubber", "Time the scrubber's slider redraw with T diffusion steps, print JSON, quit.", "T");
-  parser.addOptions({demo, session, screenshot, panel, screenshotDir, timeout, benchScrubber});
+  parser.addOptions({demo, screenshot, panel, screenshotDir, timeout, benchScrubber});
+  parser.addPositionalArgument("session", "A session file (*.rdsession) to open.", "[SESSION]");
   parser.process(app);
+  if (parser.positionalArguments().size() > 1) {
+    std::fprintf(stderr, "recdiff-studio: expected at most one session file, got %lld arguments\n",
+                 static_cast<long long>(parser.positionalArguments().size()));
+    return 2;
+  }
   if (parser.isSet(benchScrubber)) {
     recdiff::studio::ScrubberBenchmarkOptions bench;
     bench.diffusionSteps = parser.value(benchScrubber).toInt();
@@ -90,7 +99,7 @@ int main(int argc, char** argv) {
   }
   window.show();
 
-  if (parser.isSet(session)) window.openSessionFile(parser.value(session));
+  if (!parser.positionalArguments().isEmpty()) window.openSessionFile(parser.positionalArguments().front());
   if (parser.isSet(demo)) window.startDemo();
 
   if (grabbing) {

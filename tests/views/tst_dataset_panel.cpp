@@ -10,6 +10,9 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
+
+#include <cmath>
 
 #include "app/studio/dataset_controller.h"
 #include "app/studio/main_window.h"
@@ -87,6 +90,13 @@ class DatasetPanelTest : public QObject {
     QVERIFY(panel()->lengthChart()->barCount() > 3);
     QCOMPARE(panel()->lengthChart()->total(), 938.0);
     QVERIFY(panel()->popularityChart()->barCount() > 3);
+    // Counts are labelled "%d": the ticks fall on whole numbers (no "0, 0, 0" over 0..1).
+    for (views::HistogramChart* chart : {panel()->lengthChart(), panel()->popularityChart()}) {
+      auto* counts = qobject_cast<QValueAxis*>(chart->chart()->axes(Qt::Vertical).first());
+      QVERIFY(counts);
+      QCOMPARE(counts->tickType(), QValueAxis::TicksDynamic);
+      QVERIFY(counts->tickInterval() >= 1.0 && counts->tickInterval() == std::floor(counts->tickInterval()));
+    }
     QVERIFY(!panel()->banner()->isVisible());
     QCOMPARE(window_->studio()->session().dataset.kind, studio::DatasetSource::Kind::File);
     QVERIFY(window_->studio()->isModified());

@@ -279,6 +279,8 @@ class TrainingPanelTest : public QObject {
     views::TrainingEpochPoint past;
     past.epoch = past.globalEpoch = 1;
     past.meanLosses = {{"total", 2.0}};
+    panel()->showHistory({});  // an untrained model: the next thing shown is a live run
+    QCOMPARE(panel()->lossChart()->xTitle(), QString("batch"));
     panel()->showHistory({past});
     QCOMPARE(panel()->lossChart()->xTitle(), QString("epoch"));
     QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);

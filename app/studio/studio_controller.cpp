@@ -149,6 +149,9 @@ QString StudioController::checkpointDirectory() const {
 
 namespace {
 
+// The file a session model's training writes its checkpoint to.
+QString checkpointFileName(const ModelEntry& e) { return QString::fromStdString(e.id + "-" + e.modelName) + ".pt"; }
+
 // Copies `from` to `to` through `to.part`, so `to` is never half-written.
 bool copyFileAtomically(const QString& from, const QString& to, QString* error) {
   const QString temporary = to + ".part";
@@ -183,8 +186,8 @@ bool StudioController::moveScratchCheckpoints(const QString& sessionPath, QStrin
   for (ModelEntry& m : session_.models) {
     // An interrupted run's state goes along (also one stopped before its
     // first checkpoint), so the run can still be continued from the session.
-    const std::string checkpointName = m.id + "-" + m.modelName + ".pt";
-    const QString state = scratch + QString::fromStdString(core::trainingStatePath(checkpointName));
+    const QString state =
+        scratch + QString::fromStdString(core::trainingStatePath(checkpointFileName(m).toStdString()));
     if (QFileInfo::exists(state) && copyInto(state).isEmpty()) return false;
     const QString from = QString::fromStdString(m.checkpoint);
     if (from.isEmpty() || !QDir::cleanPath(from).startsWith(scratch) || !QFileInfo::exists(from)) continue;
@@ -429,7 +432,7 @@ void StudioController::setTrainingRequest(const views::TrainingRequest& request)
 }
 
 QString StudioController::checkpointPathFor(const ModelEntry& e) const {
-  return checkpointDirectory() + "/" + QString::fromStdString(e.id + "-" + e.modelName) + ".pt";
+  return checkpointDirectory() + "/" + checkpointFileName(e);
 }
 
 std::optional<core::InterruptedRun> StudioController::interruptedRun() const {

@@ -221,6 +221,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   }
   const std::string workDir = args.has("work-dir") ? args.get("work-dir") : std::string();
   if (!workDir.empty()) std::filesystem::create_directories(workDir);
+  const std::string fingerprint = dataset.fingerprint();  // hashes every sample: once, not once a run
   const std::size_t totalRuns = variants.size() * seeds.size();
   std::size_t runsDone = 0;
   InterruptGuard guard;
@@ -247,7 +248,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       identity["model"] = v.info->name;
       identity["seed"] = seed;
       identity["config"] = model->config();
-      identity["dataset_fingerprint"] = dataset.fingerprint();
+      identity["dataset_fingerprint"] = fingerprint;
       identity["options"] = train::resumableOptions(options);
       if (!stem.empty()) {
         if (auto kept = keptRun(stem + ".json", identity)) {

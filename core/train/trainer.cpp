@@ -94,9 +94,10 @@ torch::Generator defaultGenerator(const torch::Device& device) {
 }
 
 // Loads the state at options.statePath and checks that it belongs to this
-// model, dataset and options; throws CheckpointError naming the file.
-TrainingState loadMatchingState(const TrainOptions& options, const models::Model& model,
-                                const data::SequenceDataset& dataset) {
+// run (`meta` describes its model and dataset) and options; throws
+// CheckpointError naming the file.
+TrainingState loadMatchingState(const TrainOptions& options, const CheckpointMeta& meta,
+                                const models::Model& model) {
   const std::string& path = options.statePath;
   if (path.empty()) throw std::invalid_argument("resume needs the training state's path (TrainOptions::statePath)");
   TrainingState state = loadTrainingState(path);
@@ -110,9 +111,9 @@ TrainingState loadMatchingState(const TrainOptions& options, const models::Model
   if (state.shape.numItems != model.shape().numItems || state.shape.maxLength != model.shape().maxLength) {
     refuse("the run's model was built for " + std::to_string(state.shape.numItems) + " items");
   }
-  if (state.datasetFingerprint != dataset.fingerprint()) {
+  if (state.datasetFingerprint != meta.datasetFingerprint) {
     refuse("the run trained on dataset '" + state.datasetName + "', which is not the loaded dataset '" +
-           dataset.name + "' (" + std::to_string(dataset.numItems) + " items)");
+           meta.datasetName + "' (" + std::to_string(meta.shape.numItems) + " items)");
   }
   if (auto difference = firstDifference(state.options, resumableOptions(options))) {
     refuse("the run had " + *difference + " as this one");
@@ -256,8 +257,14 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   const auto start = Clock::now();
   setIntraOpThreads(options.threads);
   const torch::Device device = parseDevice(options.device);
+  // One description of the run (the dataset's fingerprint hashes every
+  // sample): for its checkpoints, and to check a state it resumes.
+  CheckpointMeta meta = describe(model, dataset);
+  meta.training["seed"] = options.seed;
+  meta.training["device"] = options.device;
+  meta.training["selection"] = options.selectionMetric;
   std::optional<TrainingState> resumed;
-  if (options.resume) resumed = loadMatchingState(options, model, dataset);
+  if (options.resume) resumed = loadMatchingState(options, meta, model);
   const double secondsBefore = resumed ? resumed->seconds : 0.0;
   torch::manual_seed(options.seed);
   model.observeTrainingData(dataset);
@@ -279,10 +286,6 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
   eval::ModelSelection selection(options.selectionMetric);
   TrainResult result;
   Snapshot best = takeSnapshot(model);
-  CheckpointMeta meta = describe(model, dataset);
-  meta.training["seed"] = options.seed;
-  meta.training["device"] = options.device;
-  meta.training["selection"] = options.selectionMetric;
   std::int64_t sinceImprovement = 0;
   const auto stages = model.stages();
   const auto numSamples = static_cast<std::int64_t>(dataset.train.size());

@@ -5,6 +5,8 @@
 #include <QBarSet>
 #include <QChart>
 #include <QLegend>
+#include <QCursor>
+#include <QToolTip>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -38,13 +40,15 @@ Bins lengthBins(const std::vector<std::size_t>& hist, int maxBars) {
     const std::size_t hi = std::min(p99, lo + width - 1);
     double n = 0;
     for (std::size_t l = lo; l <= hi; ++l) n += static_cast<double>(hist[l]);
-    bins.labels << (lo == hi ? QString::number(lo) : QString("%1–%2").arg(lo).arg(hi));
+    bins.labels << QString::number(lo);
+    bins.ranges << (lo == hi ? QString::number(lo) : QString("%1–%2").arg(lo).arg(hi));
     bins.counts << n;
   }
   if (tail) {
     double n = 0;
     for (std::size_t l = p99 + 1; l < hist.size(); ++l) n += static_cast<double>(hist[l]);
     bins.labels << QString("≥%1").arg(p99 + 1);
+    bins.ranges << bins.labels.back();
     bins.counts << n;
   }
   return bins;
@@ -54,7 +58,8 @@ Bins popularityBins(const std::vector<std::size_t>& hist) {
   Bins bins;
   for (std::size_t b = 0; b < hist.size(); ++b) {
     const unsigned long long lo = 1ULL << b, hi = (1ULL << (b + 1)) - 1;
-    bins.labels << (lo == hi ? QString::number(lo) : QString("%1–%2").arg(lo).arg(hi));
+    bins.labels << QString::number(lo);
+    bins.ranges << (lo == hi ? QString::number(lo) : QString("%1–%2").arg(lo).arg(hi));
     bins.counts << static_cast<double>(hist[b]);
   }
   return bins;
@@ -62,7 +67,7 @@ Bins popularityBins(const std::vector<std::size_t>& hist) {
 
 HistogramChart::HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle,
                                QWidget* parent)
-    : QChartView(parent) {
+    : QChartView(parent), xTitle_(xTitle), yTitle_(yTitle) {
   auto* c = new QChart;
   c->setTitle(title);
   styleChart(c);
@@ -79,7 +84,7 @@ HistogramChart::HistogramChart(const QString& title, const QString& xTitle, cons
   c->addSeries(series_);
   xAxis_ = new QBarCategoryAxis;
   xAxis_->setTitleText(xTitle);
-  xAxis_->setLabelsAngle(-45);
+  xAxis_->setTruncateLabels(false);  // Qt would show "≥63" as "≥…" in a 30-pixel bar
   yAxis_ = new QValueAxis;
   yAxis_->setTitleText(yTitle);
   styleAxis(xAxis_);
@@ -88,6 +93,12 @@ HistogramChart::HistogramChart(const QString& title, const QString& xTitle, cons
   c->addAxis(yAxis_, Qt::AlignLeft);
   series_->attachAxis(xAxis_);
   series_->attachAxis(yAxis_);
+  connect(set_, &QBarSet::hovered, this, [this](bool over, int index) {
+    if (over)
+      QToolTip::showText(QCursor::pos(), barToolTip(index), this);
+    else
+      QToolTip::hideText();
+  });
 }
 
 void HistogramChart::setBins(const Bins& bins) {
@@ -98,10 +109,21 @@ void HistogramChart::setBins(const Bins& bins) {
   QList<qreal> values(bins.counts.begin(), bins.counts.end());
   set_->append(values);
   xAxis_->append(bins.labels);
+  // Short labels stand upright; four digits and more are turned so that
+  // neighbours do not overlap (nothing is elided: truncation is off).
+  qsizetype longest = 0;
+  for (const QString& label : bins.labels) longest = std::max(longest, label.size());
+  xAxis_->setLabelsAngle(longest > 3 ? -45 : 0);
+  ranges_ = bins.ranges;
   setWholeNumberRange(yAxis_, 0, top * 1.05);  // counts
 }
 
 void HistogramChart::clear() { setBins({}); }
+
+QString HistogramChart::barToolTip(int index) const {
+  if (index < 0 || index >= set_->count() || index >= ranges_.size()) return {};
+  return tr("%1 %2: %3 %4").arg(ranges_[index], xTitle_).arg(set_->at(index)).arg(yTitle_);
+}
 
 int HistogramChart::barCount() const { return set_->count(); }
 

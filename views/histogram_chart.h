@@ -16,15 +16,19 @@ class QValueAxis;
 
 namespace recdiff::views {
 
+// A bar's axis label is only where it starts ("8", "≥81"): a 30-pixel
+// category has no room for "8–13", and Qt elides such labels to "…". The
+// whole range is in the bar's tooltip.
 struct Bins {
-  QStringList labels;
+  QStringList labels;  // where each bar starts
+  QStringList ranges;  // what each bar covers: "8–13", "1", "≥81"
   QVector<double> counts;
 };
 
 // lengthHistogram[L] = sequences of length L -> at most `maxBars` bars of
 // equal width; the last collects the long tail past the 99th percentile.
 Bins lengthBins(const std::vector<std::size_t>& lengthHistogram, int maxBars = 14);
-// popularityHistogram[b] = items with 2^b <= count < 2^(b+1) -> "1", "2–3", ...
+// popularityHistogram[b] = items with 2^b <= count < 2^(b+1) -> bars from 1, 2, 4, ...
 Bins popularityBins(const std::vector<std::size_t>& popularityHistogram);
 
 class HistogramChart : public QChartView {
@@ -38,12 +42,16 @@ class HistogramChart : public QChartView {
   void clear();
   int barCount() const;
   double total() const;
+  // The tooltip text of bar `index` ("8–13 items per sequence: 214 sequences").
+  QString barToolTip(int index) const;
 
  private:
   QBarSeries* series_ = nullptr;
   QBarSet* set_ = nullptr;
   QBarCategoryAxis* xAxis_ = nullptr;
   QValueAxis* yAxis_ = nullptr;
+  QString xTitle_, yTitle_;
+  QStringList ranges_;
 };
 
 }  // namespace recdiff::views

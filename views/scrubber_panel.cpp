@@ -22,6 +22,7 @@
 #include <QSvgGenerator>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextDocumentFragment>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -32,6 +33,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "views/chart_style.h"
 #include "views/error_banner.h"
 #include "views/step_chart.h"
 #include "views/trace_step_model.h"
@@ -261,10 +263,14 @@ void ScrubberPanel::buildCharts() {
   cosineChart_ = new StepChart(tr("Cosine to the true item's embedding (solid x̂0, dashed x_t)"), tr("cosine"),
                                false, chartBox_);
   normChart_ = new StepChart(tr("‖x_t‖"), tr("norm"), false, chartBox_);
-  // The three share their x axis and their runs: one legend (on top) and
-  // one axis title (at the bottom) leave the plots the height.
-  cosineChart_->chart()->legend()->hide();
-  normChart_->chart()->legend()->hide();
+  // The three share their x axis and their runs: one legend (above them)
+  // and one axis title (at the bottom) leave the plots the height. The
+  // legend is a wrapping label, not a chart legend, which elides six runs'
+  // labels to "ADIGRec …" in a chart's width.
+  runLegend_ = new QLabel(chartBox_);
+  runLegend_->setWordWrap(true);
+  runLegend_->setTextFormat(Qt::RichText);
+  for (StepChart* c : {rankChart_, cosineChart_, normChart_}) c->chart()->legend()->hide();
   rankChart_->setTimeAxisTitleVisible(false);
   cosineChart_->setTimeAxisTitleVisible(false);
   accuracyChart_ = new StepChart(tr("HR@K of x̂0 at each step, whole test split (%)"), tr("HR (%)"), false, chartBox_);
@@ -280,6 +286,7 @@ void ScrubberPanel::buildCharts() {
   lowerCharts_ = new QTabWidget(chartBox_);
   lowerCharts_->addTab(normChart_, tr("‖x_t‖"));
   lowerCharts_->addTab(accuracyPage, tr("Test-set HR per step"));
+  v->addWidget(runLegend_);
   v->addWidget(rankChart_);
   v->addWidget(cosineChart_);
   v->addWidget(lowerCharts_);
@@ -405,6 +412,13 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
     for (const auto& r : runs_) runChoice_->addItem(r.label);
   }
   for (StepChart* c : {rankChart_, cosineChart_, normChart_}) c->clear();  // the test-set chart stays
+  QStringList legend;
+  for (int i = 0; i < runs_.size(); ++i) {
+    legend << QString("<span style='color:%1'>&#9632;</span>&nbsp;%2")
+                  .arg(seriesColor(i).name(), runs_[i].label.toHtmlEscaped().replace(" ", "&nbsp;"));
+  }
+  runLegend_->setText(legend.join(" &nbsp; "));
+  runLegend_->setVisible(!runs_.isEmpty());
   int color = 0;
   for (const auto& r : runs_) {
     QVector<QPointF> rank, cosXt, cosX0, norm;
@@ -541,6 +555,10 @@ void ScrubberPanel::advance() {
   setCurrentStep(currentStep() + 1);
 }
 
+QString ScrubberPanel::runLegendText() const {
+  return QTextDocumentFragment::fromHtml(runLegend_->text()).toPlainText().replace(QChar::Nbsp, ' ').simplified();
+}
+
 QString ScrubberPanel::stepSummary() const { return summary_->text(); }
 
 void ScrubberPanel::refreshStep() {
@@ -564,7 +582,9 @@ void ScrubberPanel::refreshStep() {
     const auto& o = other.steps[static_cast<std::size_t>(j)];
     partnerItems_->setStep(&other, j, 0, target_);
     const QString rank = o.targetRank.empty() || o.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(o.targetRank[0]);
-    partnerTitle_->setText(tr("%1 — step %2 of %3 · t = %4 · rank of the true item %5")
+    // Two lines, always: the run's name and where it is fit the narrow column
+    // without eliding, and a constant height never re-lays the panel out.
+    partnerTitle_->setText(tr("%1\nstep %2 of %3 · t = %4 · rank of the true item %5")
                                .arg(runs_[partner].label)
                                .arg(j + 1)
                                .arg(other.steps.size())

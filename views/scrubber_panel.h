@@ -97,6 +97,8 @@ class ScrubberPanel : public QWidget {
   TraceStepModel* partnerItems() const { return partnerItems_; }
   QSlider* slider() const { return slider_; }
   QString stepSummary() const;   // the line under the slider
+  // The charts' shared legend: every run's whole label beside its colour.
+  QString runLegendText() const;
   QList<StepChart*> charts() const;
 
   // HR@10 / HR@20 of x̂0 at every step over the test split, as a chart.
@@ -147,6 +149,7 @@ class ScrubberPanel : public QWidget {
   QWidget* partnerBox_;
   QLabel* partnerTitle_;
   TraceStepModel* partnerItems_;
+  QLabel* runLegend_;
   StepChart* rankChart_;
   StepChart* cosineChart_;
   StepChart* normChart_;

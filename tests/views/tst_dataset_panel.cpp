@@ -2,6 +2,7 @@
 // file), press Load, read the statistics and charts; the synthetic
 // generator; malformed data shows a banner naming file and line and keeps
 // the dataset that was loaded before.
+#include <QBarCategoryAxis>
 #include <QCheckBox>
 #include <QDropEvent>
 #include <QLineEdit>
@@ -90,6 +91,12 @@ class DatasetPanelTest : public QObject {
     QVERIFY(panel()->lengthChart()->barCount() > 3);
     QCOMPARE(panel()->lengthChart()->total(), 938.0);
     QVERIFY(panel()->popularityChart()->barCount() > 3);
+    // Bars are labelled where they start (room for "4", not "4–7"); hovering one names its range and count.
+    auto* bins = qobject_cast<QBarCategoryAxis*>(panel()->popularityChart()->chart()->axes(Qt::Horizontal).first());
+    QVERIFY(bins);
+    QCOMPARE(bins->at(2), QString("4"));
+    QVERIFY(panel()->popularityChart()->barToolTip(2).startsWith("4–7 interactions per item: "));
+    QVERIFY(panel()->popularityChart()->barToolTip(2).endsWith(" items"));
     // Counts are labelled "%d": the ticks fall on whole numbers (no "0, 0, 0" over 0..1).
     for (views::HistogramChart* chart : {panel()->lengthChart(), panel()->popularityChart()}) {
       auto* counts = qobject_cast<QValueAxis*>(chart->chart()->axes(Qt::Vertical).first());

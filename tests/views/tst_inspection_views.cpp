@@ -5,6 +5,7 @@
 // a real trained ADIGRec through the inspection and projection controllers.
 #include <QAbstractItemModelTester>
 #include <QFileInfo>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -109,6 +110,8 @@ class InspectionViewsTest : public QObject {
     QCOMPARE(panel.currentTimestep(), 3);
     QVERIFY(panel.stepSummary().contains("rank of the true item 40"));
     for (int c = 0; c < 3; ++c) QVERIFY(panel.charts()[c]->seriesCount() >= 2);  // both runs drawn
+    // One legend above the charts names every run in full, however narrow they are.
+    QCOMPARE(panel.runLegendText(), QString("■ seed 1 · DDPM ■ seed 2 · DDPM"));
     QCOMPARE(panel.stepAccuracyChart()->seriesCount(), 0);  // computed on request only
 
     panel.setFocus();
@@ -443,6 +446,11 @@ class InspectionViewsTest : public QObject {
     panel.setCurrentStep(panel.stepCount() - 1);
     QCOMPARE(panel.partnerStep(), static_cast<int>(adigrec.runs[3].table.steps.size()) - 1);
     QCOMPARE(panel.partnerItems()->rowCount(), 10);
+    // The partner's title: its run's whole name on one line, where it stands on the next.
+    const QStringList partnerTitle = panel.findChild<QLabel*>("partnerTitle")->text().split('\n');
+    QCOMPARE(partnerTitle.size(), 2);
+    QCOMPARE(partnerTitle[0], adigrec.runs[3].label);
+    QVERIFY(partnerTitle[1].startsWith(QString("step %1 of %1 · t = 0").arg(adigrec.runs[3].table.steps.size())));
     views::InterestsPanel interests;
     const auto& sample = dataset->test[17];
     interests.setInspection("user", adigrec.inspection, QVector<qint64>(sample.history.begin(), sample.history.end()));

@@ -1,6 +1,8 @@
 // The table models of the views library, checked with
 // QAbstractItemModelTester, and the generated hyper-parameter form.
 #include <QAbstractItemModelTester>
+#include <QBarCategoryAxis>
+#include <QChart>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -123,12 +125,30 @@ class ItemModelsTest : public QObject {
     const views::Bins lengths = views::lengthBins(s.lengthHistogram, 14);
     QVERIFY(lengths.labels.size() <= 14);
     QCOMPARE(lengths.labels.size(), lengths.counts.size());
+    QCOMPARE(lengths.ranges.size(), lengths.counts.size());
+    // An axis label is where its bar starts; the range it covers is in its tooltip.
+    for (int i = 0; i < lengths.labels.size(); ++i) QVERIFY(lengths.ranges[i].startsWith(lengths.labels[i]));
     double total = 0;
     for (double c : lengths.counts) total += c;
     QCOMPARE(total, 198.0 * 5);
     const views::Bins popularity = views::popularityBins(s.popularityHistogram);
     QCOMPARE(popularity.labels.first(), QString("1"));
-    QCOMPARE(popularity.labels.at(2), QString("4–7"));
+    QCOMPARE(popularity.labels.at(2), QString("4"));
+    QCOMPARE(popularity.ranges.first(), QString("1"));
+    QCOMPARE(popularity.ranges.at(2), QString("4–7"));
+  }
+
+  void histogramLabelsStayReadable() {
+    views::HistogramChart chart("popularity", "interactions per item", "items");
+    auto angle = [&chart] {
+      return qobject_cast<QBarCategoryAxis*>(chart.chart()->axes(Qt::Horizontal).first())->labelsAngle();
+    };
+    chart.setBins({{"1", "256"}, {"1", "256–511"}, {5, 2}});
+    QCOMPARE(angle(), 0);  // up to three characters stand upright
+    chart.setBins({{"1", "1024"}, {"1", "1024–2047"}, {5, 2}});
+    QCOMPARE(angle(), -45);  // longer ones are turned so that neighbours do not overlap
+    QCOMPARE(chart.barToolTip(1), QString("1024–2047 interactions per item: 2 items"));
+    QCOMPARE(chart.barToolTip(2), QString());
   }
 
   void paramFormFromRegistry() {

@@ -4,8 +4,8 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
-#include <QLegend>
 #include <QCursor>
+#include <QLegend>
 #include <QToolTip>
 #include <QValueAxis>
 

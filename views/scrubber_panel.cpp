@@ -413,14 +413,10 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
   }
   for (StepChart* c : {rankChart_, cosineChart_, normChart_}) c->clear();  // the test-set chart stays
   QStringList legend;
-  for (int i = 0; i < runs_.size(); ++i) {
-    legend << QString("<span style='color:%1'>&#9632;</span>&nbsp;%2")
-                  .arg(seriesColor(i).name(), runs_[i].label.toHtmlEscaped().replace(" ", "&nbsp;"));
-  }
-  runLegend_->setText(legend.join(" &nbsp; "));
-  runLegend_->setVisible(!runs_.isEmpty());
   int color = 0;
   for (const auto& r : runs_) {
+    legend << QString("<span style='color:%1'>&#9632;</span>&nbsp;%2")
+                  .arg(seriesColor(color).name(), r.label.toHtmlEscaped().replace(" ", "&nbsp;"));
     QVector<QPointF> rank, cosXt, cosX0, norm;
     for (const auto& s : r.table.steps) {
       if (!s.targetRank.empty() && s.targetRank[0] > 0) rank.push_back(QPointF(s.t, static_cast<double>(s.targetRank[0])));
@@ -434,6 +430,8 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
     normChart_->addSeries(r.label, norm, color);
     ++color;
   }
+  runLegend_->setText(legend.join(" &nbsp; "));
+  runLegend_->setVisible(!runs_.isEmpty());
   const int steps = runs_.isEmpty() ? 0 : static_cast<int>(runs_.front().table.steps.size());
   {
     const QSignalBlocker block(slider_);

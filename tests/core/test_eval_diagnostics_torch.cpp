@@ -13,6 +13,7 @@
 #include "core/train/trainer.h"
 #include "core/models/model_registry.h"
 #include "tests/support/check.h"
+#include "tests/support/torch_fixtures.h"
 
 using namespace recdiff;
 
@@ -28,10 +29,7 @@ data::SyntheticData smallSynthetic() {
 }
 
 models::ModelPtr build(const std::string& name, const data::SequenceDataset& d, std::vector<std::string> overrides) {
-  const auto& info = models::modelInfo(name);
-  auto config = info.defaults();
-  for (const auto& o : overrides) models::applyOverride(info, config, o);
-  return models::createModel(name, config, {d.numItems, 20});
+  return test::configuredModel(name, {overrides}, {d.numItems, 20});
 }
 
 const std::string& device() { return test::testDevice(); }
@@ -39,7 +37,7 @@ const std::string& device() { return test::testDevice(); }
 }  // namespace
 
 TEST_CASE("ADIGRec's routing is summarised over users and matched to the planted categories") {
-  if (test::testDevice() == "cuda" && !torch::cuda::is_available()) SKIP("no CUDA device");
+  test::requireDevice();
   const auto synthetic = smallSynthetic();
   const auto& d = synthetic.dataset;
   auto model = build("adigrec", d, {"dim=16", "interests=3", "diffusion_steps=20"});
@@ -64,7 +62,7 @@ TEST_CASE("ADIGRec's routing is summarised over users and matched to the planted
 }
 
 TEST_CASE("a model without routing reports none; an all-equal item table is collapsed") {
-  if (test::testDevice() == "cuda" && !torch::cuda::is_available()) SKIP("no CUDA device");
+  test::requireDevice();
   const auto synthetic = smallSynthetic();
   const auto& d = synthetic.dataset;
   auto model = build("sasrec", d, {"dim=16"});
@@ -83,7 +81,7 @@ TEST_CASE("a model without routing reports none; an all-equal item table is coll
 }
 
 TEST_CASE("per-step accuracy: one entry per reverse step, T first, its last step agrees with evaluate()") {
-  if (test::testDevice() == "cuda" && !torch::cuda::is_available()) SKIP("no CUDA device");
+  test::requireDevice();
   const auto synthetic = smallSynthetic();
   const auto& d = synthetic.dataset;
   auto model = build("adigrec", d, {"dim=16", "interests=2", "diffusion_steps=20", "schedule=cosine"});

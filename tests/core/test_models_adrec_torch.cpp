@@ -16,6 +16,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"
 #include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
@@ -24,21 +25,10 @@ using namespace recdiff;
 
 namespace {
 
+using test::batchOf;
 using test::device;
+using test::requireDevice;
 using test::trainOptions;
-
-void requireDevice() {
-  if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
-  torch::set_num_threads(1);
-}
-
-data::Batch makeBatchOf(const std::vector<data::Sample>& samples, std::int64_t maxLength = 8) {
-  data::BatchOptions o;
-  o.maxLength = maxLength;
-  std::vector<std::int64_t> idx(samples.size());
-  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
-  return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
-}
 
 const std::vector<data::Sample>& mixedSamples() {
   static const std::vector<data::Sample> s = {
@@ -47,11 +37,8 @@ const std::vector<data::Sample>& mixedSamples() {
 }
 
 models::ModelPtr makeAdRec(const std::vector<std::string>& overrides, std::int32_t items = 12) {
-  const auto& info = models::modelInfo("adrec");
-  auto config = info.defaults();
-  for (const std::string o : {"dim=16", "max_length=8", "diffusion_steps=10"}) models::applyOverride(info, config, o);
-  for (const auto& o : overrides) models::applyOverride(info, config, o);
-  auto model = models::createModel("adrec", config, {items, 8});
+  auto model =
+      test::configuredModel("adrec", {{"dim=16", "max_length=8", "diffusion_steps=10"}, overrides}, {items, 8});
   model->to(device());
   return model;
 }
@@ -93,7 +80,7 @@ TEST_CASE("per-token timesteps: 1..T at real positions, 0 (clean) at padding") {
 
 TEST_CASE("shifted targets and the masked MSE match a hand-computed case") {
   requireDevice();
-  auto b = makeBatchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}});
+  auto b = batchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}}, 8);
   auto next = models::shiftedTargets(b).to(torch::kCPU);
   CHECK(torch::equal(next, torch::tensor({{2, 3, 4}, {0, 0, 6}}, torch::kInt64)));
   // One row, positions (pad, real, real), d = 2: errors (9, 9) at the padding
@@ -107,17 +94,14 @@ TEST_CASE("shifted targets and the masked MSE match a hand-computed case") {
 TEST_CASE("ADRec shapes: loss components, the generated embedding, scores and inspection") {
   requireDevice();
   auto model = makeAdRec({});
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 8);
   auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
   CHECK(terms.components.count("ce") == 1 && terms.components.count("mse") == 1);
   CHECK(torch::isfinite(terms.total).item<bool>());
   model->eval();
   auto x0 = model->reverse(batch, {}, nullptr);
   CHECK_EQ(x0.sizes().vec(), (std::vector<std::int64_t>{5, 16}));
-  auto scores = model->score(batch, {});
-  CHECK_EQ(scores.sizes().vec(), (std::vector<std::int64_t>{5, 13}));
-  CHECK(std::isinf(scores[0][0].item<float>()));
-  CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+  test::checkCatalogScores(model->score(batch, {}), 5, 12);
   auto inspection = model->inspect(batch);
   CHECK_EQ(inspection.at("cam_attention").sizes().vec(), (std::vector<std::int64_t>{5, 2, 7, 7}));
   // Causal: no weight on later positions; rows of real queries sum to one.
@@ -136,7 +120,7 @@ TEST_CASE("ADRec: content at padding positions changes no loss and no score") {
   for (const std::string stage : {"pretrain", "full"}) {
     auto model = makeAdRec({"dropout=0", "emb_dropout=0"});
     model->beginStage(stage == "pretrain" ? 0 : 2);
-    auto batch = makeBatchOf(mixedSamples());
+    auto batch = batchOf(mixedSamples(), 8);
     auto junk = withJunkInPadding(batch);
     CHECK(!torch::equal(batch.history, junk.history));
     auto a = model->loss(batch, diffusion::makeGenerator(9, device()));
@@ -152,7 +136,7 @@ TEST_CASE("ADRec: content at padding positions changes no loss and no score") {
 TEST_CASE("ADRec's loss is the PCGrad mean: the mean of the CE and MSE gradients") {
   requireDevice();
   auto model = makeAdRec({"dropout=0", "emb_dropout=0"});
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 8);
   auto terms = model->loss(batch, diffusion::makeGenerator(2, device()));
   const auto ce = terms.components.at("ce"), mse = terms.components.at("mse");
   CHECK_NEAR(terms.total.item<double>(), 0.5 * (ce.item<double>() + mse.item<double>()), 1e-6);
@@ -187,7 +171,7 @@ TEST_CASE("ADRec's cached last-position decoder equals running the ADM over the 
     torch::NoGradGuard noGrad;  // a trained-looking model: scale the weights up
     for (auto& p : model->parameters()) p.mul_(1.5);
   }
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 8);
   models::ReverseOptions ro;
   ro.seed = 21;
   model->eval();
@@ -204,7 +188,7 @@ TEST_CASE("every ADRec switch builds, trains a step with finite gradients and sc
       {}, {"warmup=false"}, {"pretrain=false"}, {"mse=false"}, {"cam=false"}, {"denoiser=mlp"},
       {"cam=false", "pretrain=false"}, {"schedule=linear", "diffusion_steps=50"},
       {"pretrain_encoder=sasrec"}, {"pretrain_encoder=sasrec", "pretrain=false"}};
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 8);
   for (const auto& v : variants) {
     auto model = makeAdRec(v);
     const auto stages = model->stages();
@@ -214,15 +198,10 @@ TEST_CASE("every ADRec switch builds, trains a step with finite gradients and sc
       torch::optim::Adam optimizer(model->trainableParameters(), torch::optim::AdamOptions(1e-3));
       optimizer.zero_grad();
       auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
-      CHECK(torch::isfinite(terms.total).item<bool>());
-      terms.total.backward();
-      for (const auto& p : model->trainableParameters()) {
-        if (p.grad().defined()) CHECK(torch::isfinite(p.grad()).all().item<bool>());
-      }
+      test::checkFiniteBackward(terms.total, model->trainableParameters());
       optimizer.step();
       model->eval();
-      auto scores = model->score(batch, {});
-      CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+      test::checkCatalogScores(model->score(batch, {}), 5, 12);
     }
   }
 }
@@ -240,7 +219,7 @@ TEST_CASE("ADRec's stages: pre-train, warm-up with frozen embeddings and a fresh
 
   auto model = makeAdRec({});
   auto& adrec = asAdRec(model);
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 8);
   auto step = [&] {
     torch::optim::Adam optimizer(model->trainableParameters(), torch::optim::AdamOptions(1e-2).weight_decay(1e-3));
     optimizer.zero_grad();
@@ -282,7 +261,7 @@ TEST_CASE("ADRec pretrain_encoder=sasrec: learned positions in stage 1, none aft
             .find("pretrain_positions.weight") == nullptr);
   auto model = makeAdRec({"pretrain_encoder=sasrec"});
   auto positions = model->named_parameters()["pretrain_positions.weight"];
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 8);
   auto lastOutput = [&] {
     model->eval();
     return model->reverse(batch, {}, nullptr);
@@ -377,20 +356,10 @@ TEST_CASE("an ADRec checkpoint round-trips: same scores and stage after reload")
                          40);
   auto opts = trainOptions();
   opts.epochs = 1;
-  const std::string path = test::makeTempDir() + "/adrec.ckpt";
-  opts.checkpointPath = path;
-  train::trainModel(*model, data, opts);
-  auto loaded = train::loadCheckpoint(path, &data);
-  CHECK_EQ(loaded.meta.modelName, std::string("adrec"));
-  model->to(torch::kCPU);
-  model->eval();
-  CHECK(asAdRec(model).phase() == asAdRec(loaded.model).phase());
-  data::BatchOptions bo;
-  bo.maxLength = 10;
-  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, bo, diffusion::makeGenerator(1), torch::kCPU);
-  models::ReverseOptions ro;
-  ro.seed = 5;
-  CHECK(torch::allclose(model->score(batch, ro), loaded.model->score(batch, ro)));
+  auto trip = test::checkCheckpointRoundTrip(*model, data, opts, "adrec");
+  CHECK(asAdRec(model).phase() == asAdRec(trip.loaded.model).phase());
+  const auto& batch = trip.batch;
+  const auto& ro = trip.reverse;
   // Same seed, same result; another seed, another sample.
   CHECK(torch::equal(model->reverse(batch, ro, nullptr), model->reverse(batch, ro, nullptr)));
   auto other = ro;

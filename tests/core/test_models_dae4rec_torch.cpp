@@ -16,6 +16,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"
 #include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
@@ -24,36 +25,20 @@ using namespace recdiff;
 
 namespace {
 
+using test::batchOf;
 using test::device;
+using test::requireDevice;
 using test::trainOptions;
-
-void setUp() {
-  if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
-  torch::set_num_threads(1);  // the test machines are oversubscribed
-}
 
 std::shared_ptr<models::Dae4Rec> makeModel(const std::vector<std::string>& overrides, std::int32_t items = 12,
                                            std::int64_t maxLength = 6) {
-  const auto& info = models::modelInfo("dae4rec");
-  auto config = info.defaults();
-  for (const std::string o : {"dim=16", "diffusion_steps=40", "sampling_steps=20", "gae_hidden=16",
-                              "gae_edges=64", "aime_block=8"}) {
-    models::applyOverride(info, config, o);
-  }
-  models::applyOverride(info, config, "max_length=" + std::to_string(maxLength));
-  for (const auto& o : overrides) models::applyOverride(info, config, o);
-  auto model = std::dynamic_pointer_cast<models::Dae4Rec>(models::createModel("dae4rec", config, {items, maxLength}));
+  const std::vector<std::string> small = {"dim=16",        "diffusion_steps=40", "sampling_steps=20",
+                                          "gae_hidden=16", "gae_edges=64",       "aime_block=8",
+                                          "max_length=" + std::to_string(maxLength)};
+  auto model = std::dynamic_pointer_cast<models::Dae4Rec>(
+      test::configuredModel("dae4rec", {small, overrides}, {items, maxLength}));
   model->to(device());
   return model;
-}
-
-data::Batch batchOf(const std::vector<data::Sample>& samples, std::int32_t items, std::int64_t maxLength = 6) {
-  data::BatchOptions o;
-  o.maxLength = maxLength;
-  o.numItems = items;
-  std::vector<std::int64_t> idx(samples.size());
-  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
-  return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
 }
 
 data::SequenceDataset datasetOf(const std::vector<data::Sample>& train, std::int32_t items) {
@@ -78,7 +63,7 @@ std::vector<std::string> names(const std::vector<models::TrainingStage>& stages)
 }  // namespace
 
 TEST_CASE("the item graph links adjacent training items once, with self-loops, and normalises") {
-  setUp();
+  requireDevice();
   // Sequences 1-2-3 and 3-2 (duplicate edge 2-3), 4-4 (self pair only).
   auto d = datasetOf({{0, {1, 2}, 3}, {1, {3}, 2}, {2, {4}, 4}}, 5);
   d.validation = {{0, {1, 2, 3}, 5}};  // 3-5 must not become an edge
@@ -118,7 +103,7 @@ TEST_CASE("λ_t follows Eq. 5 and is clipped where it diverges") {
 }
 
 TEST_CASE("L_AIME on a 3-item block matches a hand computation") {
-  setUp();
+  requireDevice();
   auto E = torch::tensor({{1.0f, 0.0f}, {0.0f, 1.0f}, {1.0f, 1.0f}}, device());
   auto half = torch::full({3, 3}, 0.5f, device());
   // E Eᵀ = [[1,0,1],[0,1,1],[1,1,2]]: six entries σ(1), two σ(0), one σ(2).
@@ -129,7 +114,7 @@ TEST_CASE("L_AIME on a 3-item block matches a hand computation") {
 }
 
 TEST_CASE("stages follow the switches and each trains only its own parameters") {
-  setUp();
+  requireDevice();
   CHECK_EQ(names(makeModel({})->stages()), (std::vector<std::string>{"gae", "diffusion", "compensator"}));
   CHECK_EQ(names(makeModel({"aime=false"})->stages()), (std::vector<std::string>{"diffusion", "compensator"}));
   CHECK_EQ(names(makeModel({"aime_target=graph", "compensator=false"})->stages()),
@@ -140,7 +125,7 @@ TEST_CASE("stages follow the switches and each trains only its own parameters") 
   auto data = datasetOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}, {2, {8, 9, 10}, 11}, {3, {2, 9}, 12}}, 12);
   auto model = makeModel({});
   model->observeTrainingData(data);
-  auto batch = batchOf(data.train, 12);
+  auto batch = batchOf(data.train, 6, 12);
   auto gen = diffusion::makeGenerator(1, device());
   auto count = [](const std::vector<torch::Tensor>& v) {
     std::int64_t n = 0;
@@ -202,19 +187,19 @@ TEST_CASE("stages follow the switches and each trains only its own parameters") 
 }
 
 TEST_CASE("the GAE stage refuses to run without the training data") {
-  setUp();
+  requireDevice();
   auto model = makeModel({});
   model->beginStage(0);
-  CHECK_THROWS_WITH(std::logic_error, model->loss(batchOf(kSamples, 12), diffusion::makeGenerator(1, device())),
+  CHECK_THROWS_WITH(std::logic_error, model->loss(batchOf(kSamples, 6, 12), diffusion::makeGenerator(1, device())),
                     "observeTrainingData");
 }
 
 TEST_CASE("sampling defaults to DDIM with S steps; the compensator replaces the matching last step") {
-  setUp();
+  requireDevice();
   auto model = makeModel({});  // T = 40, S = 20: τ1 = 2
   model->eval();
   CHECK_EQ(model->compensatorTimestep(), 2);
-  auto batch = batchOf(kSamples, 12);
+  auto batch = batchOf(kSamples, 6, 12);
   models::ReverseOptions ro;
   ro.seed = 4;
   diffusion::TraceRecorder recorder(model->itemEmbeddings(), batch.target);
@@ -241,13 +226,13 @@ TEST_CASE("sampling defaults to DDIM with S steps; the compensator replaces the 
 }
 
 TEST_CASE("every DAE4Rec ablation trains each stage with finite gradients and scores the catalog") {
-  setUp();
+  requireDevice();
   const std::vector<std::vector<std::string>> variants = {
       {}, {"aime=false"}, {"aime_target=graph"}, {"compensator=false"}, {"loss_weighting=false"},
       {"denoiser=linear"}, {"compensator_input=forward"}, {"sampler=ddpm"}, {"sampling_steps=40"},
       {"schedule=exp", "lambda_max=1"}};
   auto data = datasetOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}, {2, {8, 9, 10}, 11}, {3, {}, 12}}, 12);
-  auto batch = batchOf(data.train, 12);
+  auto batch = batchOf(data.train, 6, 12);
   for (const auto& v : variants) {
     auto model = makeModel(v);
     model->observeTrainingData(data);
@@ -257,25 +242,13 @@ TEST_CASE("every DAE4Rec ablation trains each stage with finite gradients and sc
       model->beginStage(s);
       model->zero_grad();
       auto terms = model->loss(batch, gen);
-      CHECK(torch::isfinite(terms.total).item<bool>());
-      terms.total.backward();
-      bool anyGrad = false;
-      for (const auto& p : model->trainableParameters()) {
-        if (!p.grad().defined()) continue;
-        anyGrad = true;
-        CHECK(torch::isfinite(p.grad()).all().item<bool>());
-      }
-      CHECK(anyGrad);
+      CHECK(test::checkFiniteBackward(terms.total, model->trainableParameters()) > 0);
       if (stages[s].name == "diffusion" && model->getBool("aime")) {
         CHECK_EQ(terms.components.count("l_aime"), std::size_t{1});
       }
     }
     model->eval();
-    auto scores = model->score(batch, {});
-    CHECK_EQ(scores.size(0), 4);
-    CHECK_EQ(scores.size(1), 13);
-    CHECK(std::isinf(scores[0][0].item<float>()));
-    CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+    test::checkCatalogScores(model->score(batch, {}), 4, 12);
   }
   CHECK_THROWS_WITH(models::ConfigError, makeModel({"sampling_steps=41"}), "sampling_steps");
   CHECK_EQ(makeModel({"sampling_steps=0"})->samplingSteps(), 20);  // T/2
@@ -283,11 +256,11 @@ TEST_CASE("every DAE4Rec ablation trains each stage with finite gradients and sc
 }
 
 TEST_CASE("DAE4Rec: padding never changes a user's condition or generation") {
-  setUp();
+  requireDevice();
   auto model = makeModel({});
   model->eval();
-  auto shortBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}}, 12);
-  auto longBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6, 7, 8, 9, 10}, 11}}, 12);
+  auto shortBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}}, 6, 12);
+  auto longBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6, 7, 8, 9, 10}, 11}}, 6, 12);
   auto a = model->inspect(shortBatch);
   auto b = model->inspect(longBatch);
   CHECK(torch::allclose(a.at("condition_h")[0], b.at("condition_h")[0], 1e-5, 1e-5));
@@ -299,7 +272,7 @@ TEST_CASE("DAE4Rec: padding never changes a user's condition or generation") {
 }
 
 TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
-  setUp();
+  requireDevice();
   auto data = test::memorisable();
   auto model = makeModel({"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40", "max_length=10",
                           "diffusion_steps=50", "sampling_steps=25", "gae_epochs=2", "compensator_epochs=10",
@@ -339,34 +312,20 @@ TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
 }
 
 TEST_CASE("a DAE4Rec checkpoint round-trips: same scores and stage flags after reload") {
-  setUp();
+  requireDevice();
   auto data = test::memorisable();
   auto model = makeModel({"batch_size=16", "epochs=2", "max_length=10", "gae_epochs=1", "compensator_epochs=1"},
                          40, 10);
-  auto opts = trainOptions();
-  const std::string path = test::makeTempDir() + "/dae4rec.ckpt";
-  opts.checkpointPath = path;
-  train::trainModel(*model, data, opts);
-  auto loaded = train::loadCheckpoint(path, &data);
-  CHECK_EQ(loaded.meta.modelName, std::string("dae4rec"));
-  auto reloaded = std::dynamic_pointer_cast<models::Dae4Rec>(loaded.model);
-  model->to(torch::kCPU);
-  model->eval();
-  data::BatchOptions bo;
-  bo.maxLength = 10;
-  bo.numItems = 40;
-  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, bo, diffusion::makeGenerator(1), torch::kCPU);
-  models::ReverseOptions ro;
-  ro.seed = 5;
+  auto trip = test::checkCheckpointRoundTrip(*model, data, trainOptions(), "dae4rec");
   // The checkpoint holds the best epoch; the in-memory model was restored to it.
+  auto reloaded = std::dynamic_pointer_cast<models::Dae4Rec>(trip.loaded.model);
   CHECK_EQ(reloaded->graphEmbeddingsReady(), model->graphEmbeddingsReady());
   CHECK_EQ(reloaded->compensatorReady(), model->compensatorReady());
-  CHECK(torch::allclose(model->score(batch, ro), loaded.model->score(batch, ro)));
 }
 
 
 TEST_CASE("a compensator for another S trains from a checkpoint; without it the plain last step is taken") {
-  setUp();
+  requireDevice();
   auto data = test::memorisable();
   const std::vector<std::string> common = {"batch_size=16", "epochs=2", "max_length=10", "gae_epochs=1",
                                            "compensator_epochs=1"};

@@ -18,6 +18,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"
 #include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
@@ -26,21 +27,10 @@ using namespace recdiff;
 
 namespace {
 
+using test::batchOf;
 using test::device;
+using test::requireDevice;
 using test::trainOptions;
-
-void requireDevice() {
-  if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
-  torch::set_num_threads(1);
-}
-
-data::Batch makeBatchOf(const std::vector<data::Sample>& samples, std::int64_t maxLength = 10) {
-  data::BatchOptions o;
-  o.maxLength = maxLength;
-  std::vector<std::int64_t> idx(samples.size());
-  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
-  return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
-}
 
 // Lengths 3, 1, 0, 9, 2: the batch is 9 wide (its longest history), so two
 // buckets: 8 wide and the full 9.
@@ -55,11 +45,8 @@ const std::vector<data::Sample>& mixedSamples() {
 
 models::ModelPtr makeModel(const std::string& name, const std::vector<std::string>& overrides,
                            std::int32_t items = 12, std::optional<std::uint64_t> seed = std::nullopt) {
-  const auto& info = models::modelInfo(name);
-  auto config = info.defaults();
-  for (const std::string o : {"dim=16", "max_length=10", "diffusion_steps=8"}) models::applyOverride(info, config, o);
-  for (const auto& o : overrides) models::applyOverride(info, config, o);
-  auto model = models::createModel(name, config, {items, 10}, seed);
+  auto model =
+      test::configuredModel(name, {{"dim=16", "max_length=10", "diffusion_steps=8"}, overrides}, {items, 10}, seed);
   model->to(device());
   return model;
 }
@@ -84,7 +71,7 @@ TEST_CASE("λ is drawn element-wise from N(δ, δ): mean δ, standard deviation 
 
 TEST_CASE("every prefix of a sequence becomes a sample; caps, random and last modes") {
   requireDevice();
-  auto b = makeBatchOf({{0, {5, 6, 7}, 8}, {1, {9}, 10}, {2, {}, 11}}, 4);
+  auto b = batchOf({{0, {5, 6, 7}, 8}, {1, {9}, 10}, {2, {}, 11}}, 4);
   CHECK_EQ(b.history.size(1), 3);
   auto gen = diffusion::makeGenerator(1, device());
   auto all = models::expandPrefixes(b, "all", 0, gen);
@@ -121,7 +108,7 @@ TEST_CASE("every prefix of a sequence becomes a sample; caps, random and last mo
 
 TEST_CASE("length buckets cut only padding and hold every row once") {
   requireDevice();
-  auto b = makeBatchOf(mixedSamples());
+  auto b = batchOf(mixedSamples(), 10);
   const auto L = b.history.size(1);
   CHECK_EQ(L, std::int64_t{9});
   auto buckets = models::lengthBuckets(b);
@@ -145,7 +132,7 @@ TEST_CASE("the loss is CE over all items of x̂0·Eᵀ at the noised target") {
     auto model = makeModel(name, {"prefixes=last", "offset_noise=false"});
     auto& diffurec = dynamic_cast<models::DiffuRec&>(*model);
     model->eval();  // no dropout: the two computations below draw the same numbers
-    auto batch = makeBatchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}, {3, {8, 7}, 3}}, 4);
+    auto batch = batchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}, {3, {8, 7}, 3}}, 4);
     auto terms = model->loss(batch, diffusion::makeGenerator(5, device()));
     auto gen = diffusion::makeGenerator(5, device());
     diffusion::NoiseSchedule schedule(diffusion::ScheduleKind::TruncatedLinear, 8);
@@ -166,7 +153,7 @@ TEST_CASE("back-propagating the prefixes in chunks gives the gradient of the who
   // not depend on the order of the random draws that chunking changes. The
   // models are built with the same seed, so their weights are equal.
   const std::vector<std::string> deterministic = {"delta=0", "dropout=0", "emb_dropout=0"};
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 10);
   auto gradients = [&](models::Model& model, bool viaLoss, double* loss) {
     model.zero_grad();
     if (viaLoss) {
@@ -215,7 +202,7 @@ TEST_CASE("the ensemble averages the runs' softmax distributions (Algorithm 3)")
 
   auto model = makeModel("diffurecsys", {});
   model->eval();
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 10);
   models::ReverseOptions ro;
   ro.seed = 4;
   auto single = model->score(batch, ro);
@@ -256,7 +243,7 @@ TEST_CASE("DiffuRec(Sys): content at padding positions changes no loss and no sc
   for (const auto& [name, overrides] : variants) {
     auto model = makeModel(name, overrides);
     model->eval();
-    auto batch = makeBatchOf(mixedSamples());
+    auto batch = batchOf(mixedSamples(), 10);
     auto junk = batch;
     auto noise = torch::randint(1, 12, batch.history.sizes(),
                                 torch::TensorOptions().dtype(torch::kInt64).device(device()));
@@ -278,7 +265,7 @@ TEST_CASE("DiffuRec(Sys): content at padding positions changes no loss and no sc
     auto deterministic = makeModel(name, withoutLambda);
     deterministic->eval();
     auto& d = dynamic_cast<models::DiffuRec&>(*deterministic);
-    auto one = makeBatchOf({mixedSamples()[0]}, 10);
+    auto one = batchOf({mixedSamples()[0]}, 10);
     auto wide = one;
     wide.history = torch::cat({torch::zeros({1, 6}, one.history.options()), one.history}, 1);
     wide.mask = torch::cat({torch::zeros({1, 6}, one.mask.options()), one.mask}, 1);
@@ -302,26 +289,15 @@ TEST_CASE("every DiffuRec(Sys) switch builds, trains a step with finite gradient
       {"diffurec", {"max_prefixes=2"}},
       {"diffurecsys", {"ensemble=2"}},
       {"diffurec", {"offset_noise=true", "schedule=linear", "diffusion_steps=50"}}};
-  auto batch = makeBatchOf(mixedSamples());
+  auto batch = batchOf(mixedSamples(), 10);
   for (const auto& [name, overrides] : variants) {
     auto model = makeModel(name, overrides);
     torch::optim::Adam optimizer(model->trainableParameters(), torch::optim::AdamOptions(1e-3));
     auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
-    CHECK(torch::isfinite(terms.total).item<bool>());
-    terms.total.backward();
-    std::int64_t withGrad = 0;
-    for (const auto& p : model->parameters()) {
-      if (!p.grad().defined()) continue;
-      ++withGrad;
-      CHECK(torch::isfinite(p.grad()).all().item<bool>());
-    }
-    CHECK(withGrad > 10);
+    CHECK(test::checkFiniteBackward(terms.total, model->parameters()) > 10);
     optimizer.step();
     model->eval();
-    auto scores = model->score(batch, {});
-    CHECK_EQ(scores.sizes().vec(), (std::vector<std::int64_t>{5, 13}));
-    CHECK(std::isinf(scores[0][0].item<float>()));
-    CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+    test::checkCatalogScores(model->score(batch, {}), 5, 12);
     diffusion::TraceRecorder recorder(model->itemEmbeddings(), batch.target);
     auto traced = model->reverse(batch, {}, &recorder);
     CHECK_EQ(recorder.trace().steps.size(), static_cast<std::size_t>(model->diffusionSteps() + 1));
@@ -348,20 +324,9 @@ TEST_CASE("a DiffuRecSys checkpoint round-trips: same (ensemble) scores after re
   requireDevice();
   auto data = test::memorisable();
   auto model = makeModel("diffurecsys", {"batch_size=16", "epochs=1", "ensemble=2"}, 40);
-  auto opts = trainOptions();
-  const std::string path = test::makeTempDir() + "/diffurecsys.ckpt";
-  opts.checkpointPath = path;
-  train::trainModel(*model, data, opts);
-  auto loaded = train::loadCheckpoint(path, &data);
-  CHECK_EQ(loaded.meta.modelName, std::string("diffurecsys"));
-  model->to(torch::kCPU);
-  model->eval();
-  data::BatchOptions bo;
-  bo.maxLength = 10;
-  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, bo, diffusion::makeGenerator(1), torch::kCPU);
-  models::ReverseOptions ro;
-  ro.seed = 5;
-  CHECK(torch::allclose(model->score(batch, ro), loaded.model->score(batch, ro)));
+  auto trip = test::checkCheckpointRoundTrip(*model, data, trainOptions(), "diffurecsys");
+  const auto& batch = trip.batch;
+  const auto& ro = trip.reverse;
   CHECK(torch::equal(model->reverse(batch, ro, nullptr), model->reverse(batch, ro, nullptr)));
   auto other = ro;
   other.seed = 6;

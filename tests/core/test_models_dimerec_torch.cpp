@@ -11,6 +11,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"
 #include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
@@ -19,35 +20,17 @@ using namespace recdiff;
 
 namespace {
 
+using test::batchOf;
 using test::device;
+using test::requireDevice;
 using test::trainOptions;
-
-void setUp() {
-  if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
-  torch::set_num_threads(1);  // the test machines are oversubscribed
-}
 
 models::ModelPtr makeModel(const std::vector<std::string>& overrides, std::int32_t items = 12,
                            std::int64_t maxLength = 6) {
-  const auto& info = models::modelInfo("dimerec");
-  auto config = info.defaults();
-  models::applyOverride(info, config, "dim=16");
-  models::applyOverride(info, config, "max_length=" + std::to_string(maxLength));
-  for (const auto& o : overrides) models::applyOverride(info, config, o);
-  auto model = models::createModel("dimerec", config, {items, maxLength});
+  const std::vector<std::string> small = {"dim=16", "max_length=" + std::to_string(maxLength)};
+  auto model = test::configuredModel("dimerec", {small, overrides}, {items, maxLength});
   model->to(device());
   return model;
-}
-
-data::Batch batchOf(const std::vector<data::Sample>& samples, std::int64_t negatives, std::int32_t items,
-                    std::int64_t maxLength = 6) {
-  data::BatchOptions o;
-  o.maxLength = maxLength;
-  o.negatives = negatives;
-  o.numItems = items;
-  std::vector<std::int64_t> idx(samples.size());
-  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
-  return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
 }
 
 const std::vector<data::Sample> kSamples = {
@@ -56,7 +39,7 @@ const std::vector<data::Sample> kSamples = {
 }  // namespace
 
 TEST_CASE("L_gem scores the valid interest closest to the target") {
-  setUp();
+  requireDevice();
   // Rows: [1,0], [0,2], [0,5] (the last one is padding).
   auto interests = torch::tensor({{{1.0f, 0.0f}, {0.0f, 2.0f}, {0.0f, 5.0f}}}, device());
   auto valid = torch::tensor({{true, true, false}}, device());
@@ -75,7 +58,7 @@ TEST_CASE("L_gem scores the valid interest closest to the target") {
 }
 
 TEST_CASE("the rule-based GEM keeps the last K items and marks padding") {
-  setUp();
+  requireDevice();
   auto items = torch::arange(1, 7, torch::TensorOptions().dtype(torch::kFloat).device(device())).view({1, 3, 2});
   auto mask = torch::tensor({{false, true, true}}, device());
   auto two = models::lastItemsGuidance(items, mask, 2);
@@ -88,8 +71,8 @@ TEST_CASE("the rule-based GEM keeps the last K items and marks padding") {
 }
 
 TEST_CASE("DimeRec's total is L_gem + λ·L_recon + μ·L_ssm and each switch removes its term") {
-  setUp();
-  auto batch = batchOf(kSamples, 10, 12);
+  requireDevice();
+  auto batch = batchOf(kSamples, 6, 12, 10);
   for (const std::string gem : {"model", "rule"}) {
     auto model = makeModel({"gem=" + gem, "lambda=0.1", "mu=2.5", "diffusion_steps=20"});
     auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
@@ -119,8 +102,8 @@ TEST_CASE("DimeRec's total is L_gem + λ·L_recon + μ·L_ssm and each switch re
 }
 
 TEST_CASE("with GRW the reverse chain stays on the unit sphere") {
-  setUp();
-  auto batch = batchOf(kSamples, 0, 12);
+  requireDevice();
+  auto batch = batchOf(kSamples, 6, 12);
   auto model = makeModel({"diffusion_steps=20"});
   model->eval();
   auto x = model->reverse(batch, {}, nullptr);
@@ -132,43 +115,31 @@ TEST_CASE("with GRW the reverse chain stays on the unit sphere") {
 }
 
 TEST_CASE("every DimeRec ablation trains a step with finite gradients and scores the catalog") {
-  setUp();
+  requireDevice();
   const std::vector<std::vector<std::string>> variants = {
       {}, {"gem=rule"}, {"use_gem=false"}, {"use_recon=false"}, {"use_ssm=false"},
       {"grw=false"}, {"grw=false", "use_gem=false", "use_recon=false"}, {"denoiser_hidden=0"},
       {"interests=1"}, {"gem=rule", "interests=8"}, {"schedule=cosine"}};
-  auto batch = batchOf(kSamples, 10, 12);
+  auto batch = batchOf(kSamples, 6, 12, 10);
   for (const auto& v : variants) {
     auto overrides = v;
     overrides.push_back("diffusion_steps=20");
     auto model = makeModel(overrides);
     auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
-    CHECK(torch::isfinite(terms.total).item<bool>());
-    terms.total.backward();
-    bool anyGrad = false;
-    for (const auto& p : model->parameters()) {
-      if (!p.grad().defined()) continue;
-      anyGrad = true;
-      CHECK(torch::isfinite(p.grad()).all().item<bool>());
-    }
-    CHECK(anyGrad);
+    CHECK(test::checkFiniteBackward(terms.total, model->parameters()) > 0);
     model->eval();
-    auto scores = model->score(batch, {});
-    CHECK_EQ(scores.size(0), 4);
-    CHECK_EQ(scores.size(1), 13);
-    CHECK(std::isinf(scores[0][0].item<float>()));
-    CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+    test::checkCatalogScores(model->score(batch, {}), 4, 12);
   }
 }
 
 TEST_CASE("DimeRec: padding never changes a user's guidance or generation") {
-  setUp();
+  requireDevice();
   for (const std::string gem : {"model", "rule"}) {
     auto model = makeModel({"gem=" + gem, "diffusion_steps=20"});
     model->eval();
     // The same user padded to 3 and to 6 positions, next to a second row.
-    auto shortBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}}, 0, 12);
-    auto longBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6, 7, 8, 9, 10}, 11}}, 0, 12);
+    auto shortBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}}, 6, 12);
+    auto longBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6, 7, 8, 9, 10}, 11}}, 6, 12);
     CHECK_EQ(longBatch.history.size(1), 6);
     auto a = model->inspect(shortBatch).at("interests")[0];
     auto b = model->inspect(longBatch).at("interests")[0];
@@ -182,8 +153,8 @@ TEST_CASE("DimeRec: padding never changes a user's guidance or generation") {
 }
 
 TEST_CASE("DimeRec exposes routing weights, covariance and interests") {
-  setUp();
-  auto batch = batchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}}, 0, 12);
+  requireDevice();
+  auto batch = batchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}}, 6, 12);
   auto out = makeModel({})->inspect(batch);
   CHECK_EQ(out.at("routing_weights").sizes().vec(), (std::vector<std::int64_t>{2, 3, 4}));
   CHECK_EQ(out.at("routing_covariance").sizes().vec(), (std::vector<std::int64_t>{2, 4, 4}));
@@ -195,7 +166,7 @@ TEST_CASE("DimeRec exposes routing weights, covariance and interests") {
 }
 
 TEST_CASE("DimeRec memorises 50 sequences") {
-  setUp();
+  requireDevice();
   auto data = test::memorisable();
   auto model = makeModel({"dim=32", "lr=0.01", "batch_size=16", "epochs=30", "patience=30",
                           "max_length=10", "diffusion_steps=20"},
@@ -207,22 +178,8 @@ TEST_CASE("DimeRec memorises 50 sequences") {
 }
 
 TEST_CASE("a DimeRec checkpoint round-trips: same scores after reload") {
-  setUp();
+  requireDevice();
   auto data = test::memorisable();
   auto model = makeModel({"batch_size=16", "epochs=2", "max_length=10", "diffusion_steps=20"}, 40, 10);
-  auto opts = trainOptions();
-  const std::string path = test::makeTempDir() + "/dimerec.ckpt";
-  opts.checkpointPath = path;
-  train::trainModel(*model, data, opts);
-  auto loaded = train::loadCheckpoint(path, &data);
-  CHECK_EQ(loaded.meta.modelName, std::string("dimerec"));
-  model->to(torch::kCPU);
-  model->eval();
-  data::BatchOptions bo;
-  bo.maxLength = 10;
-  bo.numItems = 40;
-  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, bo, diffusion::makeGenerator(1), torch::kCPU);
-  models::ReverseOptions ro;
-  ro.seed = 5;
-  CHECK(torch::allclose(model->score(batch, ro), loaded.model->score(batch, ro)));
+  test::checkCheckpointRoundTrip(*model, data, trainOptions(), "dimerec");
 }

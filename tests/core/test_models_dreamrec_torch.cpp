@@ -15,6 +15,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"
 #include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
@@ -23,34 +24,18 @@ using namespace recdiff;
 
 namespace {
 
+using test::batchOf;
 using test::device;
+using test::requireDevice;
 using test::trainOptions;
 
-void setUp() {
-  if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
-  torch::set_num_threads(1);  // the test machines are oversubscribed
-}
-
-std::shared_ptr<models::DreamRec> makeModel(const std::vector<std::string>& overrides,
-                                            std::int32_t items = 12, std::int64_t maxLength = 6) {
-  const auto& info = models::modelInfo("dreamrec");
-  auto config = info.defaults();
-  models::applyOverride(info, config, "dim=16");
-  models::applyOverride(info, config, "max_length=" + std::to_string(maxLength));
-  models::applyOverride(info, config, "diffusion_steps=50");
-  for (const auto& o : overrides) models::applyOverride(info, config, o);
-  auto model = std::dynamic_pointer_cast<models::DreamRec>(models::createModel("dreamrec", config, {items, maxLength}));
+std::shared_ptr<models::DreamRec> makeModel(const std::vector<std::string>& overrides, std::int32_t items = 12,
+                                            std::int64_t maxLength = 6) {
+  const std::vector<std::string> small = {"dim=16", "diffusion_steps=50", "max_length=" + std::to_string(maxLength)};
+  auto model = std::dynamic_pointer_cast<models::DreamRec>(
+      test::configuredModel("dreamrec", {small, overrides}, {items, maxLength}));
   model->to(device());
   return model;
-}
-
-data::Batch batchOf(const std::vector<data::Sample>& samples, std::int32_t items, std::int64_t maxLength = 6) {
-  data::BatchOptions o;
-  o.maxLength = maxLength;
-  o.numItems = items;
-  std::vector<std::int64_t> idx(samples.size());
-  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
-  return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
 }
 
 const std::vector<data::Sample> kSamples = {
@@ -59,7 +44,7 @@ const std::vector<data::Sample> kSamples = {
 }  // namespace
 
 TEST_CASE("classifier-free guidance is (1+w)·f(x,h) - w·f(x,∅)") {
-  setUp();
+  requireDevice();
   auto c = torch::tensor({1.0f, 2.0f}, device());
   auto u = torch::tensor({0.5f, -1.0f}, device());
   CHECK(torch::allclose(models::classifierFreeGuidance(c, u, 2.0).cpu(), torch::tensor({2.0f, 8.0f})));
@@ -68,7 +53,7 @@ TEST_CASE("classifier-free guidance is (1+w)·f(x,h) - w·f(x,∅)") {
   auto model = makeModel({"guidance_weight=3"});
   model->eval();
   torch::NoGradGuard noGrad;
-  auto batch = batchOf(kSamples, 12);
+  auto batch = batchOf(kSamples, 6, 12);
   auto h = model->condition(batch);
   auto xt = torch::randn({4, 16}, device());
   auto t = torch::full({4}, 7, torch::TensorOptions().dtype(torch::kLong).device(device()));
@@ -80,10 +65,10 @@ TEST_CASE("classifier-free guidance is (1+w)·f(x,h) - w·f(x,∅)") {
 }
 
 TEST_CASE("DreamRec's MSE matches a recomputation with the same random draws") {
-  setUp();
+  requireDevice();
   for (const double p : {0.0, 0.5}) {
     auto model = makeModel({"dropout=0.0", "p_uncond=" + std::to_string(p)});
-    auto batch = batchOf(kSamples, 12);
+    auto batch = batchOf(kSamples, 6, 12);
     auto terms = model->loss(batch, diffusion::makeGenerator(4, device()));
     // Replay: the null mask, then t, then the noise.
     torch::NoGradGuard noGrad;
@@ -102,9 +87,9 @@ TEST_CASE("DreamRec's MSE matches a recomputation with the same random draws") {
 }
 
 TEST_CASE("with p_uncond = 1 training never sees the history, with 0 it always does") {
-  setUp();
-  auto a = batchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}}, 12);
-  auto b = batchOf({{0, {9, 8, 7}, 4}, {1, {10}, 6}}, 12);
+  requireDevice();
+  auto a = batchOf({{0, {1, 2, 3}, 4}, {1, {5}, 6}}, 6, 12);
+  auto b = batchOf({{0, {9, 8, 7}, 4}, {1, {10}, 6}}, 6, 12);
   auto uncond = makeModel({"p_uncond=1", "dropout=0.0"});
   const double la = uncond->loss(a, diffusion::makeGenerator(2, device())).total.item<double>();
   const double lb = uncond->loss(b, diffusion::makeGenerator(2, device())).total.item<double>();
@@ -116,25 +101,17 @@ TEST_CASE("with p_uncond = 1 training never sees the history, with 0 it always d
 }
 
 TEST_CASE("every DreamRec variant trains a step with finite gradients and scores the catalog") {
-  setUp();
+  requireDevice();
   const std::vector<std::vector<std::string>> variants = {
       {}, {"denoiser=mlp2"}, {"guidance_weight=0"}, {"p_uncond=0"}, {"schedule=linear"},
       {"blocks=2", "heads=2"}, {"embedding_std=0.1"}};
-  auto batch = batchOf(kSamples, 12);
+  auto batch = batchOf(kSamples, 6, 12);
   for (const auto& v : variants) {
     auto model = makeModel(v);
     auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
-    CHECK(torch::isfinite(terms.total).item<bool>());
-    terms.total.backward();
-    for (const auto& p : model->parameters()) {
-      if (p.grad().defined()) CHECK(torch::isfinite(p.grad()).all().item<bool>());
-    }
+    test::checkFiniteBackward(terms.total, model->parameters());
     model->eval();
-    auto scores = model->score(batch, {});
-    CHECK_EQ(scores.size(0), 4);
-    CHECK_EQ(scores.size(1), 13);
-    CHECK(std::isinf(scores[0][0].item<float>()));
-    CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+    test::checkCatalogScores(model->score(batch, {}), 4, 12);
     models::ReverseOptions ddim;
     ddim.sampler = "ddim";
     ddim.steps = 10;
@@ -143,11 +120,11 @@ TEST_CASE("every DreamRec variant trains a step with finite gradients and scores
 }
 
 TEST_CASE("DreamRec: padding never changes a user's condition or generation; traces carry both branches") {
-  setUp();
+  requireDevice();
   auto model = makeModel({});
   model->eval();
-  auto shortBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}}, 12);
-  auto longBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6, 7, 8, 9, 10}, 11}}, 12);
+  auto shortBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}}, 6, 12);
+  auto longBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6, 7, 8, 9, 10}, 11}}, 6, 12);
   CHECK(torch::allclose(model->inspect(shortBatch).at("condition_h")[0],
                         model->inspect(longBatch).at("condition_h")[0], 1e-5, 1e-5));
   models::ReverseOptions ro;
@@ -163,7 +140,7 @@ TEST_CASE("DreamRec: padding never changes a user's condition or generation; tra
 }
 
 TEST_CASE("DreamRec memorises 50 sequences") {
-  setUp();
+  requireDevice();
   auto data = test::memorisable();
   auto model = makeModel({"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40",
                           "max_length=10", "diffusion_steps=50", "dropout=0.0"},
@@ -175,22 +152,8 @@ TEST_CASE("DreamRec memorises 50 sequences") {
 }
 
 TEST_CASE("a DreamRec checkpoint round-trips: same scores after reload") {
-  setUp();
+  requireDevice();
   auto data = test::memorisable();
   auto model = makeModel({"batch_size=16", "epochs=2", "max_length=10"}, 40, 10);
-  auto opts = trainOptions();
-  const std::string path = test::makeTempDir() + "/dreamrec.ckpt";
-  opts.checkpointPath = path;
-  train::trainModel(*model, data, opts);
-  auto loaded = train::loadCheckpoint(path, &data);
-  CHECK_EQ(loaded.meta.modelName, std::string("dreamrec"));
-  model->to(torch::kCPU);
-  model->eval();
-  data::BatchOptions bo;
-  bo.maxLength = 10;
-  bo.numItems = 40;
-  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, bo, diffusion::makeGenerator(1), torch::kCPU);
-  models::ReverseOptions ro;
-  ro.seed = 5;
-  CHECK(torch::allclose(model->score(batch, ro), loaded.model->score(batch, ro)));
+  test::checkCheckpointRoundTrip(*model, data, trainOptions(), "dreamrec");
 }

@@ -10,32 +10,17 @@
 #include "core/nn/multi_interest_extractor.h"
 #include "core/nn/transformer_block.h"
 #include "tests/support/check.h"
+#include "tests/support/torch_fixtures.h"
 
 using namespace recdiff;
 
-namespace {
-
-torch::Device device() { return torch::Device(test::testDevice()); }
-
-void requireDevice() {
-  if (device().is_cuda() && !torch::cuda::is_available()) SKIP("no CUDA device");
-}
-
-data::Batch tinyBatch(const std::vector<data::Sample>& samples, std::int64_t negatives, std::int32_t items) {
-  data::BatchOptions o;
-  o.maxLength = 6;
-  o.negatives = negatives;
-  o.numItems = items;
-  std::vector<std::int64_t> idx(samples.size());
-  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
-  return data::makeBatch(samples, idx, o, diffusion::makeGenerator(3), device());
-}
-
-}  // namespace
+using test::batchOf;
+using test::device;
+using test::requireDevice;
 
 TEST_CASE("batches are left-padded and negatives avoid the user's items") {
   std::vector<data::Sample> s = {{0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}};
-  auto b = tinyBatch(s, 4, 8);
+  auto b = batchOf(s, 6, 8, 4);
   CHECK_EQ(b.history.size(1), 3);  // longest history
   CHECK_EQ(b.history[0].to(torch::kCPU).equal(torch::tensor({1, 2, 3}, torch::kInt64)), true);
   CHECK_EQ(b.history[1].to(torch::kCPU).equal(torch::tensor({0, 0, 5}, torch::kInt64)), true);
@@ -139,19 +124,11 @@ TEST_CASE("every model and ablation builds, trains a step and scores the catalog
     for (std::size_t i = 1; i < v.size(); ++i) models::applyOverride(info, config, v[i]);
     auto model = models::createModel(v[0], config, {12, 6});
     model->to(device());
-    auto batch = tinyBatch(s, config.value("negatives", std::int64_t{0}), 12);
+    auto batch = batchOf(s, 6, 12, config.value("negatives", std::int64_t{0}));
     auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
-    CHECK(torch::isfinite(terms.total).item<bool>());
-    terms.total.backward();
-    for (const auto& p : model->parameters()) {
-      if (p.grad().defined()) CHECK(torch::isfinite(p.grad()).all().item<bool>());
-    }
+    test::checkFiniteBackward(terms.total, model->parameters());
     model->eval();
-    auto scores = model->score(batch, {});
-    CHECK_EQ(scores.size(0), 4);
-    CHECK_EQ(scores.size(1), 13);
-    CHECK(std::isinf(scores[0][0].item<float>()));
-    CHECK(torch::isfinite(scores.slice(1, 1)).all().item<bool>());
+    test::checkCatalogScores(model->score(batch, {}), 4, 12);
   }
 }
 
@@ -164,7 +141,7 @@ TEST_CASE("ADIGRec exposes its inspection hooks") {
   auto model = models::createModel("adigrec", config, {12, 6});
   model->to(device());
   std::vector<data::Sample> s = {{0, {1, 2, 3}, 4}, {1, {5}, 6}};
-  auto out = model->inspect(tinyBatch(s, 0, 12));
+  auto out = model->inspect(batchOf(s, 6, 12));
   CHECK_EQ(out.at("routing_weights").sizes().vec(), (std::vector<std::int64_t>{2, 3, 4}));
   CHECK_EQ(out.at("routing_covariance").sizes().vec(), (std::vector<std::int64_t>{2, 4, 4}));
   CHECK_EQ(out.at("l_reg").size(0), 2);
@@ -176,7 +153,7 @@ TEST_CASE("ComiRec scores an empty history by its learned interest, or ties ever
   requireDevice();
   const auto& info = models::modelInfo("comirec");
   std::vector<data::Sample> s = {{0, {1, 2, 3}, 4}, {1, {}, 7}};
-  auto batch = tinyBatch(s, 3, 12);
+  auto batch = batchOf(s, 6, 12, 3);
   for (const std::string mode : {"learned", "zero"}) {
     auto config = info.defaults();
     models::applyOverride(info, config, "dim=8");

@@ -21,7 +21,7 @@ using namespace recdiff;
 namespace {
 
 void setUp() {
-  if (test::testDevice() == "cuda" && !torch::cuda::is_available()) SKIP("no CUDA device");
+  test::requireDevice();
   if (test::testDevice() == "cuda") SKIP("bit-for-bit repetition is promised on the CPU only");
 }
 
@@ -54,13 +54,9 @@ const std::vector<Case>& cases() {
 }
 
 models::ModelPtr build(const Case& c, std::uint64_t seed) {
-  const auto& info = models::modelInfo(c.model);
-  auto config = info.defaults();
-  for (const std::string o : {"batch_size=16", "epochs=4", "patience=2", "eval_every=1", "max_length=10"}) {
-    models::applyOverride(info, config, o);
-  }
-  for (const auto& o : c.overrides) models::applyOverride(info, config, o);
-  return models::createModel(c.model, config, {40, 10}, seed);
+  return test::configuredModel(
+      c.model, {{"batch_size=16", "epochs=4", "patience=2", "eval_every=1", "max_length=10"}, c.overrides}, {40, 10},
+      seed);
 }
 
 train::TrainOptions options(const std::string& dir) {

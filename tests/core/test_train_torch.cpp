@@ -13,31 +13,26 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"
+#include "tests/support/torch_fixtures.h"
 #include "tests/support/check.h"
 
 using namespace recdiff;
 
 namespace {
 
+using test::requireDevice;
+
 models::ModelPtr makeModel(const std::string& name, const std::vector<std::string>& overrides,
                            std::int32_t items) {
-  const auto& info = models::modelInfo(name);
-  auto config = info.defaults();
-  for (const auto& o : overrides) models::applyOverride(info, config, o);
-  return models::createModel(name, config, {items, 10});
+  return test::configuredModel(name, {overrides}, {items, 10});
 }
 
 train::TrainOptions options() {
-  train::TrainOptions o;
-  o.device = test::testDevice();
+  auto o = test::trainOptions();
   o.threads = 2;
-  o.seed = 11;
   return o;
-}
-
-void requireDevice() {
-  if (test::testDevice() == "cuda" && !torch::cuda::is_available()) SKIP("no CUDA device");
 }
 
 }  // namespace
@@ -98,28 +93,11 @@ TEST_CASE("a checkpoint round-trips: same scores after reload") {
   auto data = test::memorisable();
   auto model = makeModel("adigrec", {"dim=16", "batch_size=16", "epochs=2", "max_length=10",
                                      "diffusion_steps=20"}, 40);
-  auto opts = options();
-  const std::string path = test::makeTempDir() + "/model.ckpt";
-  opts.checkpointPath = path;
-  train::trainModel(*model, data, opts);
-  CHECK(std::filesystem::exists(path));
-  CHECK(!std::filesystem::exists(path + ".part"));
-  auto loaded = train::loadCheckpoint(path, &data);
-  CHECK_EQ(loaded.meta.modelName, std::string("adigrec"));
-  CHECK_EQ(loaded.meta.itemTokens.size(), std::size_t{40});
-  CHECK(loaded.meta.training.contains("history"));
-  model->to(torch::kCPU);
-  model->eval();
-  std::vector<std::int64_t> idx = {0, 1, 2, 3};
-  data::BatchOptions bo;
-  bo.maxLength = 10;
-  bo.numItems = 40;
-  auto batch = data::makeBatch(data.test, idx, bo, diffusion::makeGenerator(1), torch::kCPU);
-  models::ReverseOptions ro;
-  ro.seed = 5;
-  auto a = model->score(batch, ro);
-  auto b = loaded.model->score(batch, ro);
-  CHECK(torch::allclose(a, b));
+  auto trip = test::checkCheckpointRoundTrip(*model, data, options(), "adigrec");
+  CHECK(std::filesystem::exists(trip.path));
+  CHECK(!std::filesystem::exists(trip.path + ".part"));
+  CHECK_EQ(trip.loaded.meta.itemTokens.size(), std::size_t{40});
+  CHECK(trip.loaded.meta.training.contains("history"));
 }
 
 TEST_CASE("bad checkpoints give clear errors") {

@@ -120,12 +120,7 @@ InteractionLog readInteractions(const std::string& path, ReadReport* reportOut,
   bool haveLayout = false;
   Layout layout;
   while (reader.next(line)) {
-    if (reader.tooLong()) {
-      ++report.dataLines;
-      report.rejectOrThrow(options, reader.lineNumber(), "line too long",
-                           "line longer than " + std::to_string(kMaxLineLength) + " bytes", line);
-      continue;
-    }
+    if (rejectIfTooLong(reader, line, options, report)) continue;
     if (trim(line).empty()) {
       ++report.blankLines;
       continue;

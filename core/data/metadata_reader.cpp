@@ -160,12 +160,7 @@ ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut,
   Columns columns;
   while (reader.next(line)) {
     const std::size_t lineNo = reader.lineNumber();
-    if (reader.tooLong()) {
-      ++report.dataLines;
-      report.rejectOrThrow(options, lineNo, "line too long",
-                           "line longer than " + std::to_string(kMaxLineLength) + " bytes", line);
-      continue;
-    }
+    if (rejectIfTooLong(reader, line, options, report)) continue;
     if (trim(line).empty()) {
       ++report.blankLines;
       continue;

@@ -23,12 +23,7 @@ UserSequences readSequences(const std::string& path, ReadReport* reportOut,
   std::string line;
   while (reader.next(line)) {
     const std::size_t lineNo = reader.lineNumber();
-    if (reader.tooLong()) {
-      ++report.dataLines;
-      report.rejectOrThrow(options, lineNo, "line too long",
-                           "line longer than " + std::to_string(kMaxLineLength) + " bytes", line);
-      continue;
-    }
+    if (rejectIfTooLong(reader, line, options, report)) continue;
     const auto tokens = splitWhitespace(line);
     if (tokens.empty()) {
       ++report.blankLines;

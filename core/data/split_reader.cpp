@@ -20,12 +20,7 @@ void readSplitFile(const std::string& path, const std::string& name, PublishedSp
   std::string line;
   while (reader.next(line)) {
     const std::size_t lineNo = reader.lineNumber();
-    if (reader.tooLong()) {
-      ++report.dataLines;
-      report.rejectOrThrow(options, lineNo, "line too long",
-                           "line longer than " + std::to_string(kMaxLineLength) + " bytes", line);
-      continue;
-    }
+    if (rejectIfTooLong(reader, line, options, report)) continue;
     if (trim(line).empty() && line.find('\t') == std::string::npos) {
       ++report.blankLines;
       continue;

@@ -112,6 +112,15 @@ void noteReaderQuirks(const TextLineReader& reader, ReadReport& report) {
   if (reader.missingFinalNewline()) report.note("no newline at the end of the file");
 }
 
+bool rejectIfTooLong(const TextLineReader& reader, const std::string& line, const ReadOptions& options,
+                     ReadReport& report) {
+  if (!reader.tooLong()) return false;
+  ++report.dataLines;
+  report.rejectOrThrow(options, reader.lineNumber(), "line too long",
+                       "line longer than " + std::to_string(reader.maxLineLength()) + " bytes", line);
+  return true;
+}
+
 std::string fileNameOf(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }

@@ -33,6 +33,7 @@ class TextLineReader {
 
   std::size_t lineNumber() const { return lineNumber_; }  // 1-based, of the last line read
   bool tooLong() const { return tooLong_; }
+  std::size_t maxLineLength() const { return maxLineLength_; }
   const std::string& path() const { return path_; }
 
   // What was noticed while reading, for the read report.
@@ -61,6 +62,12 @@ class TextLineReader {
 // notes of a read report.
 struct ReadReport;
 void noteReaderQuirks(const TextLineReader& reader, ReadReport& report);
+
+// When the line just read was too long: counts it as a data line and rejects
+// it (or throws, as `options` say), then returns true so the caller skips it.
+struct ReadOptions;
+bool rejectIfTooLong(const TextLineReader& reader, const std::string& line, const ReadOptions& options,
+                     ReadReport& report);
 
 // The file name of a path, for short messages ("ratings.csv").
 std::string fileNameOf(const std::string& path);

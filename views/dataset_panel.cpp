@@ -144,7 +144,7 @@ QWidget* DatasetPanel::buildSource() {
   grid->addWidget(browseFolder_, 0, 3);
   grid->addWidget(syntheticSource_, 1, 0);
   syntheticOptions_ = new QWidget(box);
-  auto* syn = new QGridLayout(syntheticOptions_);  // two rows of three fields: the dock stays narrow
+  auto* syn = new QGridLayout(syntheticOptions_);  // three rows of two fields: the dock stays narrow
   syn->setContentsMargins(0, 0, 0, 0);
   const data::SyntheticConfig d;
   synUsers_ = spin(syntheticOptions_, 10, 1000000, d.users, tr("Number of users"), "synUsers");
@@ -164,11 +164,11 @@ QWidget* DatasetPanel::buildSource() {
   for (const auto& [label, w] : fields) {
     auto* l = new QLabel(label, syntheticOptions_);
     l->setBuddy(w);
-    syn->addWidget(l, field / 3, 2 * (field % 3));
-    syn->addWidget(w, field / 3, 2 * (field % 3) + 1);
+    syn->addWidget(l, field / 2, 2 * (field % 2));
+    syn->addWidget(w, field / 2, 2 * (field % 2) + 1);
     ++field;
   }
-  syn->setColumnStretch(6, 1);
+  syn->setColumnStretch(4, 1);
   grid->addWidget(syntheticOptions_, 1, 1, 1, 3);
   grid->setColumnStretch(1, 1);
   connect(fileSource_, &QRadioButton::toggled, this, [this] { updateEnabled(); });
@@ -227,18 +227,18 @@ QWidget* DatasetPanel::buildOptions() {
     grid->addWidget(l, row, col);
     grid->addWidget(w, row, col + 1);
   };
+  // Two fields a row, so that the panel fits a dock of a third of a laptop screen.
   addPair(0, 0, tr("Format"), format_);
   addPair(0, 2, tr("Split"), split_);
-  addPair(0, 4, tr("Split seed"), splitSeed_);
   addPair(1, 0, tr("Filter"), filter_);
-  addPair(1, 2, tr("Min item count"), minItemCount_);
-  addPair(1, 4, tr("Min sequence length"), minSequenceLength_);
-  addPair(2, 0, tr("Max length"), maxLength_);
-  grid->addWidget(dedupe_, 2, 2, 1, 2);
-  grid->addWidget(strict_, 2, 4, 1, 2);
-  grid->setColumnStretch(1, 2);
+  addPair(1, 2, tr("Split seed"), splitSeed_);
+  addPair(2, 0, tr("Min item count"), minItemCount_);
+  addPair(2, 2, tr("Min sequence length"), minSequenceLength_);
+  addPair(3, 0, tr("Max length"), maxLength_);
+  grid->addWidget(dedupe_, 3, 2, 1, 2);
+  grid->addWidget(strict_, 4, 2, 1, 2);
+  grid->setColumnStretch(1, 1);
   grid->setColumnStretch(3, 1);
-  grid->setColumnStretch(5, 1);
   return box;
 }
 

@@ -78,6 +78,8 @@ ProjectionPanel::ProjectionPanel(QWidget* parent) : QWidget(parent) {
   compute_ = new QPushButton(tr("Compute"), this);
   cancel_ = new QPushButton(tr("Cancel"), this);
   cancel_->setEnabled(false);
+  // Two rows (the layout's settings, then what is shown and the actions),
+  // so that the panel fits half a laptop screen.
   controls->addWidget(method_);
   controls->addWidget(new QLabel(tr("Perplexity:"), this));
   controls->addWidget(perplexity_);
@@ -85,12 +87,15 @@ ProjectionPanel::ProjectionPanel(QWidget* parent) : QWidget(parent) {
   controls->addWidget(neighbours_);
   controls->addWidget(new QLabel(tr("Seed:"), this));
   controls->addWidget(seed_);
-  controls->addWidget(normalise_);
-  controls->addWidget(colourBy_);
   controls->addStretch(1);
-  controls->addWidget(compute_);
-  controls->addWidget(cancel_);
   layout->addLayout(controls);
+  auto* actions = new QHBoxLayout;
+  actions->addWidget(normalise_);
+  actions->addWidget(colourBy_);
+  actions->addStretch(1);
+  actions->addWidget(compute_);
+  actions->addWidget(cancel_);
+  layout->addLayout(actions);
   auto* statusRow = new QHBoxLayout;
   progress_ = new QProgressBar(this);
   progress_->setMaximumWidth(180);

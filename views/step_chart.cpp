@@ -24,7 +24,7 @@ StepChart::StepChart(const QString& title, const QString& yTitle, bool logScale,
   styleChart(c);
   setChart(c);
   setRenderHint(QPainter::Antialiasing);
-  setMinimumSize(320, 170);
+  setMinimumSize(320, 140);  // three of them stack in the scrubber; it must fit a laptop screen
   xAxis_ = new QValueAxis;
   xAxis_->setTitleText(tr("timestep t (the reverse process runs left to right)"));
   xAxis_->setReverse(true);

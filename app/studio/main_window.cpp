@@ -10,8 +10,10 @@
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLayout>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QScreen>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
@@ -29,6 +31,7 @@
 #include "views/evaluation_panel.h"
 #include "views/log_panel.h"
 #include "views/model_panel.h"
+#include "views/panel_scroll_area.h"
 #include "views/start_page.h"
 #include "views/training_panel.h"
 
@@ -81,13 +84,12 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   buildStatusBar();
   wirePanels();
 
-  resize(1500, 950);
-  applyDefaultDockSizes();  // after the resize: dock sizes are shares of the window
+  resize(defaultWindowSize());
   defaultState_ = saveState(kLayoutVersion);
   if (options_.restoreLayout) {
     restoreGeometry(settings::windowGeometry());
     const QByteArray state = settings::windowState();
-    if (!state.isEmpty()) restoreState(state, kLayoutVersion);
+    if (!state.isEmpty() && restoreState(state, kLayoutVersion)) defaultDockSizesPending_ = false;
   }
   notificationBar_->hide();
 
@@ -109,7 +111,7 @@ MainWindow::~MainWindow() = default;
 QDockWidget* MainWindow::makeDock(const QString& objectName, const QString& title, QWidget* panel) {
   auto* d = new QDockWidget(title, this);
   d->setObjectName(objectName);
-  d->setWidget(panel);
+  d->setWidget(new views::PanelScrollArea(panel));
   d->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   docks_ << d;
   return d;
@@ -141,15 +143,41 @@ void MainWindow::buildDocks() {
   training->raise();
 }
 
+QSize MainWindow::defaultWindowSize() const {
+  const QScreen* screen = this->screen();
+  if (!screen) return kDefaultSize;
+  return kDefaultSize.boundedTo(screen->availableGeometry().size() * 0.95);
+}
+
+void MainWindow::restoreDefaultLayout() {
+  restoreState(defaultState_, kLayoutVersion);
+  applyDefaultDockSizes();
+}
+
+// Qt keeps dock sizes only once the docks are laid out in a shown window;
+// until then the sizes wait (defaultDockSizesPending_).
 void MainWindow::applyDefaultDockSizes() {
-  resizeDocks({dock("datasetDock"), dock("trainingDock")}, {640, 960}, Qt::Horizontal);
-  resizeDocks({dock("logDock")}, {110}, Qt::Vertical);
+  if (!isVisible()) return;
+  defaultDockSizesPending_ = false;
+  layout()->activate();  // docks shown a moment ago have no geometry yet
+  resizeDocks({dock("datasetDock"), dock("trainingDock")},
+              {kDefaultLeftDockWidth, width() - kDefaultLeftDockWidth}, Qt::Horizontal);
+  const int logHeight = 110;
+  resizeDocks({dock("datasetDock"), dock("logDock")}, {height() - logHeight, logHeight}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (defaultDockSizesPending_ && !startVisible_) applyDefaultDockSizes();
 }
 
 void MainWindow::addPanel(QDockWidget* d, Qt::DockWidgetArea area) {
   if (!d) return;
   if (d->objectName().isEmpty()) d->setObjectName(d->windowTitle().simplified().replace(' ', '_') + "Dock");
   d->setParent(this);
+  if (d->widget() && !qobject_cast<views::PanelScrollArea*>(d->widget())) {
+    d->setWidget(new views::PanelScrollArea(d->widget()));
+  }
   docks_ << d;
   addDockWidget(area, d);
   if (viewMenu_) viewMenu_->insertAction(panelSeparator_, d->toggleViewAction());
@@ -183,12 +211,13 @@ void MainWindow::setStartPageVisible(bool visible) {
     startPage_->show();
   } else {
     startPage_->hide();
-    if (workspaceState_.isEmpty() || !restoreState(workspaceState_, kLayoutVersion)) restoreState(defaultState_, kLayoutVersion);
+    if (workspaceState_.isEmpty() || !restoreState(workspaceState_, kLayoutVersion)) restoreDefaultLayout();
     notificationBar_->setVisible(notificationAction_->isVisible() && !notification_->text().isEmpty());
     // A layout saved with every dock closed would leave an empty window.
     bool any = false;
     for (QDockWidget* d : docks_) any = any || d->isVisible();
-    if (!any) restoreState(defaultState_, kLayoutVersion);
+    if (!any) restoreDefaultLayout();
+    if (defaultDockSizesPending_) applyDefaultDockSizes();
   }
 }
 
@@ -286,7 +315,7 @@ void MainWindow::buildActions() {
   start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Home));
   viewMenu_->addAction(tr("&Reset Layout"), this, [this] {
     setStartPageVisible(false);
-    restoreState(defaultState_, kLayoutVersion);
+    restoreDefaultLayout();
   });
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));

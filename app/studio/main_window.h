@@ -53,6 +53,12 @@ class MainWindow : public QMainWindow {
     bool restoreLayout = true;    // from QSettings
     int autosaveMs = 60 * 1000;   // crash-recovery copy while modified
   };
+  // The default layout: the window's size (less on a smaller screen) and
+  // the width of its left docks (dataset, model); the right docks
+  // (training, evaluation, inspection) get the rest.
+  static constexpr QSize kDefaultSize{1500, 950};
+  static constexpr int kDefaultLeftDockWidth = 640;
+
   explicit MainWindow(QWidget* parent = nullptr);
   MainWindow(const Options& options, QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -105,12 +111,15 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
 
  private:
   void buildDocks();
   void applyDefaultDockSizes();
+  void restoreDefaultLayout();  // which docks where, and their default sizes
+  QSize defaultWindowSize() const;  // kDefaultSize, or less on a smaller screen
   QList<QDockWidget*> buildInspectionDocks();  // created, not yet placed
   void wireInspection();
   void refreshInspection();
@@ -181,6 +190,7 @@ class MainWindow : public QMainWindow {
   QString chartsEntry_;  // the session model the training charts show
   QByteArray defaultState_;
   QByteArray workspaceState_;
+  bool defaultDockSizesPending_ = true;  // set once the docks have been shown
   bool startVisible_ = false;
   bool closeAfterTraining_ = false;
   bool quietClose_ = false;

@@ -1,13 +1,16 @@
 // The main window as a desktop application: shortcuts, docks whose layout
-// is remembered, a dock added by a later panel, the About box, training
-// and evaluation from the keyboard, and the built-in demo end to end.
+// is remembered, default dock sizes, panels that scroll rather than grow the
+// window past a laptop screen, a dock added by a later panel, the About box,
+// training and evaluation from the keyboard, and the built-in demo end to end.
 #include <QAction>
 #include <QDockWidget>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVBoxLayout>
 
 #include <cmath>
 
@@ -21,10 +24,13 @@
 #include "core/train/demo_recipe.h"
 #include "gui_test_support.h"
 #include "views/comparison_table_model.h"
+#include "views/dataset_panel.h"
 #include "views/evaluation_panel.h"
 #include "views/heatmap_view.h"
 #include "views/interests_panel.h"
 #include "views/metrics_table_model.h"
+#include "views/model_panel.h"
+#include "views/panel_scroll_area.h"
 #include "views/projection_map.h"
 #include "views/projection_panel.h"
 #include "views/scrubber_panel.h"
@@ -33,6 +39,13 @@
 #include "views/training_panel.h"
 
 using namespace recdiff;
+
+// A part of a panel that would like much more room than it needs.
+class Stretchy : public QWidget {
+ public:
+  QSize sizeHint() const override { return {400, 900}; }
+  QSize minimumSizeHint() const override { return {300, 200}; }
+};
 
 class MainWindowTest : public QObject {
   Q_OBJECT
@@ -89,6 +102,40 @@ class MainWindowTest : public QObject {
     QVERIFY(w->findChild<QLabel*>("threadIndicator")->text().startsWith("Threads"));
     // Tooltips on the main actions.
     QVERIFY(!actionFor(w.get(), QKeySequence("F5"))->toolTip().isEmpty());
+  }
+
+  void panelScrollsOnlyWhereItsDockIsSmaller() {
+    auto* panel = new QWidget;
+    auto* layout = new QVBoxLayout(panel);
+    auto* label = new QLabel(QString("a label that wraps ").repeated(20), panel);
+    label->setWordWrap(true);  // height-for-width, where QScrollArea's own resizing takes the preferred height
+    layout->addWidget(label);
+    layout->addWidget(new Stretchy);
+    views::PanelScrollArea area(panel);
+    QCOMPARE(area.sizeHint(), panel->sizeHint());
+    area.resize(800, 500);  // between the panel's minimum and preferred height
+    area.show();
+    QCoreApplication::processEvents();
+    QCOMPARE(panel->size(), area.maximumViewportSize());
+    QCOMPARE(area.verticalScrollBar()->maximum(), 0);
+    QCOMPARE(area.horizontalScrollBar()->maximum(), 0);
+    area.resize(200, 500);  // too narrow: the panel keeps its minimum width and scrolls sideways
+    QCoreApplication::processEvents();
+    QCOMPARE(panel->width(), panel->minimumSizeHint().width());
+    QVERIFY(area.horizontalScrollBar()->maximum() > 0);
+    area.resize(800, 500);
+    QCoreApplication::processEvents();
+    QCOMPARE(area.horizontalScrollBar()->maximum(), 0);
+  }
+
+  void defaultDockSizesApplyOnceTheDocksAreShown() {
+    auto w = makeWindow();  // shown on the start page: the docks are hidden
+    w->showPanel("dataset");
+    QCoreApplication::processEvents();
+    const int left = w->dock("datasetDock")->width();
+    QVERIFY2(std::abs(left - studio::MainWindow::kDefaultLeftDockWidth) < 40, qPrintable(QString::number(left)));
+    const int log = w->dock("logDock")->height();
+    QVERIFY2(log < 200, qPrintable(QString::number(log)));  // the inspection docks get the height
   }
 
   void aboutListsLibraries() {
@@ -236,6 +283,26 @@ class MainWindowTest : public QObject {
     const double hr20 = rows.first().metrics->hitRate.at(20);
     const double chance = 20.0 / studio::demo::syntheticConfig().items;
     QVERIFY2(hr20 > 2 * chance, qPrintable(QString("HR@20 %1, chance %2").arg(hr20).arg(chance)));
+    // Filled with the demo's results, every panel still fits a laptop
+    // screen: the window can be made as small as 1280 x 720 (a panel larger
+    // than its dock scrolls), and at the default size no panel is wider than
+    // the dock it gets, so none scrolls sideways.
+    const QSize minimum = w->minimumSizeHint();
+    QVERIFY2(minimum.width() <= 1280 && minimum.height() <= 720,
+             qPrintable(QString("minimum %1 x %2").arg(minimum.width()).arg(minimum.height())));
+    const int left = studio::MainWindow::kDefaultLeftDockWidth;
+    const int right = studio::MainWindow::kDefaultSize.width() - left - 20;  // separator and frames
+    const std::pair<QWidget*, int> panels[] = {
+        {w->datasetPanel(), left},     {w->modelPanel(), left},         {w->trainingPanel(), right},
+        {w->evaluationPanel(), right}, {w->scrubberPanel(), right},     {w->interestsPanel(), right},
+        {w->projectionPanel(), right}};
+    for (const auto& [panel, width] : panels) {
+      QVERIFY2(panel->minimumSizeHint().width() <= width,
+               qPrintable(QString("%1 needs %2 px, its dock has %3")
+                              .arg(panel->metaObject()->className())
+                              .arg(panel->minimumSizeHint().width())
+                              .arg(width)));
+    }
   }
 };
 

@@ -1,20 +1,14 @@
 #include "core/diffusion/forward_noise.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include "core/diffusion/generator.h"
+#include "core/diffusion/shape_text.h"
 
 namespace recdiff::diffusion {
 
 namespace {
-
-std::string shapeText(const torch::Tensor& x) {
-  std::ostringstream out;
-  out << x.sizes();
-  return out.str();
-}
 
 // Validates t against x0 and returns it as int64 on x0's device.
 torch::Tensor checkedTimesteps(const NoiseSchedule& schedule, const torch::Tensor& x0,

@@ -1,21 +1,15 @@
 #include "core/diffusion/sampler.h"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
 #include "core/diffusion/forward_noise.h"
 #include "core/diffusion/generator.h"
+#include "core/diffusion/shape_text.h"
 
 namespace recdiff::diffusion {
 
 namespace {
-
-std::string shapeText(const torch::Tensor& x) {
-  std::ostringstream out;
-  out << x.sizes();
-  return out.str();
-}
 
 // One step from t to tPrev < t, in double.
 StepCoefficients coefficientsFor(const NoiseSchedule& schedule, const SamplerConfig& config,

@@ -1,18 +1,13 @@
 #include "core/diffusion/trace.h"
 
 #include <limits>
-#include <sstream>
 #include <stdexcept>
+
+#include "core/diffusion/shape_text.h"
 
 namespace recdiff::diffusion {
 
 namespace {
-
-std::string shapeText(const torch::Tensor& x) {
-  std::ostringstream out;
-  out << x.sizes();
-  return out.str();
-}
 
 // A CPU float copy that never aliases the source: the sampler and models may
 // update their tensors in place after recording.

@@ -260,7 +260,7 @@ void ScrubberPanel::buildCharts() {
   auto* v = new QVBoxLayout(chartBox_);
   v->setContentsMargins(0, 0, 0, 0);
   rankChart_ = new StepChart(tr("Rank of the true next item (by x̂0)"), tr("rank (log)"), true, chartBox_);
-  cosineChart_ = new StepChart(tr("Cosine to the true item's embedding (solid x̂0, dashed x_t)"), tr("cosine"),
+  cosineChart_ = new StepChart(tr("Cosine to the true item (solid x̂0, dashed x_t)"), tr("cosine"),
                                false, chartBox_);
   normChart_ = new StepChart(tr("‖x_t‖"), tr("norm"), false, chartBox_);
   // The three share their x axis and their runs: one legend (above them)

@@ -8,8 +8,6 @@
 #include "core/diffusion/generator.h"
 #include "core/eval/evaluator.h"
 #include "core/models/dimerec.h"
-#include "core/models/model_registry.h"
-#include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 #include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"

@@ -12,8 +12,6 @@
 #include "core/diffusion/trace.h"
 #include "core/eval/evaluator.h"
 #include "core/models/dreamrec.h"
-#include "core/models/model_registry.h"
-#include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 #include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"

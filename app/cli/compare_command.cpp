@@ -57,8 +57,16 @@ std::vector<Variant> variantsFromArgs(const ParsedArgs& args) {
   }
   std::vector<bool> sharedUsed(shared.size(), false);
   std::vector<Variant> variants;
+  std::string previous;
   for (const std::string& entry : splitOn(args.get("models"), ',')) {
     auto parts = splitOn(entry, ':');
+    if (parts.at(0).find('=') != std::string::npos) {
+      // "sasrec:lr=0.01,dropout=0.1" splits at the comma into a setting.
+      const std::string guess = previous.empty() ? "" : " (did you mean '" + previous + ":" + entry + "'?)";
+      throw UsageError("--models '" + entry + "' is a setting, not a model: a variant joins its settings with ':'" +
+                       guess + "; --set gives one to every model");
+    }
+    previous = entry;
     Variant v;
     v.label = entry;
     v.info = &models::modelInfo(parts.at(0));

@@ -30,6 +30,12 @@ for c in train compare; do
     status=1
   fi
 done
+# A variant's settings written with ',' instead of ':' get the corrected entry.
+"$recdiff" compare /nonexistent --models sasrec:eval_every=5,patience=4 >/dev/null 2>/tmp/recdiff-usage.$$; code=$?
+if [ "$code" != 2 ] || ! grep -q "did you mean 'sasrec:eval_every=5:patience=4'" /tmp/recdiff-usage.$$; then
+  echo "FAIL a split variant should exit 2 with the joined entry, got $code: $(cat /tmp/recdiff-usage.$$)"
+  status=1
+fi
 rm -f /tmp/recdiff-usage.$$
 echo "$count commands checked"
 exit $status

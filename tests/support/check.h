@@ -39,7 +39,8 @@ const std::string& testDevice();
 // that need it call requireSharedDatasets() which skips with a reason.
 std::string sharedDatasetsDir();
 std::string requireSharedDatasets();
-// A fresh, empty temporary directory for the current case.
+// A fresh, empty temporary directory for the current case, removed when the
+// case passes or skips and kept (its path printed) when it fails.
 std::string makeTempDir();
 
 struct Registrar {

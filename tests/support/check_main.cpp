@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <string>
+#include <system_error>
+#include <vector>
 
 namespace recdiff::test {
 
@@ -40,12 +43,35 @@ std::string requireSharedDatasets() {
   return dir;
 }
 
+namespace {
+// The temporary directories the running case has made.
+std::vector<std::string>& caseTempDirs() {
+  static std::vector<std::string> dirs;
+  return dirs;
+}
+
+// After a case: a failed one keeps its files to look at, any other
+// leaves nothing behind.
+void releaseTempDirs(bool keep) {
+  for (const std::string& dir : caseTempDirs()) {
+    if (keep) {
+      std::cout << "  kept " << dir << "\n";
+    } else {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  }
+  caseTempDirs().clear();
+}
+}  // namespace
+
 std::string makeTempDir() {
   namespace fs = std::filesystem;
   std::random_device rd;
   fs::path dir = fs::temp_directory_path() /
                  ("recdiff-test-" + std::to_string(rd()) + std::to_string(rd()));
   fs::create_directories(dir);
+  caseTempDirs().push_back(dir.string());
   return dir.string();
 }
 
@@ -73,6 +99,7 @@ int main(int argc, char** argv) {
   for (const Case& c : registry()) {
     if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
     const auto start = std::chrono::steady_clock::now();
+    const int failedBefore = failed;
     try {
       c.body();
       ++passed;
@@ -89,6 +116,7 @@ int main(int argc, char** argv) {
       ++failed;
       std::cout << "FAIL " << c.name << ": unexpected exception: " << e.what() << "\n";
     }
+    releaseTempDirs(/*keep=*/failed > failedBefore);
   }
   std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped\n";
   return failed == 0 ? 0 : 1;

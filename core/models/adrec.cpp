@@ -39,6 +39,10 @@ ModelInfo adrecInfo() {
        {"cam", "sasrec"}},
       {"warmup", true, "on", "stage 2, warm-up with frozen embeddings (Table 4: w/o warm-up)", {}},
       {"warmup_epochs", std::int64_t{5}, "5", "epochs of stage 2", {}},
+      {"attend_padding", false, "off (paper)",
+       "the reference code's attention: every position also attends to the left padding, a learned "
+       "token (its mask hides only padded queries)",
+       {}},
   };
   TrainingDefaults t;
   t.optimizer = "adam";
@@ -189,6 +193,11 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
   const auto d = getInt("dim");
   embedding_ = register_module(
       "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("emb_dropout")));
+  if (getBool("attend_padding")) {
+    // Initialised as the item rows are (the reference's padding is row 0 of E).
+    paddingToken_ = register_parameter("padding_token", torch::randn({d}) / std::sqrt(static_cast<double>(d)));
+    paddingDropout_ = register_module("padding_dropout", nn::FastDropout(getDouble("emb_dropout")));
+  }
   inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   if (getString("pretrain_encoder") == "sasrec" && getBool("pretrain")) {
     pretrainPositions_ = register_module(
@@ -242,13 +251,27 @@ torch::Tensor AdRec::normalisedHistory(const data::Batch& batch) {
     auto h = embedding_->items(batch.history) + pretrainPositions_(idx).unsqueeze(0);
     return pretrainDropout_(inputNorm_(h)) * keep;
   }
+  if (paddingToken_.defined()) {
+    // The reference: LN(dropout(E[seq])) with a learned, non-zero padding row.
+    auto padding = batch.mask.logical_not().unsqueeze(-1).to(torch::kFloat);
+    auto token = paddingToken_.view({1, 1, -1}).expand({batch.mask.size(0), batch.mask.size(1), -1});
+    auto h = embedding_->positioned(batch.history, batch.mask) + paddingDropout_(token.contiguous()) * padding;
+    return inputNorm_(h);
+  }
   return inputNorm_(embedding_->positioned(batch.history, batch.mask)) * keep;
+}
+
+torch::Tensor AdRec::attentionMask(const torch::Tensor& mask) const {
+  // Stage 1 with the SASRec front end keeps the reference SASRec's masking.
+  const bool sasrecStage = pretrainPositions_ && phase() == Phase::Pretrain;
+  return paddingToken_.defined() && !sasrecStage ? torch::ones_like(mask) : mask;
 }
 
 torch::Tensor AdRec::context(const torch::Tensor& h, const torch::Tensor& mask) {
   if (!(useCam_ || phase() == Phase::Pretrain)) return h;
   auto c = h;
-  for (auto& block : cam_) c = block(c, mask);
+  const auto allowed = attentionMask(mask);
+  for (auto& block : cam_) c = block(c, allowed);
   return c;
 }
 
@@ -259,7 +282,8 @@ torch::Tensor AdRec::aggregate(const torch::Tensor& c, const torch::Tensor& xt, 
 torch::Tensor AdRec::denoiseSequence(const torch::Tensor& z, const torch::Tensor& mask) {
   if (mlpDenoiser_) return mlp_->forward(z) * mask.unsqueeze(-1).to(z.dtype());
   auto x = z;
-  for (auto& block : adm_) x = block(x, mask);
+  const auto allowed = attentionMask(mask);
+  for (auto& block : adm_) x = block(x, allowed);
   return x;
 }
 
@@ -321,7 +345,7 @@ torch::Tensor AdRec::reverseLastPosition(const data::Batch& batch, const Reverse
       return denoiseSequence(torch::cat({zPrefix, zLast}, 1), mask).select(1, P);
     };
   } else {
-    decoder = std::make_shared<LastPositionDecoder>(adm_, blockOptions_.heads, zPrefix, mask);
+    decoder = std::make_shared<LastPositionDecoder>(adm_, blockOptions_.heads, zPrefix, attentionMask(mask));
     denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras* extras) {
       torch::Tensor attention;
       auto out = decoder->step(aggregate(cLast, xt, t), extras ? &attention : nullptr);
@@ -396,13 +420,10 @@ void AdRec::beginStage(std::size_t stage) {
   // Leaving pre-training: only the embeddings carry over (the paper trains
   // the CAM from scratch after stage 1; the reference loads only E).
   if (before == Phase::Pretrain) resetContextModule();
-  if (name == "warmup") {
-    setPhase(Phase::Warmup);
-    table.requires_grad_(false);
-  } else {
-    setPhase(Phase::Full);
-    table.requires_grad_(true);
-  }
+  const bool frozen = name == "warmup";
+  setPhase(frozen ? Phase::Warmup : Phase::Full);
+  table.requires_grad_(!frozen);
+  if (paddingToken_.defined()) paddingToken_.requires_grad_(!frozen);
 }
 
 std::vector<torch::Tensor> AdRec::trainableParameters() {
@@ -410,6 +431,7 @@ std::vector<torch::Tensor> AdRec::trainableParameters() {
   if (p == Phase::Full) return parameters();
   if (p == Phase::Pretrain) {
     auto params = embedding_->parameters();
+    if (paddingToken_.defined()) params.push_back(paddingToken_);
     for (const auto& q : inputNorm_->parameters()) params.push_back(q);
     if (pretrainPositions_) params.push_back(pretrainPositions_->weight);
     for (auto& block : cam_) {
@@ -417,10 +439,12 @@ std::vector<torch::Tensor> AdRec::trainableParameters() {
     }
     return params;
   }
+  // Warm-up: everything but E (and the padding token, E's row 0 in the reference).
   std::vector<torch::Tensor> params;
   const auto* table = embedding_->table().unsafeGetTensorImpl();
+  const auto* padding = paddingToken_.defined() ? paddingToken_.unsafeGetTensorImpl() : nullptr;
   for (const auto& q : parameters()) {
-    if (q.unsafeGetTensorImpl() != table) params.push_back(q);
+    if (q.unsafeGetTensorImpl() != table && q.unsafeGetTensorImpl() != padding) params.push_back(q);
   }
   return params;
 }

@@ -59,6 +59,15 @@
 //   - Without pre-training: no "pretrain" stage and, since warm-up exists to
 //     align the backbone with pre-trained embeddings, no "warmup" either —
 //     the paper's end-to-end variant. Without warm-up: "pretrain", "full".
+//   - attend_padding (off: the paper's masked attention). The reference code
+//     masks only the *queries* of padded positions, so every real position
+//     also attends to the left padding, whose embedding (row 0 of its E) is
+//     learned: LN(dropout(E[0])) fills every padded slot. On, the CAM and ADM
+//     see padding as a learned token (all keys allowed, causal order kept);
+//     CE, MSE and scoring still use real positions only, and the token is
+//     frozen with E during warm-up. Padded queries attend by content here
+//     where the reference's attend uniformly; they see only padding either
+//     way (left padding, causal), so in eval mode the two agree.
 //
 // Inspection: "cam_attention" [B,blocks,L,L] (CAM self-attention, mean over
 // heads) from inspect(); each traced reverse step reports "adm_attention"
@@ -111,6 +120,8 @@ class AdRec : public Model {
   // dropout(LN(E[seq] + P)).
   torch::Tensor normalisedHistory(const data::Batch& batch);
   torch::Tensor context(const torch::Tensor& h, const torch::Tensor& mask);  // c = CAM(h)
+  // The blocks' key mask: the batch mask, or all true with attend_padding.
+  torch::Tensor attentionMask(const torch::Tensor& mask) const;
   // x̂0 [B,L,d] from the aggregated input z [B,L,d].
   torch::Tensor denoiseSequence(const torch::Tensor& z, const torch::Tensor& mask);
   torch::Tensor aggregate(const torch::Tensor& c, const torch::Tensor& xt, const torch::Tensor& t);
@@ -130,6 +141,9 @@ class AdRec : public Model {
   // pretrain_encoder=sasrec only: the stage-1 positions and post-norm dropout.
   torch::nn::Embedding pretrainPositions_{nullptr};
   nn::FastDropout pretrainDropout_{nullptr};
+  // attend_padding only: the learned padding embedding and its dropout.
+  torch::Tensor paddingToken_;
+  nn::FastDropout paddingDropout_{nullptr};
   std::vector<nn::TransformerBlock> cam_;
   std::vector<nn::TransformerBlock> adm_;
   torch::nn::Sequential mlp_{nullptr};

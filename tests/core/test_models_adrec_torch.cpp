@@ -164,20 +164,70 @@ TEST_CASE("ADRec's loss is the PCGrad mean: the mean of the CE and MSE gradients
 
 TEST_CASE("ADRec's cached last-position decoder equals running the ADM over the sequence") {
   requireDevice();
-  auto model = makeAdRec({"dropout=0", "emb_dropout=0", "diffusion_steps=6"});
-  {
-    torch::NoGradGuard noGrad;  // a trained-looking model: scale the weights up
-    for (auto& p : model->parameters()) p.mul_(1.5);
+  for (const std::string attend : {"false", "true"}) {
+    auto model = makeAdRec({"dropout=0", "emb_dropout=0", "diffusion_steps=6", "attend_padding=" + attend});
+    {
+      torch::NoGradGuard noGrad;  // a trained-looking model: scale the weights up
+      for (auto& p : model->parameters()) p.mul_(1.5);
+    }
+    auto batch = batchOf(mixedSamples(), 8);
+    models::ReverseOptions ro;
+    ro.seed = 21;
+    model->eval();
+    auto fast = model->reverse(batch, ro, nullptr);
+    model->train();  // dropout is zero: the full-sequence path computes the same
+    auto full = model->reverse(batch, ro, nullptr);
+    CHECK(torch::allclose(fast, full, 1e-4, 1e-4));
+    CHECK(fast.abs().sum().item<double>() > 0);
   }
+}
+
+TEST_CASE("ADRec attend_padding: padding is a learned token that real positions attend to") {
+  requireDevice();
+  // Off, the amount of left padding changes nothing; on, every padded slot is
+  // the learned token in the attention, so it does. Item ids written into the
+  // padding matter in neither.
+  for (const bool attend : {false, true}) {
+    auto model = makeAdRec({"dropout=0", "emb_dropout=0", std::string("attend_padding=") + (attend ? "true" : "false")});
+    CHECK_EQ(model->named_parameters().find("padding_token") != nullptr, attend);
+    model->beginStage(0);  // the CAM alone scores: no reverse noise to line up
+    model->eval();
+    models::ReverseOptions ro;
+    ro.seed = 5;
+    // A sixth, longer user widens the batch from 7 to 8 positions: one more
+    // padded slot for each of the first five.
+    auto longer = mixedSamples();
+    longer.push_back({5, {1, 2, 3, 4, 5, 6, 7, 8}, 9});
+    auto narrow = batchOf(mixedSamples(), 8), wide = batchOf(longer, 8);
+    CHECK_EQ(narrow.history.size(1) + 1, wide.history.size(1));
+    auto scoreWide = model->score(wide, ro).slice(0, 0, 5).slice(1, 1);
+    auto scoreNarrow = model->score(narrow, ro).slice(1, 1);
+    CHECK_EQ(torch::allclose(scoreWide, scoreNarrow, 1e-4, 1e-4), !attend);
+    CHECK(torch::allclose(scoreWide, model->score(withJunkInPadding(wide), ro).slice(0, 0, 5).slice(1, 1), 1e-4, 1e-4));
+    model->beginStage(2);
+    model->train();
+    auto a = model->loss(wide, diffusion::makeGenerator(9, device()));
+    auto b = model->loss(withJunkInPadding(wide), diffusion::makeGenerator(9, device()));
+    CHECK_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-5);
+  }
+  // The token belongs with E (the reference's row 0): trained in pre-training
+  // and the full stage, frozen in warm-up.
+  auto model = makeAdRec({"attend_padding=true"});
+  auto token = model->named_parameters()["padding_token"];
   auto batch = batchOf(mixedSamples(), 8);
-  models::ReverseOptions ro;
-  ro.seed = 21;
-  model->eval();
-  auto fast = model->reverse(batch, ro, nullptr);
-  model->train();  // dropout is zero: the full-sequence path computes the same
-  auto full = model->reverse(batch, ro, nullptr);
-  CHECK(torch::allclose(fast, full, 1e-4, 1e-4));
-  CHECK(fast.abs().sum().item<double>() > 0);
+  auto stepChanges = [&](std::size_t stage) {
+    model->beginStage(stage);
+    auto before = token.detach().clone();
+    torch::optim::Adam optimizer(model->trainableParameters(), torch::optim::AdamOptions(1e-2));
+    optimizer.zero_grad();
+    model->loss(batch, diffusion::makeGenerator(1, device())).total.backward();
+    optimizer.step();
+    return !torch::equal(before, token);
+  };
+  CHECK(stepChanges(0));
+  CHECK(!stepChanges(1));
+  CHECK(!token.requires_grad());
+  CHECK(stepChanges(2));
 }
 
 TEST_CASE("every ADRec switch builds, trains a step with finite gradients and scores") {
@@ -185,7 +235,8 @@ TEST_CASE("every ADRec switch builds, trains a step with finite gradients and sc
   const std::vector<std::vector<std::string>> variants = {
       {}, {"warmup=false"}, {"pretrain=false"}, {"mse=false"}, {"cam=false"}, {"denoiser=mlp"},
       {"cam=false", "pretrain=false"}, {"schedule=linear", "diffusion_steps=50"},
-      {"pretrain_encoder=sasrec"}, {"pretrain_encoder=sasrec", "pretrain=false"}};
+      {"pretrain_encoder=sasrec"}, {"pretrain_encoder=sasrec", "pretrain=false"}, {"attend_padding=true"},
+      {"attend_padding=true", "pretrain_encoder=sasrec"}};
   auto batch = batchOf(mixedSamples(), 8);
   for (const auto& v : variants) {
     auto model = makeAdRec(v);

@@ -116,7 +116,8 @@ class AdRec : public Model {
   Phase phase() const;
 
  private:
-  // LN(dropout(E[seq])), 0 at padding; in stage 1 with pretrain_encoder=sasrec
+  // LN(dropout(E[seq])), 0 at padding (attend_padding: the learned token's
+  // LN(dropout(·)) there); in stage 1 with pretrain_encoder=sasrec
   // dropout(LN(E[seq] + P)).
   torch::Tensor normalisedHistory(const data::Batch& batch);
   torch::Tensor context(const torch::Tensor& h, const torch::Tensor& mask);  // c = CAM(h)

@@ -41,6 +41,9 @@ ModelInfo dae4recInfo() {
       {"compensator_epochs", std::int64_t{10}, "not stated", "epochs of the compensator stage", {}},
       {"compensator_input", std::string("reverse"), "reverse (Eq. 15 with f_θ*)",
        "how e^{τ1} is made for training c_φ", {"reverse", "forward"}},
+      {"compensator_form", std::string("direct"), "direct (Eq. 16: ê0 = c_φ(e^{τ1}, h))",
+       "direct: c_φ predicts e^0; residual: ê0 = f_θ*(e^{τ1}, τ1, h) + c_φ, the correction starting at 0",
+       {"direct", "residual"}},
       {"denoiser", std::string("mlp"), "MLP", "denoiser over concat(x_t, t_E, h)", {"mlp", "linear"}},
       {"embedding_std", 1.0, "not stated (DreamRec: 1)", "std of the item-embedding init", {}},
       {"dropout", 0.0, "not stated (DreamRec: 0.1)", "dropout on the history embeddings", {}},
@@ -79,7 +82,8 @@ Dae4Rec::Dae4Rec(const Config& config, const DataShape& shape)
       schedule_(diffusion::parseScheduleKind(getString("schedule")),
                 static_cast<int>(getInt("diffusion_steps"))),
       aime_(getBool("aime")),
-      compensator_(getBool("compensator")) {
+      compensator_(getBool("compensator")),
+      residualCompensator_(getString("compensator_form") == "residual") {
   const auto d = getInt("dim");
   const auto T = schedule_.steps();
   const auto S = getInt("sampling_steps");
@@ -166,7 +170,16 @@ void Dae4Rec::beginStage(std::size_t stage) {
     zStar_.copy_(gae_->forward(graph_.normalizedAdjacency(device)));
     zStarReady_.fill_(1.0);
   }
-  if (stage_ == "compensator") compensatorTau1_.fill_(static_cast<double>(tau1_));
+  if (stage_ == "compensator") {
+    compensatorTau1_.fill_(static_cast<double>(tau1_));
+    if (residualCompensator_) {
+      // The correction starts at zero, so the stage starts from f_θ*'s own
+      // last step and can only be fitted away from it.
+      auto last = compensatorNet_->ptr(compensatorNet_->size() - 1)->as<torch::nn::Linear>();
+      last->weight.zero_();
+      last->bias.zero_();
+    }
+  }
 }
 
 std::vector<torch::Tensor> Dae4Rec::trainableParameters() {
@@ -197,7 +210,16 @@ torch::Tensor Dae4Rec::denoise(const torch::Tensor& xt, const torch::Tensor& t, 
 }
 
 torch::Tensor Dae4Rec::compensate(const torch::Tensor& xTau1, const torch::Tensor& h) {
-  return compensatorNet_->forward(torch::cat({xTau1, h}, -1));
+  auto out = compensatorNet_->forward(torch::cat({xTau1, h}, -1));
+  if (!residualCompensator_) return out;
+  torch::Tensor lastStep;
+  {
+    torch::NoGradGuard noGrad;  // f_θ* is frozen; only the correction trains
+    auto t = torch::full({xTau1.size(0)}, static_cast<std::int64_t>(compensatorTrainedFor()),
+                         torch::TensorOptions().dtype(torch::kLong).device(xTau1.device()));
+    lastStep = denoise(xTau1, t, h);
+  }
+  return lastStep + out;
 }
 
 torch::Tensor Dae4Rec::lossWeights(const torch::Device& device) {

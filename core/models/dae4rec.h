@@ -53,6 +53,13 @@
 //     = forward uses q_sample(e0, τ1) instead (cheaper, but it does not see
 //     the trajectory error the compensator exists to correct).
 //     c_φ = Linear(2d→2d), GELU, Linear(2d→d) over concat(e^{τ1}, h).
+//   - What c_φ outputs: Eq. 16 has it predict e^0 itself
+//     (compensator_form = direct, the default), a network that starts from
+//     nothing and must relearn what f_θ* already knows. The paper's words
+//     for it ("correct residuals", "mitigates residuals") also fit
+//     compensator_form = residual: ê0 = f_θ*(e^{τ1}, τ1, h) + c_φ(e^{τ1}, h),
+//     with c_φ's last layer zeroed when its stage begins, so training starts
+//     from the plain DDIM last step.
 //   - The compensator replaces the last step only once its stage has run
 //     (a buffer holds the τ1 it was trained for, 0 before: a checkpoint from
 //     before it, or a best snapshot restored from the diffusion stage,
@@ -145,6 +152,7 @@ class Dae4Rec : public Model {
   diffusion::NoiseSchedule schedule_;
   bool aime_;
   bool compensator_;
+  bool residualCompensator_;  // compensator_form = residual
   int samplingSteps_ = 1;  // S
   int tau1_ = 1;
   std::string stage_ = "diffusion";

@@ -1,8 +1,9 @@
 // DAE4Rec: the item graph and its normalised adjacency on a hand-made
 // example, λ_t and L_AIME against hand computations, the GAE pre-training,
 // the stages and what each trains, the compensator and the skip-step
-// sampling defaults, ablation switches, padding invariance, memorising 50
-// sequences through the trainer and a checkpoint round trip.
+// sampling defaults, the residual compensator, ablation switches, padding
+// invariance, memorising 50 sequences through the trainer and a checkpoint
+// round trip.
 #include <cmath>
 #include <random>
 
@@ -225,11 +226,46 @@ TEST_CASE("sampling defaults to DDIM with S steps; the compensator replaces the 
   CHECK_EQ(names(noComp->stages()), (std::vector<std::string>{"gae", "diffusion"}));
 }
 
+TEST_CASE("a residual compensator starts at the plain last step and trains only its correction") {
+  requireDevice();
+  auto model = makeModel({"compensator_form=residual"});  // τ1 = 2
+  model->eval();
+  auto batch = batchOf(kSamples, 6, 12);
+  models::ReverseOptions plain;
+  plain.seed = 4;
+  plain.compensator = false;
+  models::ReverseOptions compensated = plain;
+  compensated.compensator = true;
+  auto without = model->reverse(batch, plain, nullptr);
+  model->beginStage(2);
+  CHECK(model->compensatorReady());
+  CHECK(torch::allclose(without, model->reverse(batch, compensated, nullptr)));
+
+  model->train();
+  model->zero_grad();
+  auto gen = diffusion::makeGenerator(3, device());
+  model->loss(batch, gen).total.backward();
+  for (const auto& p : model->named_parameters()) {
+    if (p.key().rfind("compensator.", 0) == 0) continue;
+    CHECK(!(p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0.0));
+  }
+  auto last = model->named_parameters()["compensator.2.weight"];
+  CHECK(last.grad().abs().sum().item<double>() > 0);
+  // Once the correction is non-zero, the compensated last step differs.
+  {
+    torch::NoGradGuard noGrad;
+    last.normal_(0.0, 0.1);
+  }
+  model->eval();
+  CHECK(!torch::allclose(without, model->reverse(batch, compensated, nullptr)));
+}
+
 TEST_CASE("every DAE4Rec ablation trains each stage with finite gradients and scores the catalog") {
   requireDevice();
   const std::vector<std::vector<std::string>> variants = {
       {}, {"aime=false"}, {"aime_target=graph"}, {"compensator=false"}, {"loss_weighting=false"},
-      {"denoiser=linear"}, {"compensator_input=forward"}, {"sampler=ddpm"}, {"sampling_steps=40"},
+      {"denoiser=linear"}, {"compensator_input=forward"}, {"compensator_form=residual"}, {"sampler=ddpm"},
+      {"sampling_steps=40"},
       {"schedule=exp", "lambda_max=1"}};
   auto data = datasetOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}, {2, {8, 9, 10}, 11}, {3, {}, 12}}, 12);
   auto batch = batchOf(data.train, 6, 12);

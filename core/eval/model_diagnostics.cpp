@@ -71,7 +71,9 @@ ModelDiagnostics diagnoseModel(models::Model& model, const data::SequenceDataset
   }
   if (!routing.empty()) {
     out.usersAnalysed = static_cast<std::int64_t>(routing.size());
-    out.interests = analysis::analyseRouting(routing);
+    analysis::RoutingCollapseOptions collapse;
+    collapse.collapseThreshold = options.collapseThreshold;
+    out.interests = analysis::analyseRouting(routing, collapse);
     if (meta.hasCategories()) {
       out.categoryMatch = analysis::matchInterestsToCategories(
           routing, positionCategories, static_cast<int>(meta.categoryNames.size()), options.topPositions);

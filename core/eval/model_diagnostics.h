@@ -1,9 +1,10 @@
 // Whole-model diagnostics against collapse, for `recdiff analyze` and the
 // studio: the item table's embedding-collapse metrics (ADRec's Table 5), a
 // linear probe of item categories (its Table 6), and — for models that
-// expose interest routing — how many interests each user effectively uses,
-// how often each head wins, the routing covariance behind L_reg, and how
-// well the heads line up with item categories (on the synthetic dataset
+// expose interest routing — routing collapse as paper 000 §4.4.2 defines it
+// (heads on a single item), head redundancy, how often each head wins, the
+// routing covariance behind L_reg, and how well the heads line up with item
+// categories (on the synthetic dataset
 // these are the planted interests). No LibTorch in this header: the
 // studio's views read the result.
 #pragma once
@@ -28,6 +29,7 @@ struct DiagnosticsOptions {
   std::int64_t maxUsers = 2000;   // routing over the first N samples (0 = all)
   std::int64_t batchSize = 256;
   int topPositions = 1;           // positions per head voting in the category match
+  double collapseThreshold = 0.9; // a head with peak routing weight >= this is collapsed
   bool linearProbe = true;        // off for the per-epoch tracking during training
 };
 

@@ -34,8 +34,8 @@ struct TrainOptions {
   std::string selectionMetric = "ndcg@20";  // "ndcg@K", "hr@K" or "any" (eval::ModelSelection)
   int onlyStage = -1;               // >= 0: run just this stage of stages()
   // After each validation, collapse diagnostics (item-table spectrum; for
-  // models with interest routing, effective interests, head wins, routing
-  // covariance) over this many validation users, so collapse can be watched
+  // models with interest routing, routing collapse, head redundancy, head
+  // wins, routing covariance) over this many validation users, so collapse can be watched
   // as it happens. 0 = off.
   std::int64_t diagnosticUsers = 500;
   // Where the resumable state (training_state.h) is written at the top of

@@ -195,11 +195,18 @@ TEST_CASE("interest diagnostics of a hand-computed 3 x 2 routing matrix") {
   CHECK_NEAR(s.covariance(1, 1), 42.0 / 2700, 1e-7);
   CHECK_NEAR(s.covariance(0, 1), -39.0 / 2700, 1e-7);
   CHECK_NEAR(s.lReg, 2 * std::sqrt(42.0 * 42 + 39.0 * 39) / 2700, 1e-7);
-  CHECK_NEAR(s.lRegOffDiagonal, 78.0 / 2700, 1e-7);
+  CHECK_NEAR(s.lRegRedundancy, 78.0 / 2700, 1e-7);
+  CHECK_NEAR(s.lRegConcentration, 84.0 / 2700, 1e-7);
   CHECK_NEAR(s.meanOffDiagonalAbsCovariance, 39.0 / 2700, 1e-7);
   // Gram [[0.38, 0.29], [0.29, 0.38]]: eigenvalues 0.67 and 0.09.
-  CHECK_NEAR(s.interestEntropy, entropyOf({0.67, 0.09}), 1e-6);
-  CHECK_NEAR(s.effectiveInterests, std::exp(entropyOf({0.67, 0.09})), 1e-6);
+  CHECK_NEAR(s.distinctRoutingDirections, std::exp(entropyOf({0.67, 0.09})), 1e-6);
+  // Columns (0.5, 0.3, 0.2) and (0.2, 0.3, 0.5): cosine 0.29 / 0.38.
+  CHECK_NEAR(s.headRedundancy, 0.29 / 0.38, 1e-6);
+  CHECK_NEAR(s.heads[0].peak, 0.5, 1e-6);
+  CHECK_EQ(s.heads[1].peakPosition, 2);
+  CHECK_NEAR(s.heads[0].effectiveItems, std::exp(entropyOf({0.5, 0.3, 0.2})), 1e-6);
+  CHECK_NEAR(s.heads[0].effectiveItemShare, std::exp(entropyOf({0.5, 0.3, 0.2})) / 3, 1e-6);
+  CHECK_EQ(s.collapsedHeads, 0);
   CHECK((s.argmaxWins == std::vector<int>{2, 1}));  // the tie in row 2 goes to head 0
 
   const InterestDiagnostics d = analyseRouting({a, a});
@@ -208,18 +215,92 @@ TEST_CASE("interest diagnostics of a hand-computed 3 x 2 routing matrix") {
   CHECK_NEAR(d.argmaxShare[0], 2.0 / 3.0, 1e-12);
 }
 
-TEST_CASE("collapsed routing has one effective interest; disjoint routing has k") {
-  Matrix same(4, 3);
-  same.setConstant(0.25f);
-  CHECK_NEAR(analyseUserRouting(same).effectiveInterests, 1.0, 1e-6);
-  CHECK_NEAR(analyseUserRouting(same).lReg, 0.0, 1e-12);
-  Matrix disjoint = Matrix::Zero(3, 3);
-  disjoint(0, 0) = disjoint(1, 1) = disjoint(2, 2) = 1.0f;
-  CHECK_NEAR(analyseUserRouting(disjoint).effectiveInterests, 3.0, 1e-6);
-  Matrix bad = same;
+TEST_CASE("routing collapse: one-hot heads on distinct items are collapsed but not redundant") {
+  // Paper 000 §4.4.2: "a single interest expressed by a single item".
+  Matrix oneHot = Matrix::Zero(3, 3);
+  oneHot(0, 0) = oneHot(1, 1) = oneHot(2, 2) = 1.0f;
+  const UserInterestStats s = analyseUserRouting(oneHot);
+  CHECK_EQ(s.collapsedHeads, 3);
+  for (const HeadRouting& h : s.heads) {
+    CHECK_NEAR(h.peak, 1.0, 1e-12);
+    CHECK_NEAR(h.effectiveItems, 1.0, 1e-12);
+    CHECK(h.collapsed);
+  }
+  CHECK_NEAR(s.headRedundancy, 0.0, 1e-12);
+  // Centred columns e_c - 1/3: C[r,r] = 2/9, C[r,c] = -1/9.
+  CHECK_NEAR(s.lRegConcentration, 2.0 / 3.0, 1e-9);
+  CHECK_NEAR(s.lRegRedundancy, std::sqrt(2.0) / 3.0, 1e-9);
+  CHECK_NEAR(s.lReg, std::sqrt(6.0) / 3.0, 1e-9);
+  // The spectral figure's blind spot: complete collapse scores its best, k.
+  CHECK_NEAR(s.distinctRoutingDirections, 3.0, 1e-6);
+}
+
+TEST_CASE("routing collapse: uniform heads attend to every item and are fully redundant") {
+  Matrix uniform(4, 3);
+  uniform.setConstant(0.25f);
+  const UserInterestStats s = analyseUserRouting(uniform);
+  CHECK_EQ(s.collapsedHeads, 0);
+  for (const HeadRouting& h : s.heads) {
+    CHECK_NEAR(h.peak, 0.25, 1e-7);
+    CHECK_NEAR(h.effectiveItems, 4.0, 1e-6);  // = L
+    CHECK_NEAR(h.effectiveItemShare, 1.0, 1e-6);
+  }
+  CHECK_NEAR(s.headRedundancy, 1.0, 1e-7);
+  CHECK_NEAR(s.distinctRoutingDirections, 1.0, 1e-6);
+  // Constant columns have no covariance: L_reg sees nothing to penalise.
+  CHECK_NEAR(s.lReg, 0.0, 1e-12);
+  CHECK_NEAR(s.lRegRedundancy, 0.0, 1e-12);
+}
+
+TEST_CASE("routing collapse: identical peaked heads are collapsed and redundant") {
+  Matrix same(4, 2);
+  same << 0.94f, 0.94f, 0.02f, 0.02f, 0.02f, 0.02f, 0.02f, 0.02f;
+  const UserInterestStats s = analyseUserRouting(same);
+  CHECK_EQ(s.collapsedHeads, 2);
+  CHECK_NEAR(s.heads[1].peak, 0.94, 1e-6);
+  CHECK_NEAR(s.heads[1].effectiveItems, std::exp(entropyOf({0.94, 0.02, 0.02, 0.02})), 1e-5);
+  CHECK_NEAR(s.headRedundancy, 1.0, 1e-6);
+  CHECK_NEAR(s.distinctRoutingDirections, 1.0, 1e-6);
+  // C[r,c] is the same for every r, c: concentration and redundancy are equal.
+  CHECK_NEAR(s.lRegConcentration, s.lRegRedundancy, 1e-9);
+  CHECK(s.lReg > 0.0);
+  // A stricter threshold calls neither head collapsed.
+  RoutingCollapseOptions strict;
+  strict.collapseThreshold = 0.95;
+  CHECK_EQ(analyseUserRouting(same, strict).collapsedHeads, 0);
+  strict.collapseThreshold = 0.0;
+  CHECK_THROWS_WITH(AnalysisError, analyseUserRouting(same, strict), "threshold");
+}
+
+TEST_CASE("routing collapse across users: shares, histogram, one-item histories apart") {
+  Matrix oneHot = Matrix::Zero(3, 3);
+  oneHot(0, 0) = oneHot(1, 1) = oneHot(2, 2) = 1.0f;
+  Matrix uniform(4, 3);
+  uniform.setConstant(0.25f);
+  Matrix single(1, 3);
+  single.setConstant(1.0f);
+  const InterestDiagnostics d = analyseRouting({oneHot, uniform, single});
+  CHECK_EQ(d.users, 3);
+  CHECK_EQ(d.usersWithOnePosition, 1);
+  CHECK_NEAR(d.collapsedHeadShare, 0.5, 1e-12);  // 3 of the 6 heads of the two users with L >= 2
+  CHECK_NEAR(d.meanEffectiveItems, (3 * 1.0 + 3 * 4.0) / 6, 1e-6);
+  CHECK_NEAR(d.meanHeadRedundancy, 0.5, 1e-6);
+  CHECK((d.collapsedShareByHead == std::vector<double>{0.5, 0.5, 0.5}));
+  // One-hot head j peaks at position j of 3; a uniform head at position 0 (the first maximum).
+  CHECK_NEAR(d.meanPeakRelativePositionByHead[0], 0.0, 1e-12);
+  CHECK_NEAR(d.meanPeakRelativePositionByHead[2], 0.5, 1e-12);
+  CHECK((d.peakAtLastPositionShareByHead == std::vector<double>{0.0, 0.0, 0.5}));
+  CHECK_EQ(d.headPeakHistogram[9], 3L);
+  CHECK_EQ(d.headPeakHistogram[2], 3L);
+  long counted = 0;
+  for (long c : d.headPeakHistogram) counted += c;
+  CHECK_EQ(counted, 6L);
+  CHECK_NEAR(d.meanLReg, std::sqrt(6.0) / 9.0, 1e-9);  // the regulariser averages over every user
+
+  Matrix bad = uniform;
   bad(0, 1) = 0.5f;
   CHECK_THROWS_WITH(AnalysisError, analyseUserRouting(bad), "interest 1 sums to");
-  CHECK_THROWS_WITH(AnalysisError, analyseRouting({same, bad}), "user 1");
+  CHECK_THROWS_WITH(AnalysisError, analyseRouting({uniform, bad}), "user 1");
 }
 
 TEST_CASE("maximum-weight assignment matches brute force") {
@@ -270,6 +351,10 @@ TEST_CASE("learned interests are matched to planted categories") {
   CHECK_NEAR(m.purity, 1.0, 1e-12);
   CHECK_NEAR(m.nmi, 1.0, 1e-9);
   CHECK_NEAR(m.contingency(0, 2), 20.0, 1e-12);
+  // Shuffled over each user's own positions, the same heads score about
+  // 15 of 40 votes (head 0 -> category 1, head 1 -> 0 or 2) and no information.
+  CHECK(m.chanceMatchedAccuracy > 0.3 && m.chanceMatchedAccuracy < 0.55);
+  CHECK(m.chanceNmi < 0.15);
   // Collapsed heads (both on the same item) cannot both match.
   for (auto& a : routing) a << 0.7, 0.7, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1;
   const InterestCategoryMatch c = matchInterestsToCategories(routing, cats, 3);

@@ -53,7 +53,10 @@ TEST_CASE("ADIGRec's routing is summarised over users and matched to the planted
   double share = 0;
   for (double s : r.interests->argmaxShare) share += s;
   CHECK_NEAR(share, 1.0, 1e-9);
-  CHECK(r.interests->meanEffectiveInterests >= 1.0 - 1e-9 && r.interests->meanEffectiveInterests <= 3.0 + 1e-9);
+  CHECK(r.interests->meanDistinctRoutingDirections >= 1.0 - 1e-9 &&
+        r.interests->meanDistinctRoutingDirections <= 3.0 + 1e-9);
+  CHECK(r.interests->collapsedHeadShare >= 0.0 && r.interests->collapsedHeadShare <= 1.0);
+  CHECK_NEAR(r.interests->collapseThreshold, 0.9, 1e-12);
   CHECK(r.categoryMatch.has_value());
   CHECK_EQ(r.categoryMatch->assignment.size(), std::size_t{3});
   CHECK(r.probe.has_value());

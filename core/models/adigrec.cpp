@@ -6,6 +6,7 @@
 
 #include "core/diffusion/forward_noise.h"
 #include "core/models/diffusion_reverse.h"
+#include "core/models/routing_regulariser.h"
 #include "core/models/sampled_softmax.h"
 
 namespace recdiff::models {
@@ -16,9 +17,9 @@ ModelInfo adigrecInfo() {
   info.displayName = "ADIGRec";
   info.paper = "ADIGRec (paper 000): adaptive dynamic-interest guidance";
   info.params = {
-      {"dim", std::int64_t{64}, "64", "embedding size d", {}},
-      {"interests", std::int64_t{4}, "4", "number of interests k (Table 5: 1-16)", {}},
-      {"diffusion_steps", std::int64_t{100}, "50-2000", "diffusion steps T", {}},
+      {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
+      {"interests", std::int64_t{4}, "4", "number of interests k (Table 5: 1-16)", {}, between(1, 256)},
+      {"diffusion_steps", std::int64_t{100}, "50-2000", "diffusion steps T", {}, between(1, 10000)},
       {"schedule", std::string("linear"), "linear", "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
       {"noise", std::string("gaussian-normalised"), "Alg. 1: Gaussian, then L2", "forward noise onto the sphere",
@@ -26,17 +27,18 @@ ModelInfo adigrecInfo() {
       {"guidance", std::string("concat"), "concat (G)", "guidance condition (Table 4)",
        {"g1", "g2", "concat", "add", "multiply", "concat-k"}},
       {"ai2m", true, "on", "adaptive condition insert module (Table 3)", {}},
-      {"reg", std::string("full"), "full (Eq. 18)", "covariance regulariser L_reg",
-       {"full", "offdiag", "off"}},
-      {"lambda1", 0.1, "0.1", "weight λ1 of L_simple", {}},
-      {"lambda2", 1.0, "1 (YooChoose, KuaiRec); 0.01 (Zhihu)", "weight λ2 of L_ssm", {}},
-      {"reg_weight", 1.0, "1", "weight of L_reg (Eq. 20 uses 1)", {}},
-      {"negatives", std::int64_t{10}, "10", "uniform negatives for L_G1 and L_ssm", {}},
-      {"blocks", std::int64_t{2}, "2", "transformer blocks of G2", {}},
-      {"heads", std::int64_t{1}, "1", "attention heads of G2", {}},
-      {"dropout", 0.1, "", "dropout", {}},
-      {"denoiser_hidden", std::int64_t{0}, "0 (single layer)", "hidden units of f_θ (0 = one Linear)", {}},
+      {"lambda1", 0.1, "0.1", "weight λ1 of L_simple", {}, between(0, 1000)},
+      {"lambda2", 1.0, "1 (YooChoose, KuaiRec); 0.01 (Zhihu)", "weight λ2 of L_ssm", {}, between(0, 1000)},
+      {"negatives", std::int64_t{10}, "10", "uniform negatives for L_G1 and L_ssm", {}, between(1, 10000)},
+      {"blocks", std::int64_t{2}, "2", "transformer blocks of G2", {}, between(1, 64)},
+      {"heads", std::int64_t{1}, "1", "attention heads of G2", {}, between(1, 64)},
+      {"dropout", 0.1, "", "dropout", {}, between(0, 1)},
+      {"denoiser_hidden", std::int64_t{0}, "0 (single layer)", "hidden units of f_θ (0 = one Linear)",
+       {}, between(0, 65536)},
   };
+  const auto reg = routingRegulariserParams("full", "full (Eq. 18)");
+  info.params.insert(info.params.begin() + 7, reg.begin(), reg.end());  // after ai2m
+  info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
   t.optimizer = "adamw";
   t.learningRate = 0.005;
@@ -157,12 +159,7 @@ LossTerms AdigRec::loss(const data::Batch& batch, torch::Generator generator) {
     auto lg1 = sampledSoftmaxLoss(nn::bestMatchingInterest(g.g1, e0), e0, negatives);
     terms.components["l_g1"] = lg1;
     terms.total = terms.total + lg1;
-    if (reg_ != "off") {
-      auto covariance = nn::routingCovariance(g.weights, batch.mask);
-      auto lreg = nn::routingRegulariser(covariance, reg_ == "offdiag").mean();
-      terms.components["l_reg"] = lreg;
-      terms.total = terms.total + getDouble("reg_weight") * lreg;
-    }
+    addRoutingRegulariser(terms, g.weights, batch.mask, reg_, getDouble("reg_weight"));
   }
   return terms;
 }

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include "core/models/routing_regulariser.h"
 #include "core/models/sampled_softmax.h"
 
 namespace recdiff::models {
@@ -15,13 +16,15 @@ ModelInfo comirecInfo() {
   info.paper = "Cen et al., KDD 2020";
   info.diffusion = false;
   info.params = {
-      {"dim", std::int64_t{64}, "64", "embedding size d", {}},
-      {"interests", std::int64_t{4}, "4", "number of interests k", {}},
-      {"negatives", std::int64_t{10}, "10", "uniform negatives per sample (sampled softmax)", {}},
-      {"dropout", 0.0, "0", "embedding dropout", {}},
+      {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
+      {"interests", std::int64_t{4}, "4", "number of interests k", {}, between(1, 256)},
+      {"negatives", std::int64_t{10}, "10", "uniform negatives per sample (sampled softmax)", {}, between(1, 10000)},
+      {"dropout", 0.0, "0", "embedding dropout", {}, between(0, 1)},
       {"empty_history", std::string("learned"), "not stated", "interest of a sample without history",
        {"learned", "zero"}},
   };
+  const auto reg = routingRegulariserParams("off", "not in ComiRec; paper 000 adds it (Eq. 18)");
+  info.params.insert(info.params.end(), reg.begin(), reg.end());
   TrainingDefaults t;
   t.optimizer = "adam";
   t.learningRate = 1e-3;
@@ -59,7 +62,9 @@ LossTerms ComiRec::loss(const data::Batch& batch, torch::Generator) {
   auto negatives = table.index_select(0, batch.negatives.reshape({-1}))
                        .view({batch.size(), batch.negatives.size(1), -1});
   auto ssm = sampledSoftmaxLoss(chosen, positive, negatives);
-  return {ssm, {{"ssm", ssm}}};
+  LossTerms terms{ssm, {{"ssm", ssm}}};
+  addRoutingRegulariser(terms, out.weights, batch.mask, getString("reg"), getDouble("reg_weight"));
+  return terms;
 }
 
 torch::Tensor ComiRec::score(const data::Batch& batch, const ReverseOptions&) {

@@ -6,6 +6,7 @@
 
 #include "core/diffusion/forward_noise.h"
 #include "core/models/diffusion_reverse.h"
+#include "core/models/routing_regulariser.h"
 #include "core/models/sampled_softmax.h"
 
 namespace recdiff::models {
@@ -16,24 +17,27 @@ ModelInfo dimerecInfo() {
   info.displayName = "DimeRec";
   info.paper = "DimeRec (paper 001, WSDM 2025): multi-interest guidance + diffusion aggregation";
   info.params = {
-      {"dim", std::int64_t{64}, "64", "embedding size d", {}},
-      {"interests", std::int64_t{4}, "4", "guidance length K (number of interests)", {}},
+      {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
+      {"interests", std::int64_t{4}, "4", "guidance length K (number of interests)", {}, between(1, 256)},
       {"gem", std::string("model"), "model (ComiRec-SA)", "guidance extraction: model-based or last K items",
        {"model", "rule"}},
-      {"diffusion_steps", std::int64_t{20}, "20 (Table 5)", "diffusion steps T", {}},
+      {"diffusion_steps", std::int64_t{20}, "20 (Table 5)", "diffusion steps T", {}, between(1, 10000)},
       {"schedule", std::string("linear"), "not stated", "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
       {"grw", true, "on", "sphere + geodesic random walk (off: Euclidean Gaussian noise)", {}},
       {"use_gem", true, "on", "include L_gem (ablation: w/o L_gem)", {}},
       {"use_recon", true, "on", "include λ·L_recon (ablation: w/o L_recon)", {}},
       {"use_ssm", true, "on", "include μ·L_ssm (ablation: w/o L_ssm)", {}},
-      {"lambda", 0.1, "0.1 (Table 7)", "weight λ of L_recon", {}},
-      {"mu", 1.0, "1 (YooChoose, KuaiRec); 10 (ML-10M)", "weight μ of L_ssm, within [1, 10]", {}},
-      {"negatives", std::int64_t{10}, "10", "uniform negatives for L_gem and L_ssm", {}},
+      {"lambda", 0.1, "0.1 (Table 7)", "weight λ of L_recon", {}, between(0, 1000)},
+      {"mu", 1.0, "1 (YooChoose, KuaiRec); 10 (ML-10M)", "weight μ of L_ssm, within [1, 10]", {}, between(0, 1000)},
+      {"negatives", std::int64_t{10}, "10", "uniform negatives for L_gem and L_ssm", {}, between(1, 10000)},
       {"denoiser_hidden", std::int64_t{256}, "not stated (\"simple MLP\")",
-       "hidden units of the DAM MLP (0 = one Linear)", {}},
-      {"dropout", 0.0, "0", "embedding dropout of the GEM", {}},
+       "hidden units of the DAM MLP (0 = one Linear)", {}, between(0, 65536)},
+      {"dropout", 0.0, "0", "embedding dropout of the GEM", {}, between(0, 1)},
   };
+  // Paper 000's Table 5 trains DimeRec with and without L_reg (model GEM only).
+  const auto reg = routingRegulariserParams("off", "off (paper 000 Table 5: on and off)");
+  info.params.insert(info.params.end(), reg.begin(), reg.end());
   TrainingDefaults t;
   t.optimizer = "adam";
   t.learningRate = 0.005;
@@ -145,6 +149,7 @@ LossTerms DimeRec::loss(const data::Batch& batch, torch::Generator generator) {
   if (getBool("use_gem")) terms.total = terms.total + gem;
   if (getBool("use_recon")) terms.total = terms.total + getDouble("lambda") * recon;
   if (getBool("use_ssm")) terms.total = terms.total + getDouble("mu") * ssm;
+  if (modelGem_) addRoutingRegulariser(terms, g.weights, batch.mask, getString("reg"), getDouble("reg_weight"));
   return terms;
 }
 

@@ -113,7 +113,8 @@ TEST_CASE("every model and ablation builds, trains a step and scores the catalog
       {"adigrec", "guidance=g1"}, {"adigrec", "guidance=g2"}, {"adigrec", "guidance=add"},
       {"adigrec", "guidance=multiply"}, {"adigrec", "guidance=concat-k"}, {"adigrec", "ai2m=false"},
       {"adigrec", "reg=off"}, {"adigrec", "reg=offdiag"}, {"adigrec", "noise=geodesic"},
-      {"adigrec", "denoiser_hidden=32"}};
+      {"adigrec", "denoiser_hidden=32"}, {"comirec", "reg=full"}, {"comirec", "reg=offdiag"},
+      {"dimerec", "reg=full"}};
   std::vector<data::Sample> s = {{0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5, 4}, 3}};
   for (const auto& v : variants) {
     const auto& info = models::modelInfo(v[0]);
@@ -129,6 +130,35 @@ TEST_CASE("every model and ablation builds, trains a step and scores the catalog
     test::checkFiniteBackward(terms.total, model->parameters());
     model->eval();
     test::checkCatalogScores(model->score(batch, {}), 4, 12);
+  }
+}
+
+TEST_CASE("L_reg is a switch of every model with routing: off by default for ComiRec and DimeRec") {
+  requireDevice();
+  std::vector<data::Sample> s = {{0, {1, 2, 3}, 4}, {1, {5, 2}, 6}, {3, {2, 9, 8, 7, 6, 5, 4}, 3}};
+  for (const std::string name : {"comirec", "dimerec", "adigrec"}) {
+    const auto& info = models::modelInfo(name);
+    CHECK_EQ(info.defaults().at("reg").get<std::string>(), std::string(name == "adigrec" ? "full" : "off"));
+    std::map<std::string, double> total;
+    // One batch (its negatives are drawn once) for both settings.
+    const auto batch = batchOf(s, 6, 12, info.defaults().value("negatives", std::int64_t{0}));
+    for (const std::string reg : {"off", "full"}) {
+      models::Config config = info.defaults();
+      models::applyOverride(info, config, "dim=16");
+      models::applyOverride(info, config, "max_length=6");
+      models::applyOverride(info, config, "reg=" + reg);
+      if (info.find("dropout")) models::applyOverride(info, config, "dropout=0");  // same draws either way
+      auto model = models::createModel(name, config, {12, 6}, 7);  // same seed: same initial weights
+      model->to(device());
+      auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
+      CHECK_EQ(terms.components.count("l_reg"), std::size_t{reg == "full" ? 1u : 0u});
+      total[reg] = terms.total.item<double>();
+      if (reg == "full") {
+        auto expected = model->inspect(batch).at("l_reg").mean().item<double>();
+        CHECK_NEAR(terms.components.at("l_reg").item<double>(), expected, 1e-5);
+        CHECK_NEAR(total["full"] - total["off"], expected, 1e-4);
+      }
+    }
   }
 }
 

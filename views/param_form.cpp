@@ -11,6 +11,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -88,7 +89,10 @@ void ParamForm::setModel(const models::ModelInfo& info, const models::Config& co
     const QString tip = QString::fromStdString(spec.description) +
                         (spec.paperValue.empty() ? QString()
                                                  : tr("\nPaper: %1").arg(QString::fromStdString(spec.paperValue))) +
-                        tr("\nDefault: %1").arg(QString::fromStdString(spec.defaultValue.dump()));
+                        tr("\nDefault: %1").arg(QString::fromStdString(spec.defaultValue.dump())) +
+                        (spec.defaultValue.is_number()
+                             ? tr("\nRange: %1").arg(QString::fromStdString(spec.range.text(spec.isInteger())))
+                             : QString());
     label->setToolTip(tip);
     QWidget* editor = makeEditor(spec);
     editor->setParent(grid->parentWidget());
@@ -122,9 +126,15 @@ QWidget* ParamForm::makeEditor(const models::ParamSpec& spec) {
     connect(box, &QCheckBox::toggled, this, &ParamForm::edited);
     return box;
   }
+  // The limits are the declared range (model_config.h), so the form cannot
+  // produce a value the core would refuse.
   if (d.is_number_integer()) {
     auto* box = new QSpinBox;
-    box->setRange(d.get<long long>() < 0 ? -1000000000 : 0, 1000000000);
+    const auto limit = [](double v) {
+      return static_cast<int>(std::clamp(v, double(std::numeric_limits<int>::min()),
+                                         double(std::numeric_limits<int>::max())));
+    };
+    box->setRange(limit(spec.range.min), limit(spec.range.max));
     box->setKeyboardTracking(false);
     box->setAccelerated(true);
     connect(box, &QSpinBox::valueChanged, this, &ParamForm::edited);
@@ -132,6 +142,10 @@ QWidget* ParamForm::makeEditor(const models::ParamSpec& spec) {
   }
   if (d.is_number()) {
     auto* box = new RealSpinBox(nullptr);
+    // An open lower end (lr > 0): the smallest step the box shows above it.
+    const double step = std::pow(10.0, -box->decimals());
+    box->setRange(std::max(-1e12, spec.range.minExclusive ? spec.range.min + step : spec.range.min),
+                  std::min(1e12, spec.range.max));
     connect(box, &QDoubleSpinBox::valueChanged, this, &ParamForm::edited);
     return box;
   }

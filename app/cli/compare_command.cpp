@@ -80,6 +80,7 @@ std::vector<Variant> variantsFromArgs(const ParsedArgs& args) {
         }
       }
       for (std::size_t i = 1; i < parts.size(); ++i) models::applyOverride(*v.info, v.config, parts[i]);
+      models::validateConfig(*v.info, v.config);  // every variant, before the first one trains
     } catch (const models::ConfigError& e) {
       throw UsageError("--models '" + entry + "': " + e.what());
     }

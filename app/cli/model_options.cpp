@@ -37,8 +37,7 @@ models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedAr
 
 models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedArgs& args, models::Config base) {
   models::Config config = std::move(base);
-  if (!args.has("set")) return config;
-  std::string text = args.get("set");
+  std::string text = args.has("set") ? args.get("set") : std::string();
   for (char& c : text) {
     if (c == ',' || c == ';' || c == '\n') c = ' ';
   }
@@ -46,8 +45,10 @@ models::Config modelConfigFromArgs(const models::ModelInfo& info, const ParsedAr
   std::string assignment;
   try {
     while (in >> assignment) models::applyOverride(info, config, assignment);
+    // Ranges and the rules between parameters, before any work starts.
+    models::validateConfig(info, config);
   } catch (const models::ConfigError& e) {
-    throw UsageError(std::string("--set: ") + e.what());
+    throw UsageError(std::string(text.empty() ? "" : "--set: ") + e.what());
   }
   return config;
 }

@@ -1,5 +1,6 @@
 // recdiff models [NAME]: the registered models and their declared
-// hyper-parameters with defaults and the papers' values.
+// hyper-parameters with defaults, the papers' values and the ranges every
+// configuration is checked against, plus the rules between parameters.
 #include "app/cli/command.h"
 #include "core/models/model_registry.h"
 
@@ -20,8 +21,19 @@ nlohmann::ordered_json describe(const models::ModelInfo& info) {
     pj["paper"] = p.paperValue;
     pj["description"] = p.description;
     if (!p.choices.empty()) pj["choices"] = p.choices;
+    if (p.defaultValue.is_number()) {
+      pj["type"] = p.isInteger() ? "integer" : "real";
+      const auto bound = [&](double v) {
+        return p.isInteger() ? nlohmann::json(static_cast<long long>(v)) : nlohmann::json(v);
+      };
+      pj["min"] = bound(p.range.min);
+      pj["max"] = bound(p.range.max);
+      if (p.range.minExclusive) pj["min_exclusive"] = true;
+    }
     j["params"].push_back(pj);
   }
+  j["rules"] = nlohmann::json::array();
+  for (const auto& r : info.rules) j["rules"].push_back(r.name);
   return j;
 }
 
@@ -40,8 +52,10 @@ void printInfo(std::ostream& out, const models::ModelInfo& info) {
       for (std::size_t i = 0; i < p.choices.size(); ++i) out << (i ? "|" : "") << p.choices[i];
       out << "]";
     }
+    if (p.defaultValue.is_number()) out << " (range " << p.range.text(p.isInteger()) << ")";
     out << "\n";
   }
+  for (const auto& r : info.rules) out << "    rule: " << r.name << "\n";
 }
 
 int run(const ParsedArgs& args, CommandContext& ctx) {

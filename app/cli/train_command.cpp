@@ -5,7 +5,10 @@
 // and config (--set on top), --stage NAME runs one stage of a multi-stage
 // model (e.g. a DAE4Rec compensator for another sampling_steps). Beside the
 // checkpoint, CKPT.resume holds the run's state at the top of the current
-// epoch; --resume CKPT.resume continues an interrupted run from there.
+// epoch; --resume CKPT.resume continues an interrupted run from there. An
+// existing checkpoint is never replaced without --force (or --resume). A run
+// whose loss turns NaN stops with an error (exit 1); its checkpoint keeps the
+// best model validated before.
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -72,6 +75,14 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   const models::Config config = resume ? resume->config
                                 : init ? modelConfigFromArgs(info, args, init->config)
                                        : modelConfigFromArgs(info, args);
+  if (resume) {
+    // A state file is input like any other: its config is checked before any work starts.
+    try {
+      models::validateConfig(info, config);
+    } catch (const models::ConfigError& e) {
+      throw UsageError("--resume " + args.get("resume") + ": " + e.what());
+    }
+  }
   const data::SequenceDataset dataset = data::loadDataset(datasetSpecFromArgs(args, args.get("DATASET")));
 
   train::TrainOptions options;
@@ -88,6 +99,13 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
                                           : defaultCheckpointPath(dataset.name, info.name, options.seed);
   options.statePath = resume ? args.get("resume") : train::trainingStatePath(options.checkpointPath);
   options.resume = resume.has_value();
+  if (!resume && !args.flag("force") && std::filesystem::exists(options.checkpointPath)) {
+    const bool interrupted = std::filesystem::exists(options.statePath);
+    throw UsageError((args.has("out") ? "--out " : "checkpoint ") + options.checkpointPath +
+                     ": the file exists (another run's checkpoint?); pass --force to replace it" +
+                     (interrupted ? ", or --resume " + options.statePath + " to continue its interrupted run"
+                                  : std::string(", or give another --out")));
+  }
 
   auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
                                    options.seed);
@@ -123,10 +141,11 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
               << 100 * r.validation->ndcg.at(20) << "%" << (r.improved ? " *" : "");
     }
     if (r.diagnostics && r.diagnostics->interests) {
-      // Collapse as it happens: fewer effective interests, one head winning.
+      // Routing collapse as it happens (paper 000 §4.4.2: heads on one item).
       const auto& in = *r.diagnostics->interests;
-      ctx.err << " | interests " << std::setprecision(3) << in.meanEffectiveInterests << "/" << in.interests
-              << " effective, off-diag |C| " << in.meanOffDiagonalAbsCovariance << std::setprecision(6);
+      ctx.err << " | heads collapsed " << std::setprecision(3) << 100 * in.collapsedHeadShare << "%, "
+              << in.meanEffectiveItems << " items/head, redundancy " << in.meanHeadRedundancy
+              << ", L_reg " << in.meanLReg << std::setprecision(6);
     }
     ctx.err << "\n";
   };
@@ -208,6 +227,7 @@ const bool registered = registerCommand({
       p.section("Training")
           .option("epochs", "N", "maximum epochs (default: the model's)")
           .option("out", "FILE", "checkpoint to write (default: checkpoints/DATASET-MODEL-seedS.ckpt)")
+          .flag("force", "replace the checkpoint if the file exists (without it, an existing file is refused)")
           .option("init", "CKPT", "start from this checkpoint's weights and config (--set on top)")
           .option("resume", "STATE", "continue an interrupted run from its CKPT.resume state, with its own settings")
           .option("stage", "NAME", "run only this training stage (adrec: pretrain, warmup, full; dae4rec: gae, diffusion, compensator)")

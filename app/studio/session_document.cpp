@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <set>
 
+#include "app/studio/core_facade.h"
+
 namespace recdiff::studio {
 
 namespace {
@@ -233,6 +235,16 @@ SessionDocument SessionDocument::fromJson(const json& j, const QDir& base) {
     e.label = get<std::string>(m, "label", e.modelName, w);
     e.config = m.value("config", json::object());
     if (!e.config.is_object()) throw SessionError(w + ".config: expected an object");
+    // Checked against the model's declared ranges before anything uses it.
+    const models::ModelInfo* info = core::findModel(e.modelName);
+    if (!info) {
+      throw SessionError(w + ": unknown model '" + e.modelName + "' (this studio has no such model)");
+    }
+    try {
+      models::validateConfig(*info, e.config);
+    } catch (const models::ConfigError& error) {
+      throw SessionError(w + ".config: " + error.what());
+    }
     e.checkpoint = absolutePath(base, get<std::string>(m, "checkpoint", "", w));
     e.results = m.value("results", json::object());
     if (!e.results.is_object()) e.results = json::object();

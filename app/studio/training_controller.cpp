@@ -100,9 +100,17 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
             paused_ = false;
             Q_EMIT finished(job.entryId, true, outcome->cancelled, message);
           });
-        } catch (const std::exception& e) {
+        } catch (...) {
+          // Whatever a model's settings do (a diverged run, a LibTorch error),
+          // the run ends with a message and the session stays.
           flush();
-          const QString message = QString::fromStdString(e.what());
+          QString message = tr("Training failed with an unexpected internal error.");
+          try {
+            throw;
+          } catch (const std::exception& e) {
+            message = QString::fromStdString(e.what());
+          } catch (...) {
+          }
           ctx.post([this, job, message] {
             outcome_ = {};
             running_ = false;

@@ -27,6 +27,21 @@ void maskHistory(torch::Tensor& scores, const data::Batch& batch) {
   scores.select(1, 0).fill_(negInf);
 }
 
+// NaN never compares greater or equal, so a NaN target would rank first:
+// refuse NaN and +inf (-inf is how padding and masked items are scored).
+void requireFiniteScores(const torch::Tensor& scores, std::int64_t firstSample) {
+  const auto bad = torch::isnan(scores).logical_or(torch::isposinf(scores)).any(1);
+  if (!bad.any().item<bool>()) return;
+  throw NonFiniteScores(firstSample + bad.nonzero()[0][0].item<std::int64_t>());
+}
+
+void keepTopItems(std::vector<std::int64_t>& out, const torch::Tensor& scores, int k) {
+  const auto ids = std::get<1>(torch::topk(scores, std::min<std::int64_t>(k, scores.size(1) - 1), 1))
+                       .to(torch::kCPU, torch::kLong)
+                       .contiguous();
+  out.insert(out.end(), ids.data_ptr<std::int64_t>(), ids.data_ptr<std::int64_t>() + ids.numel());
+}
+
 }  // namespace
 
 EvaluationResult evaluate(models::Model& model, const std::vector<data::Sample>& samples,
@@ -51,10 +66,12 @@ EvaluationResult evaluate(models::Model& model, const std::vector<data::Sample>&
       models::ReverseOptions reverse = options.reverse;
       reverse.seed = options.reverse.seed + static_cast<std::uint64_t>(begin);  // distinct noise per batch
       auto scores = model.score(batch, reverse);
+      requireFiniteScores(scores, begin);
       if (options.excludeHistory) maskHistory(scores, batch);
       auto ranks = ranksFromScores(scores, batch.target).to(torch::kCPU);
       auto r = ranks.accessor<std::int64_t, 1>();
       for (std::int64_t i = 0; i < r.size(0); ++i) result.ranks.push_back(r[i]);
+      if (options.keepTopK > 0) keepTopItems(result.topItems, scores, options.keepTopK);
       if (options.progress && !options.progress(end, total)) throw Cancelled();
     }
   } catch (...) {

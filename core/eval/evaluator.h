@@ -20,6 +20,8 @@ struct EvaluationOptions {
   bool excludeHistory = false;     // mask items already in the history
   models::ReverseOptions reverse;  // sampler, steps, seed, ensemble
   std::vector<int> cutoffs = defaultCutoffs();
+  // When > 0, EvaluationResult::topItems keeps each sample's best items.
+  int keepTopK = 0;
   // Called after each batch with (done, total); return false to cancel
   // (evaluate() then throws Cancelled).
   std::function<bool(std::int64_t, std::int64_t)> progress;
@@ -29,9 +31,24 @@ struct Cancelled : std::runtime_error {
   Cancelled() : std::runtime_error("cancelled") {}
 };
 
+// A model that scores items NaN or +inf (it has diverged): such scores rank
+// every target first, so evaluate() refuses them instead of reporting them.
+struct NonFiniteScores : std::runtime_error {
+  explicit NonFiniteScores(std::int64_t sampleIndex)
+      : std::runtime_error("the model's scores are not finite (NaN or infinite) for sample " +
+                           std::to_string(sampleIndex) +
+                           " of the evaluated split: the model has diverged; no metrics were computed "
+                           "(retrain it, e.g. with a lower lr)"),
+        sample(sampleIndex) {}
+  std::int64_t sample;  // 0-based, in the order given to evaluate()
+};
+
 struct EvaluationResult {
   RankingMetrics metrics;
   std::vector<std::int64_t> ranks;  // per sample, in input order
+  // With keepTopK = K: each sample's K best item ids, best first, row-major
+  // [samples × K], ranked as the metrics are (history masked if asked).
+  std::vector<std::int64_t> topItems;
   double seconds = 0.0;
 };
 

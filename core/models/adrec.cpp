@@ -16,34 +16,36 @@ ModelInfo adrecInfo() {
   info.displayName = "ADRec";
   info.paper = "ADRec (paper 002, KDD 2025): token-level auto-regressive diffusion";
   info.params = {
-      {"dim", std::int64_t{128}, "128", "embedding and hidden size d", {}},
-      {"heads", std::int64_t{4}, "4 (reference code)", "attention heads of the CAM and ADM blocks", {}},
-      {"cam_blocks", std::int64_t{2}, "2", "causal transformer blocks of the CAM", {}},
-      {"adm_blocks", std::int64_t{2}, "2", "causal transformer blocks of the ADM (the denoiser)", {}},
-      {"dropout", 0.1, "0.1", "dropout inside the transformer blocks", {}},
-      {"emb_dropout", 0.3, "0.3", "dropout of the item embeddings", {}},
-      {"diffusion_steps", std::int64_t{32}, "32", "diffusion steps T", {}},
+      {"dim", std::int64_t{128}, "128", "embedding and hidden size d", {}, between(1, 4096)},
+      {"heads", std::int64_t{4}, "4 (reference code)", "attention heads of the CAM and ADM blocks", {}, between(1, 64)},
+      {"cam_blocks", std::int64_t{2}, "2", "causal transformer blocks of the CAM", {}, between(1, 64)},
+      {"adm_blocks", std::int64_t{2}, "2", "causal transformer blocks of the ADM (the denoiser)", {}, between(1, 64)},
+      {"dropout", 0.1, "0.1", "dropout inside the transformer blocks", {}, between(0, 1)},
+      {"emb_dropout", 0.3, "0.3", "dropout of the item embeddings", {}, between(0, 1)},
+      {"diffusion_steps", std::int64_t{32}, "32", "diffusion steps T", {}, between(1, 10000)},
       {"schedule", std::string("truncated-linear"), "truncated-linear", "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
-      {"lambda", 1e-3, "1e-3", "λ of the aggregation z = c + λ(x_t + t_emb)", {}},
+      {"lambda", 1e-3, "1e-3", "λ of the aggregation z = c + λ(x_t + t_emb)", {}, between(0, 1000)},
       {"mse", true, "on", "denoising loss MSE(x̂0, x0) (Table 4: w/o MSE)", {}},
-      {"mse_weight", 1.0, "1", "weight of the MSE before the PCGrad-style mean with CE", {}},
+      {"mse_weight", 1.0, "1", "weight of the MSE before the PCGrad-style mean with CE", {}, between(0, 1000)},
       {"cam", true, "on", "causal attention module (Table 4: w/o CAM)", {}},
       {"denoiser", std::string("transformer"), "transformer (ADM)", "denoiser (Table 4: MLP)",
        {"transformer", "mlp"}},
       {"pretrain", true, "on", "stage 1, embedding pre-training (Table 4: w/o pre-train)", {}},
-      {"pretrain_epochs", std::int64_t{0}, "until early stopping", "epochs of stage 1 (0 = until early stopping)", {}},
+      {"pretrain_epochs", std::int64_t{0}, "until early stopping", "epochs of stage 1 (0 = until early stopping)",
+       {}, between(0, 100000)},
       {"pretrain_encoder", std::string("cam"), "the CAM (paper); a SASRec (reference code)",
        "stage-1 front end: cam = dropout→LayerNorm of E, as ADRec; sasrec = LayerNorm→dropout of E + "
        "learned positions, as the reference's SASRec",
        {"cam", "sasrec"}},
       {"warmup", true, "on", "stage 2, warm-up with frozen embeddings (Table 4: w/o warm-up)", {}},
-      {"warmup_epochs", std::int64_t{5}, "5", "epochs of stage 2", {}},
+      {"warmup_epochs", std::int64_t{5}, "5", "epochs of stage 2", {}, between(1, 100000)},
       {"attend_padding", false, "off (paper)",
        "the reference code's attention: every position also attends to the left padding, a learned "
        "token (its mask hides only padded queries)",
        {}},
   };
+  info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
   t.optimizer = "adam";
   t.learningRate = 1e-3;

@@ -22,31 +22,34 @@ ModelInfo makeInfo(const std::string& name, const std::string& displayName, cons
   info.paper = paper;
   const std::string onOff = sys ? "on" : "off";
   info.params = {
-      {"dim", std::int64_t{128}, "128", "embedding and hidden size d", {}},
-      {"heads", std::int64_t{4}, "4", "attention heads", {}},
-      {"blocks", std::int64_t{4}, "4", "pre-LN transformer blocks of the approximator", {}},
-      {"dropout", 0.1, "0.1", "dropout inside the approximator", {}},
-      {"emb_dropout", 0.3, "0.3", "dropout of the item embeddings", {}},
-      {"diffusion_steps", std::int64_t{32}, "32", "diffusion steps T", {}},
+      {"dim", std::int64_t{128}, "128", "embedding and hidden size d", {}, between(1, 4096)},
+      {"heads", std::int64_t{4}, "4", "attention heads", {}, between(1, 64)},
+      {"blocks", std::int64_t{4}, "4", "pre-LN transformer blocks of the approximator", {}, between(1, 64)},
+      {"dropout", 0.1, "0.1", "dropout inside the approximator", {}, between(0, 1)},
+      {"emb_dropout", 0.3, "0.3", "dropout of the item embeddings", {}, between(0, 1)},
+      {"diffusion_steps", std::int64_t{32}, "32", "diffusion steps T", {}, between(1, 10000)},
       {"schedule", std::string("truncated-linear"), "truncated-linear", "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
-      {"delta", 1e-3, "0.001", "δ: λ ~ N(δ, δ) element-wise (mean and standard deviation)", {}},
+      {"delta", 1e-3, "0.001", "δ: λ ~ N(δ, δ) element-wise (mean and standard deviation)", {}, between(0, 10)},
       {"causal", false, "off (reference)", "causal self-attention over the history", {}},
       {"cross_attention", sys, onOff, "cross-attention sub-layer in each block (DiffuRecSys Eq. 16)", {}},
       {"cross_query", std::string("target"), "target", "cross-attention queries: λ⊙(x_t+d_t) or the sequence",
        {"target", "sequence"}},
       {"offset_noise", sys, onOff, "offset noise in training (DiffuRecSys Eq. 17)", {}},
-      {"offset_strength", 0.1, "0.1", "scale of the offset noise's per-sample shift", {}},
+      {"offset_strength", 0.1, "0.1", "scale of the offset noise's per-sample shift", {}, between(0, 1000)},
       {"ensemble", std::int64_t{1}, "1 (Algorithm 3: several seeds)",
-       "reverse runs whose score distributions are averaged (ReverseOptions.ensemble > 1 overrides)", {}},
+       "reverse runs whose score distributions are averaged (ReverseOptions.ensemble > 1 overrides)",
+        {}, between(1, 1000)},
       {"prefixes", std::string("all"), "all (every prefix is a sample)", "training samples per sequence",
        {"all", "random", "last"}},
-      {"max_prefixes", std::int64_t{0}, "0", "with prefixes=all, at most this many per sequence (0 = all)", {}},
+      {"max_prefixes", std::int64_t{0}, "0", "with prefixes=all, at most this many per sequence (0 = all)",
+       {}, between(0, 100000)},
       {"chunk_positions", std::int64_t{4096}, "n/a (memory only)",
        "back-propagate a batch's samples in chunks of at most this many history positions (0 = at once); "
        "same gradient, less memory",
-       {}},
+       {}, between(0, 100000000)},
   };
+  info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
   t.optimizer = "adam";
   t.learningRate = 1e-3;
@@ -287,7 +290,15 @@ torch::Tensor DiffuRec::reverseWhole(const data::Batch& batch, const ReverseOpti
                                      diffusion::TraceRecorder* trace) {
   auto h = embedHistory(batch);
   auto lambdaGenerator = diffusion::makeGenerator(options.seed ^ 0x6c616d6264615eedULL, h.device());
-  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras*) {
+  // A sensitivity probe must see this step's λ again and leave the run's
+  // draws alone (StepExtras::probe): while tracing, each step keeps its start.
+  torch::Generator stepStart;
+  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras* extras) {
+    if (extras && extras->probe && stepStart.defined()) {
+      torch::Generator again = stepStart.clone();
+      return approximateFrom(h, batch.mask, xt, t, again);
+    }
+    if (extras) stepStart = lambdaGenerator.clone();
     return approximateFrom(h, batch.mask, xt, t, lambdaGenerator);
   };
   return reverseFromNoise(schedule_, denoiser, batch.size(), getInt("dim"), options, /*sphere=*/false, trace,

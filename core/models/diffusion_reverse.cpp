@@ -16,6 +16,7 @@ torch::Tensor reverseFromNoise(const diffusion::NoiseSchedule& schedule,
   config.steps = static_cast<int>(options.steps);
   config.eta = options.eta;
   config.renormalise = sphere;
+  config.noiseScale = options.noiseScale;
   diffusion::ReverseSampler sampler(schedule, config);
   diffusion::SampleRequest request;
   request.shape = {batch, dim};

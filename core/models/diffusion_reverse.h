@@ -1,7 +1,8 @@
 // The reverse run every diffusion model's reverse() shares: x_T ~ N(0, I)
 // of [B,d], the sampler chosen by ReverseOptions (DDPM, or DDIM with S
-// steps and η), seeded noise, optional renormalisation onto the sphere and
-// an optional trace.
+// steps and η), seeded noise scaled by ReverseOptions::noiseScale, optional
+// renormalisation onto the sphere and an optional trace (which may probe
+// each step's sensitivity to x_t).
 #pragma once
 
 #include "core/diffusion/sampler.h"

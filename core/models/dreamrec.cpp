@@ -13,19 +13,22 @@ ModelInfo dreamrecInfo() {
   info.displayName = "DreamRec";
   info.paper = "DreamRec (Yang et al., NeurIPS 2023): guided diffusion, MSE only";
   info.params = {
-      {"dim", std::int64_t{64}, "64", "embedding size d", {}},
-      {"diffusion_steps", std::int64_t{500}, "500-2000 (reference default 200)", "diffusion steps T", {}},
+      {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
+      {"diffusion_steps", std::int64_t{500}, "500-2000 (reference default 200)", "diffusion steps T",
+       {}, between(1, 10000)},
       {"schedule", std::string("exp"), "exp (reference default; linear on some datasets)", "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
-      {"guidance_weight", 2.0, "2-4 (reference default 2)", "classifier-free guidance weight w", {}},
-      {"p_uncond", 0.1, "0.1", "probability of replacing h by the null vector in training", {}},
+      {"guidance_weight", 2.0, "2-4 (reference default 2)", "classifier-free guidance weight w", {}, between(0, 100)},
+      {"p_uncond", 0.1, "0.1", "probability of replacing h by the null vector in training", {}, between(0, 1)},
       {"denoiser", std::string("mlp1"), "mlp1: Linear(3d→d)", "denoiser over concat(x_t, h, t_E)",
        {"mlp1", "mlp2"}},
-      {"blocks", std::int64_t{1}, "1", "transformer blocks of the encoder", {}},
-      {"heads", std::int64_t{1}, "1", "attention heads of the encoder", {}},
-      {"dropout", 0.1, "0.1", "dropout (embeddings and encoder)", {}},
-      {"embedding_std", 1.0, "1 (reference init N(0,1))", "std of the item-embedding and null-vector init", {}},
+      {"blocks", std::int64_t{1}, "1", "transformer blocks of the encoder", {}, between(1, 64)},
+      {"heads", std::int64_t{1}, "1", "attention heads of the encoder", {}, between(1, 64)},
+      {"dropout", 0.1, "0.1", "dropout (embeddings and encoder)", {}, between(0, 1)},
+      {"embedding_std", 1.0, "1 (reference init N(0,1))", "std of the item-embedding and null-vector init",
+       {}, positive(1000)},
   };
+  info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
   t.optimizer = "adam";
   t.learningRate = 0.005;

@@ -52,6 +52,9 @@ struct ReverseOptions {
   std::uint64_t seed = 0;        // seed of the initial noise and sampling noise
   int ensemble = 1;              // reverse runs averaged (DiffuRecSys)
   bool compensator = true;       // a learned last step, where the model has one (DAE4Rec)
+  // Multiplies x_T and the sampler's step noise (SamplerConfig::noiseScale):
+  // 1 = the model's own process, 0 = no noise, x0 from the history alone.
+  double noiseScale = 1.0;
 };
 
 // Named inspection outputs for one batch, e.g. "routing_weights" [B,L,k],

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,13 +17,48 @@ namespace recdiff::models {
 
 using Config = nlohmann::json;  // a flat object: key -> number, bool or string
 
+// The values a numeric parameter may take: min..max, both inclusive unless
+// minExclusive (then value > min). A real value must also be finite. Every
+// numeric parameter declares one, beside its declaration, with between() or
+// positive() below.
+struct ParamRange {
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool minExclusive = false;
+
+  bool contains(double value) const;
+  // "1..4096" for an integer parameter, "[0, 1]" or "(0, 10]" for a real one.
+  std::string text(bool integer) const;
+};
+constexpr ParamRange between(double min, double max) { return {min, max, false}; }
+// (0, max]: a real that must be strictly positive.
+constexpr ParamRange positive(double max) { return {0.0, max, true}; }
+
 struct ParamSpec {
   std::string key;
   nlohmann::json defaultValue;
   std::string paperValue;   // as the paper states it, for display ("0.005")
   std::string description;
   std::vector<std::string> choices;  // non-empty for enumerated strings
+  ParamRange range = {};             // numeric parameters: the values allowed
+
+  bool isInteger() const { return defaultValue.is_number_integer(); }
+  bool isReal() const { return defaultValue.is_number_float(); }
+  // What a value must be, in words: "an integer in 1..4096",
+  // "a finite number in (0, 10]", "one of linear|cosine", "true or false".
+  std::string expected() const;
 };
+
+// A constraint between parameters, declared once with the model
+// (e.g. "heads divides dim"); see divides() and atMost() below.
+struct ConfigRule {
+  std::string name;  // the rule in words, shown by `recdiff models`
+  // "" when `config` (every declared key present) satisfies the rule; else
+  // what is wrong, naming the parameters and their values.
+  std::function<std::string(const Config&)> violation;
+};
+ConfigRule divides(const std::string& divisor, const std::string& dividend);  // "heads divides dim"
+ConfigRule atMost(const std::string& lower, const std::string& upper);        // "a <= b"
 
 struct ModelInfo {
   std::string name;          // registry key, e.g. "adigrec"
@@ -29,6 +66,7 @@ struct ModelInfo {
   std::string paper;         // short citation
   bool diffusion = true;     // false for the non-generative baselines
   std::vector<ParamSpec> params;
+  std::vector<ConfigRule> rules;
 
   Config defaults() const;
   const ParamSpec* find(const std::string& key) const;
@@ -40,12 +78,21 @@ class ConfigError : public std::runtime_error {
 };
 
 // Applies "key=value" overrides to `config`; the key must be declared in
-// `info` and the value must parse as the declared type (or be one of its
-// choices). Throws ConfigError naming the key and what was expected.
+// `info` and the value must parse as the declared type and lie in its range
+// (or be one of its choices). Throws ConfigError naming the key, the value
+// and what was expected. The rules between parameters are left to
+// validateConfig, once every override is in.
 void applyOverride(const ModelInfo& info, Config& config, const std::string& assignment);
 
-// Checks that every key of `config` is declared and typed as declared.
+// The one check of a configuration, before any work starts (CLI, Studio
+// form, session loader, checkpoint loader, createModel): every key of
+// `config` is declared, typed as declared and within its range or choices,
+// and the model's rules hold (keys missing from `config` take defaults).
+// Throws ConfigError naming the parameter, its value and what it must be.
 void validateConfig(const ModelInfo& info, const Config& config);
+
+// Checks one value against its declaration; throws ConfigError as above.
+void validateValue(const ParamSpec& spec, const nlohmann::json& value);
 
 }  // namespace recdiff::models
 

@@ -11,11 +11,12 @@ ModelInfo sasrecInfo() {
   info.paper = "Kang & McAuley, ICDM 2018 (CE over all items)";
   info.diffusion = false;
   info.params = {
-      {"dim", std::int64_t{64}, "64", "embedding size d", {}},
-      {"blocks", std::int64_t{2}, "2", "transformer blocks", {}},
-      {"heads", std::int64_t{1}, "1", "attention heads", {}},
-      {"dropout", 0.2, "0.2", "dropout", {}},
+      {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
+      {"blocks", std::int64_t{2}, "2", "transformer blocks", {}, between(1, 64)},
+      {"heads", std::int64_t{1}, "1", "attention heads", {}, between(1, 64)},
+      {"dropout", 0.2, "0.2", "dropout", {}, between(0, 1)},
   };
+  info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
   t.optimizer = "adam";
   t.learningRate = 1e-3;

@@ -13,6 +13,7 @@
 #include "core/eval/evaluator.h"
 #include "core/eval/model_selection.h"
 #include "core/train/checkpoint.h"
+#include "core/train/training_diverged.h"
 #include "core/train/training_state.h"
 
 namespace recdiff::train {
@@ -221,9 +222,24 @@ EpochReport epochReportFromJson(const nlohmann::json& j) {
       analysis::InterestDiagnostics interests;
       interests.users = i.at("users").get<int>();
       interests.interests = i.at("k").get<int>();
-      interests.meanEffectiveInterests = numberFromJson(i.at("effective_interests"));
       interests.meanOffDiagonalAbsCovariance = numberFromJson(i.at("mean_offdiag_abs_covariance"));
       interests.meanLReg = numberFromJson(i.at("l_reg"));
+      // Written since the routing-collapse figures (paper 000 §4.4.2); older
+      // checkpoints have only the spectral figure, under its old name.
+      interests.meanDistinctRoutingDirections =
+          numberFromJson(i.contains("distinct_routing_directions") ? i.at("distinct_routing_directions")
+                                                                   : i.at("effective_interests"));
+      if (i.contains("collapsed_head_share")) {
+        interests.collapseThreshold = numberFromJson(i.at("collapse_threshold"));
+        interests.collapsedHeadShare = numberFromJson(i.at("collapsed_head_share"));
+        interests.meanHeadPeak = numberFromJson(i.at("mean_head_peak"));
+        interests.meanEffectiveItems = numberFromJson(i.at("mean_effective_items"));
+        interests.meanEffectiveItemShare = numberFromJson(i.at("mean_effective_item_share"));
+        interests.meanHeadRedundancy = numberFromJson(i.at("head_redundancy"));
+        interests.meanLRegConcentration = numberFromJson(i.at("l_reg_concentration"));
+        interests.meanLRegRedundancy = numberFromJson(i.at("l_reg_redundancy"));
+        interests.usersWithOnePosition = i.at("users_with_one_position").get<int>();
+      }
       for (const auto& share : i.at("head_win_share")) interests.argmaxShare.push_back(numberFromJson(share));
       diagnostics.interests = interests;
     }
@@ -242,9 +258,18 @@ nlohmann::json toJson(const eval::ModelDiagnostics& d) {
   if (d.interests) {
     j["interests"] = {{"users", d.interests->users},
                       {"k", d.interests->interests},
-                      {"effective_interests", d.interests->meanEffectiveInterests},
+                      {"distinct_routing_directions", d.interests->meanDistinctRoutingDirections},
                       {"mean_offdiag_abs_covariance", d.interests->meanOffDiagonalAbsCovariance},
                       {"l_reg", d.interests->meanLReg},
+                      {"l_reg_concentration", d.interests->meanLRegConcentration},
+                      {"l_reg_redundancy", d.interests->meanLRegRedundancy},
+                      {"collapse_threshold", d.interests->collapseThreshold},
+                      {"collapsed_head_share", d.interests->collapsedHeadShare},
+                      {"mean_head_peak", d.interests->meanHeadPeak},
+                      {"mean_effective_items", d.interests->meanEffectiveItems},
+                      {"mean_effective_item_share", d.interests->meanEffectiveItemShare},
+                      {"head_redundancy", d.interests->meanHeadRedundancy},
+                      {"users_with_one_position", d.interests->usersWithOnePosition},
                       {"head_win_share", d.interests->argmaxShare}};
   }
   return j;
@@ -396,6 +421,25 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
         br.batches = batches;
         br.losses["total"] = terms.total.item<double>();
         for (const auto& [name, value] : terms.components) br.losses[name] = value.item<double>();
+        if (const auto bad = firstNonFiniteLoss(br.losses)) {
+          // The model is lost to NaN: put the best one back (its checkpoint on
+          // disk stays as it was written) and drop the run's state, which
+          // would only diverge again.
+          if (result.bestEpoch > 0) restoreSnapshot(model, best);
+          model.eval();
+          if (!options.statePath.empty()) {
+            std::error_code ignored;
+            std::filesystem::remove(options.statePath, ignored);
+          }
+          const std::string kept =
+              result.bestEpoch == 0 ? std::string("No model was validated before, so none was kept.")
+              : options.checkpointPath.empty()
+                  ? "The best model so far (epoch " + std::to_string(result.bestEpoch) + ") is kept."
+                  : options.checkpointPath + " keeps the best model so far (epoch " +
+                        std::to_string(result.bestEpoch) + ").";
+          throw TrainingDiverged(stages[s].name, epoch + 1, b + 1, batches, bad->first, bad->second,
+                                 report.learningRate, kept);
+        }
         for (const auto& [name, value] : br.losses) report.meanLosses[name] += value;
         br.elapsedSeconds = secondsBefore + secondsSince(start);
         br.etaSeconds = secondsSince(epochStart) / static_cast<double>(b + 1) * static_cast<double>(batches - b - 1);

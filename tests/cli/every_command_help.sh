@@ -30,6 +30,17 @@ for c in train compare; do
     status=1
   fi
 done
+# A hyper-parameter out of its declared range too (issue 44), for one model and for a variant.
+"$recdiff" train /nonexistent --set batch_size=0 >/dev/null 2>/tmp/recdiff-usage.$$; code=$?
+if [ "$code" != 2 ] || ! grep -q "'batch_size' = 0 is out of range" /tmp/recdiff-usage.$$; then
+  echo "FAIL train --set batch_size=0 should exit 2 naming batch_size, got $code: $(cat /tmp/recdiff-usage.$$)"
+  status=1
+fi
+"$recdiff" compare /nonexistent --models sasrec:heads=3 >/dev/null 2>/tmp/recdiff-usage.$$; code=$?
+if [ "$code" != 2 ] || ! grep -q "heads=3 does not divide dim=64" /tmp/recdiff-usage.$$; then
+  echo "FAIL compare --models sasrec:heads=3 should exit 2 naming the rule, got $code: $(cat /tmp/recdiff-usage.$$)"
+  status=1
+fi
 # A variant's settings written with ',' instead of ':' get the corrected entry.
 "$recdiff" compare /nonexistent --models sasrec:eval_every=5,patience=4 >/dev/null 2>/tmp/recdiff-usage.$$; code=$?
 if [ "$code" != 2 ] || ! grep -q "did you mean 'sasrec:eval_every=5:patience=4'" /tmp/recdiff-usage.$$; then

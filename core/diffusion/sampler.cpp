@@ -87,6 +87,10 @@ ReverseSampler::ReverseSampler(NoiseSchedule schedule, SamplerConfig config)
   if (!(config_.eta >= 0.0) || !std::isfinite(config_.eta)) {
     throw std::invalid_argument("DDIM eta must be a finite number >= 0");
   }
+  if (!(config_.noiseScale >= 0.0) || !std::isfinite(config_.noiseScale)) {
+    throw std::invalid_argument("the reverse noise scale must be a finite number >= 0 (1 = the model's own "
+                                "noise, 0 = none), got " + std::to_string(config_.noiseScale));
+  }
   timesteps_ = skipTimesteps(T, config_.steps == 0 ? T : config_.steps);
   for (std::size_t i = timesteps_.size(); i-- > 0;) {
     const int tPrev = i == 0 ? 0 : timesteps_[i - 1];
@@ -125,7 +129,10 @@ torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser,
   } else {
     if (request.shape.empty()) throw std::invalid_argument("sample: neither x_T nor a shape given");
     checkGeneratorDevice(request.generator, request.options.device(), "sample");
-    x = torch::randn(request.shape, request.generator, request.options.requires_grad(false));
+    x = config_.noiseScale == 0.0
+            ? torch::zeros(request.shape, request.options.requires_grad(false))
+            : torch::randn(request.shape, request.generator, request.options.requires_grad(false));
+    if (config_.noiseScale != 0.0 && config_.noiseScale != 1.0) x.mul_(config_.noiseScale);
   }
   if (config_.renormalise) x = projectToSphere(x);
 
@@ -137,11 +144,13 @@ torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser,
   bool anyNoise = false;
   for (const StepCoefficients& c : steps_) {
     tTensors.push_back(torch::full({batch}, static_cast<int64_t>(c.t), longOptions));
-    anyNoise = anyNoise || c.sigma > 0.0;
+    anyNoise = anyNoise || c.sigma * config_.noiseScale > 0.0;
   }
   torch::Tensor z = anyNoise ? torch::empty_like(x) : torch::Tensor();
   TraceRecorder* recorder = request.recorder;
   StepExtras extras;
+  StepExtras probeExtras;  // what a probe call reports is not kept
+  probeExtras.probe = true;
 
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     const StepCoefficients& c = steps_[i];
@@ -153,7 +162,7 @@ torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser,
                                     (x0.defined() ? shapeText(x0) : std::string("nothing")) +
                                     " for x of shape " + shapeText(x));
       }
-      if (recorder != nullptr) recorder->record(c.t, x, x0, nullptr);
+      if (recorder != nullptr) recorder->record(c.t, x, x0, nullptr, request.compensator);
       x = config_.renormalise ? projectToSphere(x0) : x0;
       break;
     }
@@ -168,15 +177,22 @@ torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser,
                                   (x0Hat.defined() ? shapeText(x0Hat) : std::string("nothing")) +
                                   " for x_t of shape " + shapeText(x));
     }
-    if (recorder != nullptr) recorder->record(c.t, x, x0Hat, stepExtras);
+    if (recorder != nullptr) {
+      const torch::Tensor& t = tTensors[i];
+      recorder->record(c.t, x, x0Hat, stepExtras, [&](const torch::Tensor& xNear) {
+        probeExtras.clear();
+        return denoiser(xNear, t, &probeExtras);
+      });
+    }
 
     // x ← A·x̂0 + B·x (+ σ·z) into a fresh tensor: x̂0 and the old x may be
     // referenced by the model or the caller, so neither is written.
     torch::Tensor next = x0Hat.mul(c.x0Coef);
     if (c.xtCoef != 0.0) next.add_(x, c.xtCoef);
-    if (c.sigma > 0.0) {
+    const double sigma = c.sigma * config_.noiseScale;
+    if (sigma > 0.0) {
       z.normal_(0.0, 1.0, request.generator);
-      next.add_(z, c.sigma);
+      next.add_(z, sigma);
     }
     x = config_.renormalise ? projectToSphere(next) : next;
   }

@@ -55,6 +55,13 @@ struct SamplerConfig {
   // step still adds noise, with the σ of the step before it (improved-DDPM's
   // "clipped" variance; √β'_1, times η for DDIM, when S = 1).
   bool noiseOnLastStep = false;
+  // How much of its noise the sampler draws: the drawn x_T and every step's
+  // σ·z are multiplied by it. 1 = the model's own process; 0 = none at all
+  // (x_T = 0, no step noise), so x0 is a function of the denoiser's
+  // condition alone — what the output would be if the noise played no part.
+  // A given x_T (SampleRequest::xT) is used as given. Randomness a denoiser
+  // draws of its own (DiffuRec's λ) is not the sampler's and is not scaled.
+  double noiseScale = 1.0;
   // x̂0 is used as the denoiser returns it (no clipping).
 };
 
@@ -93,7 +100,10 @@ struct SampleRequest {
   // Drives x_T and every step's noise; LibTorch's default generator when
   // absent. Must be of the sampling device's type (see makeGenerator).
   c10::optional<torch::Generator> generator;
-  // Records every step and the final x0 when non-null.
+  // Records every step and the final x0 when non-null. When the recorder
+  // probes sensitivity (TraceRecorder::setSensitivityProbe), each step's
+  // denoiser (or the compensator) is called once more, at a point near x_t
+  // and with a StepExtras whose `probe` is true; the run itself is unchanged.
   TraceRecorder* recorder = nullptr;
   // Replaces the last step when set.
   Compensator compensator;
@@ -102,7 +112,8 @@ struct SampleRequest {
 class ReverseSampler {
  public:
   // Validates the config against the schedule (throws std::invalid_argument
-  // for steps outside 0..T or a negative or non-finite η; DDPM ignores η)
+  // for steps outside 0..T, a negative or non-finite η (DDPM ignores η) or
+  // a negative or non-finite noise scale)
   // and precomputes every step's coefficients.
   ReverseSampler(NoiseSchedule schedule, SamplerConfig config = {});
 

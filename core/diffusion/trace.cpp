@@ -80,8 +80,12 @@ void TraceRecorder::excludeHistory(const torch::Tensor& history) {
   excluded_ = mask;
 }
 
+void TraceRecorder::setSensitivityProbe(double relativeStep, std::uint64_t seed) {
+  probe_.emplace(relativeStep, seed);
+}
+
 void TraceRecorder::record(int t, const torch::Tensor& xt, const torch::Tensor& x0Hat,
-                           const StepExtras* extras) {
+                           const StepExtras* extras, const Probe& probe) {
   torch::NoGradGuard noGrad;
   const std::int64_t d = items_.size(1);
   if (!xt.defined() || !x0Hat.defined() || xt.dim() != 2 || xt.sizes() != x0Hat.sizes() ||
@@ -152,6 +156,20 @@ void TraceRecorder::record(int t, const torch::Tensor& xt, const torch::Tensor& 
       if (value.defined()) step.extras[name] = cpuFloatCopy(value);
     }
   }
+  if (probe_ && probe) {
+    // Last, once everything of the step's own call is copied: a model may
+    // reuse its buffers in the probe's call. A run's first step restarts the
+    // directions, so the same seed probes every run alike.
+    if (trace_.steps.empty()) probe_->reset();
+    const torch::Tensor delta = probe_->perturbation(xt);
+    const torch::Tensor near = probe(xt.detach() + delta);
+    if (!near.defined() || near.sizes() != xt.sizes()) {
+      throw std::invalid_argument("TraceRecorder: the sensitivity probe returned " +
+                                  (near.defined() ? shapeText(near) : std::string("nothing")) +
+                                  " for x_t of shape " + shapeText(xt));
+    }
+    step.sensitivity = probe_->elasticity(step.xt, delta, step.x0Hat, near);
+  }
   trace_.steps.push_back(std::move(step));
 }
 
@@ -175,6 +193,7 @@ TraceTable toTable(const Trace& trace) {
     row.normXt = step.normXt;
     row.cosXtTarget = step.cosXtTarget;
     row.cosX0Target = step.cosX0Target;
+    row.sensitivity = step.sensitivity;
     row.targetRank = step.targetRank;
     if (step.topkIds.defined()) {
       table.topK = step.topkIds.dim() > 1 ? step.topkIds.size(1) : 0;

@@ -15,10 +15,13 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/diffusion/sensitivity_probe.h"
 #include "core/diffusion/trace_table.h"
 
 namespace recdiff::diffusion {
@@ -28,6 +31,13 @@ namespace recdiff::diffusion {
 // while recording, so a model fills it only when someone will look.
 struct StepExtras {
   std::map<std::string, torch::Tensor> tensors;
+  // True on the sensitivity probe's second call of a step (x_t moved by a
+  // small δ; sensitivity_probe.h). A denoiser that draws randomness of its
+  // own must then draw exactly what the step's first call drew, and leave
+  // its generator where that call left it, so that the probe compares like
+  // with like and the run goes on unchanged. What a probe call puts here is
+  // dropped.
+  bool probe = false;
 
   void put(const std::string& name, const torch::Tensor& value) { tensors[name] = value; }
   bool empty() const { return tensors.empty(); }
@@ -41,6 +51,10 @@ struct TraceStep {
   std::vector<float> normXt;       // ‖x_t‖ per row
   std::vector<float> cosXtTarget;  // cos(x_t, E[target]) per row; NaN when unknown
   std::vector<float> cosX0Target;  // cos(x̂0, E[target]) per row; NaN when unknown
+  // Elasticity of x̂0 with respect to x_t per row (sensitivity_probe.h):
+  // empty unless the recorder probes sensitivity, and always for the final
+  // x0 (there is no step left to probe).
+  std::vector<float> sensitivity;
   // 1-based rank of the true target among all items by x̂0·Eᵀ: 1 + the number
   // of ranked items scoring strictly higher (ties favour the target;
   // padding and excluded items never count). -1 when the target is unknown.
@@ -74,10 +88,22 @@ class TraceRecorder {
   // (int64, 0 = padding, ignored).
   void excludeHistory(const torch::Tensor& history);
 
+  // Asks for each step's sensitivity (TraceStep::sensitivity): see
+  // sensitivity_probe.h for what is measured and how δ is drawn. Throws
+  // std::invalid_argument unless 0 < relativeStep <= 1.
+  void setSensitivityProbe(double relativeStep = 0.01, std::uint64_t seed = 0);
+  void clearSensitivityProbe() { probe_.reset(); }
+  bool probesSensitivity() const { return probe_.has_value(); }
+
+  // x̂0 as the step being recorded computes it, at another x_t.
+  using Probe = std::function<torch::Tensor(const torch::Tensor& xtNear)>;
+
   // Records one step. xt and x0Hat are [B,d] on any device; `extras` may be
-  // null. Throws std::invalid_argument on shape mismatches.
+  // null. `probe` (the step's denoiser; empty for the final x0) is called
+  // once at x_t + δ when the recorder probes sensitivity. Throws
+  // std::invalid_argument on shape mismatches.
   void record(int t, const torch::Tensor& xt, const torch::Tensor& x0Hat,
-              const StepExtras* extras = nullptr);
+              const StepExtras* extras = nullptr, const Probe& probe = {});
 
   int topK() const { return topK_; }
   std::int64_t numItems() const { return numItems_; }  // N
@@ -93,6 +119,7 @@ class TraceRecorder {
   torch::Tensor excluded_;  // bool [B, N+1] on E's device, or undefined
   std::int64_t numItems_ = 0;
   int topK_ = 10;
+  std::optional<SensitivityProbe> probe_;
   Trace trace_;
 };
 

@@ -28,6 +28,7 @@ struct TraceTableStep {
   std::vector<float> normXt;             // [batch]
   std::vector<float> cosXtTarget;        // [batch], NaN where the target is unknown
   std::vector<float> cosX0Target;        // [batch], NaN where the target is unknown
+  std::vector<float> sensitivity;        // [batch] elasticity of x̂0 to x_t; empty when not probed
   std::vector<std::int64_t> targetRank;  // [batch], 1-based, -1 where unknown
   std::vector<std::int64_t> topkIds;     // [batch*topK]
   std::vector<float> topkScores;         // [batch*topK]

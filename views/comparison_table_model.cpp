@@ -3,9 +3,43 @@
 #include <QColor>
 #include <QFont>
 
+#include <cmath>
+
 #include "views/metrics_table_model.h"
 
 namespace recdiff::views {
+
+namespace {
+
+// Two lines: the table is already wide with nine metric columns.
+QString routingHeader(int figure) {
+  switch (figure) {
+    case ComparisonTableModel::CollapsedHeads: return ComparisonTableModel::tr("Heads\ncollapsed");
+    case ComparisonTableModel::EffectiveItemsPerHead: return ComparisonTableModel::tr("Items\nper head");
+    case ComparisonTableModel::HeadRedundancy: return ComparisonTableModel::tr("Head\nredundancy");
+    case ComparisonTableModel::LReg: return ComparisonTableModel::tr("L_reg");
+    default: return {};
+  }
+}
+
+QString routingHeaderToolTip(int figure) {
+  switch (figure) {
+    case ComparisonTableModel::CollapsedHeads:
+      return ComparisonTableModel::tr("Routing collapse (paper 000 §4.4.2, \"a single interest expressed by a single "
+                                      "item\"): the share of heads, over the split's users, with at least 0.9 of "
+                                      "their weight on one history item");
+    case ComparisonTableModel::EffectiveItemsPerHead:
+      return ComparisonTableModel::tr("Effective items per head: exp(entropy) of a head's weights, 1 = one item");
+    case ComparisonTableModel::HeadRedundancy:
+      return ComparisonTableModel::tr("Head redundancy: mean cosine of two heads' weights, 0 = disjoint, 1 = identical");
+    case ComparisonTableModel::LReg:
+      return ComparisonTableModel::tr("The covariance regulariser L_reg (Eq. 18) of the routing weights, mean over users");
+    default:
+      return {};
+  }
+}
+
+}  // namespace
 
 ComparisonTableModel::ComparisonTableModel(QObject* parent) : QAbstractTableModel(parent) {
   for (int k : eval::defaultCutoffs()) cutoffs_.push_back(k);
@@ -27,17 +61,21 @@ int ComparisonTableModel::metricColumn(const QString& metric) const {
   return -1;
 }
 
+int ComparisonTableModel::metricColumns() const { return kFixedColumns + 2 * static_cast<int>(cutoffs_.size()) + 1; }
+
+int ComparisonTableModel::routingColumn(RoutingFigure figure) const { return metricColumns() + figure; }
+
 int ComparisonTableModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
 
 int ComparisonTableModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : kFixedColumns + 2 * static_cast<int>(cutoffs_.size()) + 1;
+  return parent.isValid() ? 0 : metricColumns() + RoutingFigureCount;
 }
 
 std::optional<double> ComparisonTableModel::metricValue(int row, int column) const {
   const auto& metrics = rows_.at(row).metrics;
-  if (!metrics || column < kFixedColumns) return std::nullopt;
+  if (!metrics || column < kFixedColumns || column >= metricColumns()) return std::nullopt;
   const int m = column - kFixedColumns;
   if (m == 2 * cutoffs_.size()) return metrics->mrr;
   const int k = cutoffs_.at(m / 2);
@@ -45,6 +83,45 @@ std::optional<double> ComparisonTableModel::metricValue(int row, int column) con
   const auto it = table.find(k);
   if (it == table.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<double> ComparisonTableModel::routingValue(int row, int column) const {
+  const auto& c = rows_.at(row).collapse;
+  if (!c || c->interests <= 0) return std::nullopt;
+  double v = 0.0;
+  switch (column - metricColumns()) {
+    case CollapsedHeads: v = c->collapsedHeadShare; break;
+    case EffectiveItemsPerHead: v = c->effectiveItemsPerHead; break;
+    case HeadRedundancy: v = c->headRedundancy; break;
+    case LReg: v = c->lReg; break;
+    default: return std::nullopt;
+  }
+  if (!std::isfinite(v)) return std::nullopt;  // a record from before the figure existed
+  return v;
+}
+
+// Not ranked (no bold): whether fewer collapsed heads is "better" is what
+// the comparison is for, not something the table should decide.
+QVariant ComparisonTableModel::routingData(int row, int column, int role) const {
+  const auto value = routingValue(row, column);
+  const auto& c = rows_.at(row).collapse;
+  const bool noRouting = c && c->interests <= 0;
+  switch (role) {
+    case Qt::DisplayRole:
+      if (!value) return noRouting ? QString() : QString("—");
+      if (column - metricColumns() == CollapsedHeads) return QString("%1 %").arg(100.0 * *value, 0, 'f', 1);
+      if (column - metricColumns() == LReg) return QString::number(*value, 'g', 3);
+      return QString::number(*value, 'f', 2);
+    case Qt::UserRole:
+      return value ? QVariant(*value) : QVariant();
+    case Qt::TextAlignmentRole:
+      return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ToolTipRole:
+      if (noRouting) return tr("This model has no interest routing");
+      return value ? QVariant() : tr("Not measured: evaluate the model to see its routing");
+    default:
+      return {};
+  }
 }
 
 bool ComparisonTableModel::isBest(int row, int column) const {
@@ -73,6 +150,7 @@ QVariant ComparisonTableModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ForegroundRole && c == 2 && r.split.isEmpty()) return QColor(Qt::gray);
     return {};
   }
+  if (c >= metricColumns()) return routingData(index.row(), c, role);
   const auto value = metricValue(index.row(), c);
   switch (role) {
     case Qt::DisplayRole:
@@ -99,16 +177,19 @@ QVariant ComparisonTableModel::headerData(int section, Qt::Orientation orientati
   if (orientation == Qt::Vertical) {
     return role == Qt::DisplayRole ? QVariant(section + 1) : QVariant();
   }
+  const int figure = section - metricColumns();
+  if (role == Qt::ToolTipRole && figure >= 0) return routingHeaderToolTip(figure);
   if (role == Qt::ToolTipRole && section >= kFixedColumns) {
     return tr("In percent; the best value of each column is bold");
   }
   if (role != Qt::DisplayRole) return {};
+  if (figure >= 0) return routingHeader(figure);
   if (section == 0) return tr("Model");
   if (section == 1) return tr("Type");
   if (section == 2) return tr("Split");
   const int m = section - kFixedColumns;
   if (m == 2 * cutoffs_.size()) return tr("MRR");
-  if (m < 0 || m > 2 * cutoffs_.size()) return {};
+  if (m < 0) return {};
   const int k = cutoffs_.at(m / 2);
   return (m % 2 == 0 ? QString("HR@%1") : QString("NDCG@%1")).arg(k);
 }

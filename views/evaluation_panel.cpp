@@ -28,6 +28,21 @@
 
 namespace recdiff::views {
 
+namespace {
+
+QTableView* comparisonTable(ComparisonTableModel* model, const char* name, QWidget* parent) {
+  auto* view = new QTableView(parent);
+  view->setObjectName(name);
+  view->setModel(model);
+  view->setAlternatingRowColors(true);
+  view->setSortingEnabled(false);
+  view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  view->horizontalHeader()->setStretchLastSection(true);
+  return view;
+}
+
+}  // namespace
+
 EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   setObjectName("evaluationPanel");
   auto* layout = new QVBoxLayout(this);
@@ -123,14 +138,23 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   auto* compare = new QGroupBox(tr("All models of the session (%; best in bold)"), splitter);
   auto* compareLayout = new QVBoxLayout(compare);
   comparison_ = new ComparisonTableModel(this);
-  comparisonView_ = new QTableView(compare);
-  comparisonView_->setObjectName("comparisonTable");
-  comparisonView_->setModel(comparison_);
-  comparisonView_->setAlternatingRowColors(true);
-  comparisonView_->setSortingEnabled(false);
-  comparisonView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  comparisonView_->horizontalHeader()->setStretchLastSection(true);
-  compareLayout->addWidget(comparisonView_);
+  // One model, two tables: the ranking metrics, and below them the routing
+  // figures of the same models (one wide table would push those off the
+  // side of the dock).
+  comparisonView_ = comparisonTable(comparison_, "comparisonTable", compare);
+  routingView_ = comparisonTable(comparison_, "routingComparisonTable", compare);
+  const int firstRouting = comparison_->routingColumn(ComparisonTableModel::CollapsedHeads);
+  for (int c = firstRouting; c < comparison_->columnCount(); ++c) comparisonView_->setColumnHidden(c, true);
+  for (int c = 1; c < firstRouting; ++c) routingView_->setColumnHidden(c, true);
+  routingTitle_ = new QLabel(tr("Routing collapse on the same split, for models with interest routing — paper 000 "
+                                "§4.4.2: <i>“a single interest expressed by a single item”</i>"),
+                             compare);
+  routingTitle_->setWordWrap(true);
+  compareLayout->addWidget(comparisonView_, 3);
+  compareLayout->addWidget(routingTitle_);
+  compareLayout->addWidget(routingView_, 2);
+  routingTitle_->hide();  // until a model with routing is in the session
+  routingView_->hide();
   splitter->addWidget(current);
   splitter->addWidget(compare);
   splitter->setStretchFactor(0, 3);
@@ -212,6 +236,11 @@ void EvaluationPanel::showMetrics(const QString& modelLabel, const QString& spli
 void EvaluationPanel::setComparison(const QVector<ComparisonRow>& rows) {
   comparison_->setRows(rows);
   comparisonView_->resizeColumnsToContents();
+  routingView_->resizeColumnsToContents();
+  const bool routing = std::any_of(rows.begin(), rows.end(),
+                                   [](const ComparisonRow& r) { return r.collapse && r.collapse->interests > 0; });
+  routingTitle_->setVisible(routing);
+  routingView_->setVisible(routing);
 }
 
 }  // namespace recdiff::views

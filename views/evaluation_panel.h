@@ -72,6 +72,8 @@ class EvaluationPanel : public QWidget {
   QValueAxis* chartY_;
   ComparisonTableModel* comparison_;
   QTableView* comparisonView_;
+  QLabel* routingTitle_;
+  QTableView* routingView_;  // the same model: its routing-collapse columns
   bool ready_ = false;
   bool running_ = false;
   QString notReady_;

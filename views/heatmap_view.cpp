@@ -48,6 +48,8 @@ void HeatmapView::setMatrix(int rows, int columns, const QVector<float>& values,
   values_ = values;
   rowLabels_ = rowLabels;
   columnLabels_ = columnLabels;
+  marked_.clear();
+  notes_.clear();
   message_.clear();
   lo_ = hi_ = 0.f;
   bool first = true;
@@ -71,6 +73,8 @@ void HeatmapView::clear(const QString& message) {
   values_.clear();
   rowLabels_.clear();
   columnLabels_.clear();
+  marked_.clear();
+  notes_.clear();
   message_ = message;
   update();
 }
@@ -78,6 +82,20 @@ void HeatmapView::clear(const QString& message) {
 void HeatmapView::setScale(Scale scale) {
   scale_ = scale;
   if (rows_ > 0) setMatrix(rows_, columns_, values_, rowLabels_, columnLabels_);
+}
+
+void HeatmapView::setMarkedCells(const QVector<QPoint>& cells) {
+  marked_ = cells;
+  update();
+}
+
+void HeatmapView::setColumnNotes(const QStringList& notes) {
+  notes_ = notes;
+  update();
+}
+
+bool HeatmapView::hasNotes() const {
+  return std::any_of(notes_.begin(), notes_.end(), [](const QString& n) { return !n.isEmpty(); });
 }
 
 QColor HeatmapView::colorFor(float value) const {
@@ -92,7 +110,8 @@ QRectF HeatmapView::gridRect() const {
   for (const QString& l : rowLabels_) labelWidth = std::max(labelWidth, fm.horizontalAdvance(l));
   labelWidth = std::min(labelWidth, width() / 3);
   const double left = labelWidth + 8;
-  const double top = kTitleHeight + fm.height() + 4;
+  // Title, column labels, then (when any) the column notes.
+  const double top = kTitleHeight + fm.height() * (hasNotes() ? 2 : 1) + 4;
   const double right = width() - kColorBarWidth - fm.horizontalAdvance("-0.00e-00") - 12;
   const double bottom = height() - 4;
   return QRectF(QPointF(left, top), QPointF(std::max(left + 1, right), std::max(top + 1, bottom)));
@@ -144,6 +163,7 @@ void HeatmapView::paintEvent(QPaintEvent*) {
     p.drawText(QRectF(g.left() + c * cw, kTitleHeight, cw * columnStride, fm.height()), Qt::AlignCenter,
                fm.elidedText(label, Qt::ElideRight, int(cw * columnStride)));
   }
+  paintMarks(p, g);
   // The colour bar with its range.
   const QRectF bar(g.right() + 6, g.top(), kColorBarWidth, g.height());
   for (int y = 0; y < int(bar.height()); ++y) {
@@ -152,6 +172,38 @@ void HeatmapView::paintEvent(QPaintEvent*) {
   }
   p.drawText(QPointF(bar.right() + 3, bar.top() + fm.ascent()), QString::number(hi_, 'g', 3));
   p.drawText(QPointF(bar.right() + 3, bar.bottom()), QString::number(lo_, 'g', 3));
+}
+
+void HeatmapView::paintMarks(QPainter& p, const QRectF& g) const {
+  const QFontMetrics fm(font());
+  const double cw = g.width() / columns_, ch = g.height() / rows_;
+  for (const QPoint& cell : marked_) {
+    if (cell.x() < 0 || cell.x() >= columns_ || cell.y() < 0 || cell.y() >= rows_) continue;
+    const QRectF box(g.left() + cell.x() * cw, g.top() + cell.y() * ch, cw, ch);
+    // Black on light cells, white on dark ones: the mark stays visible on
+    // both ends of the colour map.
+    const QColor ink = colorFor(value(cell.y(), cell.x())).lightnessF() > 0.5 ? Qt::black : Qt::white;
+    p.setPen(QPen(ink, 2));
+    p.drawRect(box.adjusted(1, 1, -1, -1));
+    const QString text = QString::number(value(cell.y(), cell.x()), 'f', 2);
+    if (ch >= fm.height() && cw >= fm.horizontalAdvance(text) + 6) p.drawText(box, Qt::AlignCenter, text);
+  }
+  if (!hasNotes()) return;
+  QFont bold = font();
+  bold.setBold(true);
+  p.setFont(bold);
+  p.setPen(QColor(0xb2182b));  // the diverging map's red: an alert, readable on the panel's base
+  const QFontMetrics boldMetrics(bold);
+  // A note may spread over half of each neighbour without a note of its
+  // own: "collapsed" then fits over narrow columns.
+  auto quiet = [this](int c) { return c < 0 || c >= notes_.size() || notes_[c].isEmpty(); };
+  for (int c = 0; c < std::min<int>(columns_, notes_.size()); ++c) {
+    const double half = cw / 2 + (quiet(c - 1) && quiet(c + 1) ? cw / 2 : 0.0);
+    const double centre = g.left() + (c + 0.5) * cw;
+    p.drawText(QRectF(centre - half, kTitleHeight + fm.height(), 2 * half, fm.height()), Qt::AlignCenter,
+               boldMetrics.elidedText(notes_[c], Qt::ElideRight, int(2 * half)));
+  }
+  p.setFont(font());
 }
 
 bool HeatmapView::event(QEvent* e) {
@@ -165,7 +217,9 @@ bool HeatmapView::event(QEvent* e) {
     }
     const QString row = cell.y() < rowLabels_.size() ? rowLabels_[cell.y()] : QString::number(cell.y() + 1);
     const QString column = cell.x() < columnLabels_.size() ? columnLabels_[cell.x()] : QString::number(cell.x() + 1);
-    QToolTip::showText(help->globalPos(), QStringLiteral("%1 · %2: %3").arg(row, column).arg(value(cell.y(), cell.x()), 0, 'g', 4), this);
+    QString text = QStringLiteral("%1 · %2: %3").arg(row, column).arg(value(cell.y(), cell.x()), 0, 'g', 4);
+    if (cell.x() < notes_.size() && !notes_[cell.x()].isEmpty()) text += QStringLiteral(" (%1)").arg(notes_[cell.x()]);
+    QToolTip::showText(help->globalPos(), text, this);
     return true;
   }
   return QWidget::event(e);

@@ -3,11 +3,16 @@
 // (history × interests) and the covariance C (interests × interests).
 // The colour map is viridis-like (perceptually ordered, colour-blind safe);
 // a diverging blue–white–red map centred at 0 is used for signed data.
+// Annotations: marked cells (outlined, with their value when it fits) and a
+// note under a column's label (e.g. each head's peak and "collapsed").
 #pragma once
 
+#include <QPoint>
 #include <QStringList>
 #include <QVector>
 #include <QWidget>
+
+class QPainter;
 
 namespace recdiff::views {
 
@@ -24,6 +29,12 @@ class HeatmapView : public QWidget {
                  const QStringList& columnLabels = {});
   void clear(const QString& message = QString());
   void setScale(Scale scale);
+  // Outlined cells as (column, row); cleared by setMatrix and clear.
+  void setMarkedCells(const QVector<QPoint>& cells);
+  // A short alert under each column's label ("" = none); cleared likewise.
+  void setColumnNotes(const QStringList& notes);
+  const QVector<QPoint>& markedCells() const { return marked_; }
+  const QStringList& columnNotes() const { return notes_; }
 
   int rows() const { return rows_; }
   int columns() const { return columns_; }
@@ -42,12 +53,16 @@ class HeatmapView : public QWidget {
 
  private:
   QRectF gridRect() const;
+  bool hasNotes() const;
+  void paintMarks(QPainter& painter, const QRectF& grid) const;
 
   QString title_;
   QString message_;
   int rows_ = 0, columns_ = 0;
   QVector<float> values_;
   QStringList rowLabels_, columnLabels_;
+  QVector<QPoint> marked_;
+  QStringList notes_;
   float lo_ = 0.f, hi_ = 1.f;
   Scale scale_ = Scale::Sequential;
 };

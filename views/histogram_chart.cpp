@@ -65,6 +65,18 @@ Bins popularityBins(const std::vector<std::size_t>& hist) {
   return bins;
 }
 
+Bins unitIntervalBins(const std::vector<long>& hist) {
+  Bins bins;
+  const auto n = static_cast<double>(hist.size());
+  for (std::size_t b = 0; b < hist.size(); ++b) {
+    const QString lo = QString::number(static_cast<double>(b) / n, 'g', 2);
+    bins.labels << lo;
+    bins.ranges << QString("%1–%2").arg(lo, QString::number(static_cast<double>(b + 1) / n, 'g', 2));
+    bins.counts << static_cast<double>(hist[b]);
+  }
+  return bins;
+}
+
 HistogramChart::HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle,
                                QWidget* parent)
     : QChartView(parent), xTitle_(xTitle), yTitle_(yTitle) {

@@ -31,6 +31,10 @@ Bins lengthBins(const std::vector<std::size_t>& lengthHistogram, int maxBars = 1
 // popularityHistogram[b] = items with 2^b <= count < 2^(b+1) -> bars from 1, 2, 4, ...
 Bins popularityBins(const std::vector<std::size_t>& popularityHistogram);
 
+// histogram[b] = values in [b/n, (b+1)/n) of [0, 1] (the last bar closed),
+// e.g. the interest heads' peak routing weights -> bars "0", "0.1", ...
+Bins unitIntervalBins(const std::vector<long>& histogram);
+
 class HistogramChart : public QChartView {
   Q_OBJECT
 

@@ -3,23 +3,18 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
-#include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QChart>
 #include <QLegend>
-#include <QPainter>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
-#include <QSvgGenerator>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextDocumentFragment>
@@ -27,14 +22,13 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
-
 #include <cmath>
 #include <numeric>
 
 #include "views/chart_style.h"
 #include "views/error_banner.h"
+#include "views/fitted_label.h"
+#include "views/noise_dependence_summary.h"
 #include "views/step_chart.h"
 #include "views/trace_step_model.h"
 
@@ -65,7 +59,7 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   user_ = new QComboBox(this);
   user_->setEditable(true);
   user_->setInsertPolicy(QComboBox::NoInsert);
-  user_->setMinimumContentsLength(18);
+  user_->setMinimumContentsLength(14);  // the panel must fit its dock in a 1280×720 window
   user_->setToolTip(tr("The test user whose reverse process to scrub; type to search by user id"));
   user_->completer()->setFilterMode(Qt::MatchContains);
   user_->completer()->setCompletionMode(QCompleter::PopupCompletion);
@@ -86,13 +80,13 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   sampler_ = new QComboBox(this);
   sampler_->addItem(tr("DDPM"), "ddpm");
   sampler_->addItem(tr("DDIM"), "ddim");
-  sampler_->addItem(tr("DDPM and DDIM"), "both");
-  sampler_->setToolTip(tr("Reverse sampler; \"DDPM and DDIM\" runs both for each seed, side by side"));
+  sampler_->addItem(tr("DDPM + DDIM"), "both");
+  sampler_->setToolTip(tr("Reverse sampler; \"DDPM + DDIM\" runs both for each seed, side by side"));
   ddimSteps_ = new QSpinBox(this);
   ddimSteps_->setRange(1, 100000);
   ddimSteps_->setValue(10);
   ddimSteps_->setToolTip(tr("DDIM steps S (a subset of the T diffusion steps)"));
-  excludeHistory_ = new QCheckBox(tr("Hide history items"), this);
+  excludeHistory_ = new QCheckBox(tr("Hide history"), this);
   excludeHistory_->setToolTip(tr("Keep items already in the history out of the ranking"));
   compare_ = new QComboBox(this);
   compare_->setObjectName("scrubberCompare");
@@ -270,7 +264,18 @@ void ScrubberPanel::buildCharts() {
   runLegend_ = new QLabel(chartBox_);
   runLegend_->setWordWrap(true);
   runLegend_->setTextFormat(Qt::RichText);
-  for (StepChart* c : {rankChart_, cosineChart_, normChart_}) c->chart()->legend()->hide();
+  sensitivityChart_ = new StepChart(tr("Sensitivity of x̂0 to x_t (0: ignores x_t, 1: in proportion)"),
+                                    tr("elasticity"), false, chartBox_);
+  sensitivityChart_->setMinimumYRange(0.0, 1.0);
+  noiseSentence_ = new FittedLabel(chartBox_);
+  noiseSentence_->setObjectName("noiseDependenceSentence");
+  noiseSentence_->setTextFormat(Qt::PlainText);
+  noiseSentence_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  noiseSentence_->setStyleSheet("QLabel { background: #eef4fb; border: 1px solid #c9d9ec; padding: 4px; }");
+  noiseSentence_->setToolTip(tr("Seeds that give the same top items (mean overlap >= 95 %) mean the output does not "
+                                "depend on the noise; below 70 % it does. Sensitivity: how much x̂0 changes, "
+                                "relative to itself, per relative change of x_t (a 1 % nudge at every step)."));
+  for (StepChart* c : {rankChart_, cosineChart_, normChart_, sensitivityChart_}) c->chart()->legend()->hide();
   rankChart_->setTimeAxisTitleVisible(false);
   cosineChart_->setTimeAxisTitleVisible(false);
   accuracyChart_ = new StepChart(tr("HR@K of x̂0 at each step, whole test split (%)"), tr("HR (%)"), false, chartBox_);
@@ -284,9 +289,11 @@ void ScrubberPanel::buildCharts() {
   accuracyLayout->addWidget(accuracyButton_, 0, Qt::AlignLeft);
   accuracyLayout->addWidget(accuracyChart_, 1);
   lowerCharts_ = new QTabWidget(chartBox_);
+  lowerCharts_->addTab(sensitivityChart_, tr("Sensitivity to x_t"));
   lowerCharts_->addTab(normChart_, tr("‖x_t‖"));
   lowerCharts_->addTab(accuracyPage, tr("Test-set HR per step"));
   v->addWidget(runLegend_);
+  v->addWidget(noiseSentence_);
   v->addWidget(rankChart_);
   v->addWidget(cosineChart_);
   v->addWidget(lowerCharts_);
@@ -303,7 +310,7 @@ void ScrubberPanel::setStepAccuracy(const std::vector<eval::StepAccuracy>& steps
   accuracyChart_->addSeries(tr("HR@10"), hr10, 0);
   accuracyChart_->addSeries(tr("HR@20"), hr20, 1);
   accuracyChart_->setCursor(currentTimestep());
-  lowerCharts_->setCurrentIndex(1);
+  lowerCharts_->setCurrentWidget(accuracyChart_->parentWidget());
   if (!message.isEmpty()) summary_->setText(message);
 }
 
@@ -312,7 +319,11 @@ void ScrubberPanel::setStepAccuracyProgress(qint64 done, qint64 total) {
   summary_->setText(tr("Ranking x̂0 at every step: %1 of %2 test users…").arg(done).arg(total));
 }
 
-QList<StepChart*> ScrubberPanel::charts() const { return {rankChart_, cosineChart_, normChart_, accuracyChart_}; }
+QList<StepChart*> ScrubberPanel::charts() const {
+  return {rankChart_, cosineChart_, normChart_, accuracyChart_, sensitivityChart_};
+}
+
+QString ScrubberPanel::noiseDependenceText() const { return noiseSentence_->text(); }
 
 void ScrubberPanel::setSamples(const QStringList& labels) {
   sampleLabels_ = labels;
@@ -411,7 +422,7 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
     runChoice_->clear();
     for (const auto& r : runs_) runChoice_->addItem(r.label);
   }
-  for (StepChart* c : {rankChart_, cosineChart_, normChart_}) c->clear();  // the test-set chart stays
+  for (StepChart* c : {rankChart_, cosineChart_, normChart_, sensitivityChart_}) c->clear();  // the test-set chart stays
   QStringList legend;
   int color = 0;
   for (const auto& r : runs_) {
@@ -428,10 +439,13 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
     cosineChart_->addSeries(r.label, cosX0, color);
     cosineChart_->addSeries(r.label + tr(" (x_t)"), cosXt, color, true);
     normChart_->addSeries(r.label, norm, color);
+    sensitivityChart_->addSeries(r.label, sensitivitySeries(r.table), color);
     ++color;
   }
   runLegend_->setText(legend.join(" &nbsp; "));
   runLegend_->setVisible(!runs_.isEmpty());
+  noiseSentence_->setWrappedText(summariseNoiseDependence(runs_).sentence);
+  noiseSentence_->setVisible(!noiseSentence_->text().isEmpty());
   const int steps = runs_.isEmpty() ? 0 : static_cast<int>(runs_.front().table.steps.size());
   {
     const QSignalBlocker block(slider_);
@@ -600,80 +614,6 @@ void ScrubberPanel::refreshStep() {
                         .arg(s.t)
                         .arg(s.t == 0 ? tr(" (final x0)") : QString())
                         .arg(rank, num(s.normXt), num(s.cosXtTarget), num(s.cosX0Target)));
-}
-
-bool ScrubberPanel::exportCharts(const QString& path, QString* error) {
-  const QString tmp = path + ".part";
-  bool ok = false;
-  if (QFileInfo(path).suffix().compare("svg", Qt::CaseInsensitive) == 0) {
-    QSvgGenerator svg;
-    svg.setFileName(tmp);
-    svg.setSize(chartBox_->size());
-    svg.setViewBox(QRect(QPoint(0, 0), chartBox_->size()));
-    svg.setTitle(tr("RecDiff Studio reverse-diffusion charts"));
-    QPainter painter;
-    ok = painter.begin(&svg);
-    if (ok) {
-      chartBox_->render(&painter);
-      ok = painter.end();
-    }
-  } else {
-    ok = chartBox_->grab().save(tmp, "PNG");
-  }
-  if (ok) {
-    QFile::remove(path);
-    ok = QFile::rename(tmp, path);
-  }
-  if (!ok) {
-    QFile::remove(tmp);
-    if (error) *error = tr("Cannot write %1").arg(QDir::toNativeSeparators(path));
-  }
-  return ok;
-}
-
-bool ScrubberPanel::exportVideo(const QString& path, double framesPerSecond, QString* error) {
-  auto fail = [&](const QString& why) {
-    if (error) *error = why;
-    return false;
-  };
-  if (stepCount() == 0) return fail(tr("Run the reverse process first."));
-  setPlaying(false);
-  const int was = currentStep();
-  const QString tmp = path + ".part.avi";  // OpenCV picks the container by suffix
-  cv::VideoWriter writer;
-  QSize size = grab().size();
-  size = QSize(size.width() / 2 * 2, size.height() / 2 * 2);  // encoders want even sizes
-  if (!writer.open(tmp.toStdString(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), framesPerSecond,
-                   cv::Size(size.width(), size.height()))) {
-    return fail(tr("Cannot write a video to %1").arg(QDir::toNativeSeparators(path)));
-  }
-  for (int i = 0; i < stepCount(); ++i) {
-    setCurrentStep(i);
-    const QImage frame = grab().toImage().convertToFormat(QImage::Format_RGB888).copy(0, 0, size.width(), size.height());
-    cv::Mat rgb(frame.height(), frame.width(), CV_8UC3, const_cast<uchar*>(frame.constBits()),
-                static_cast<std::size_t>(frame.bytesPerLine()));
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    writer.write(bgr);
-  }
-  writer.release();
-  setCurrentStep(was);
-  QFile::remove(path);
-  if (!QFile::rename(tmp, path)) {
-    QFile::remove(tmp);
-    return fail(tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
-  }
-  return true;
-}
-
-void ScrubberPanel::exportDialog() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(),
-                                                    tr("Charts (*.png *.svg);;Video of the run (*.avi)"));
-  if (path.isEmpty()) return;
-  QString error;
-  const bool ok = QFileInfo(path).suffix().compare("avi", Qt::CaseInsensitive) == 0 ? exportVideo(path, 10.0, &error)
-                                                                                     : exportCharts(path, &error);
-  if (!ok) banner_->showError(tr("Export failed"), error);
 }
 
 }  // namespace recdiff::views

@@ -6,8 +6,11 @@
 // second table, at the same fraction of its own reverse process. At each
 // step: the top-k items with
 // scores (true next item highlighted), and across all steps the target's
-// rank, the cosines of x_t and x̂0 to it and ‖x_t‖, with a cursor at the
-// current step. The runs are computed elsewhere (runRequested → setRuns).
+// rank, the cosines of x_t and x̂0 to it, ‖x_t‖ and how much x̂0 responds to
+// x_t (the sensitivity probe), with a cursor at the current step; and a
+// sentence a teacher can read aloud on whether the output depends on the
+// noise (noise_dependence_summary.h). The runs are computed elsewhere
+// (runRequested → setRuns).
 #pragma once
 
 #include <QStringList>
@@ -33,6 +36,7 @@ class QTimer;
 namespace recdiff::views {
 
 class ErrorBanner;
+class FittedLabel;
 class StepChart;
 class TraceStepModel;
 
@@ -50,6 +54,7 @@ struct ScrubberRun {
   QString label;               // "seed 1 · DDPM" (prefixed by the model when two run)
   diffusion::TraceTable table; // batch 1
   int model = 0;               // 0 = the current model, 1 = the one compared with
+  QString sampler = "ddpm";    // "ddpm" or "ddim": runs of one sampler differ only by their noise
 };
 
 class ScrubberPanel : public QWidget {
@@ -100,6 +105,10 @@ class ScrubberPanel : public QWidget {
   // The charts' shared legend: every run's whole label beside its colour.
   QString runLegendText() const;
   QList<StepChart*> charts() const;
+  // Each run's elasticity of x̂0 to x_t per step, and the sentence that
+  // says whether the output depends on the noise (empty without runs).
+  StepChart* sensitivityChart() const { return sensitivityChart_; }
+  QString noiseDependenceText() const;
 
   // HR@10 / HR@20 of x̂0 at every step over the test split, as a chart.
   void setStepAccuracy(const std::vector<eval::StepAccuracy>& steps, const QString& message);
@@ -107,7 +116,8 @@ class ScrubberPanel : public QWidget {
   StepChart* stepAccuracyChart() const { return accuracyChart_; }
 
   // Writes the scrubbed run as a video (one frame per step, Motion-JPEG
-  // AVI), atomically. False with `error` set on failure.
+  // AVI), atomically. False with `error` set on failure. (The exports live
+  // in scrubber_export.cpp.)
   bool exportVideo(const QString& path, double framesPerSecond, QString* error);
   // Writes the charts as one PNG or SVG (by the file's suffix).
   bool exportCharts(const QString& path, QString* error);
@@ -153,6 +163,8 @@ class ScrubberPanel : public QWidget {
   StepChart* rankChart_;
   StepChart* cosineChart_;
   StepChart* normChart_;
+  StepChart* sensitivityChart_;
+  FittedLabel* noiseSentence_;
   StepChart* accuracyChart_;
   QTabWidget* lowerCharts_;
   QPushButton* accuracyButton_;

@@ -72,6 +72,12 @@ int StepChart::seriesCount() const { return chart()->series().size() - 1; }
 
 void StepChart::setTimeAxisTitleVisible(bool visible) { xAxis_->setTitleVisible(visible); }
 
+void StepChart::setMinimumYRange(double low, double high) {
+  floorLow_ = low;
+  floorHigh_ = high;
+  fitAxes();
+}
+
 void StepChart::addSeries(const QString& name, const QVector<QPointF>& points, int colorIndex, bool dashed) {
   auto* series = new QLineSeries;
   series->setName(name);
@@ -148,6 +154,10 @@ void StepChart::fitAxes() {
     const double pad = std::max({1e-3, 0.05 * (hi - lo), 0.02 * std::max(std::abs(lo), std::abs(hi))});
     lo -= pad;
     hi += pad;
+    if (floorLow_ < floorHigh_) {
+      lo = std::min(lo, floorLow_);
+      hi = std::max(hi, floorHigh_);
+    }
     yAxis_->setRange(lo, hi);
   }
 }

@@ -33,6 +33,9 @@ class StepChart : public QChartView {
   double cursor() const { return cursor_; }
   int seriesCount() const;
   void setTimeAxisTitleVisible(bool visible);
+  // A linear y axis always spans at least [low, high] (e.g. 0..1 for a
+  // ratio whose scale matters even when every value is 0).
+  void setMinimumYRange(double low, double high);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -48,6 +51,7 @@ class StepChart : public QChartView {
   QPixmap frame_;                   // the chart without the cursor
   bool frameDirty_ = true;
   double minY_ = 0.0, maxY_ = 1.0, maxT_ = 1.0;
+  double floorLow_ = 0.0, floorHigh_ = 0.0;  // equal: no minimum range
   double cursor_ = 0.0;
   bool any_ = false;
 };

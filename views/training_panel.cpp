@@ -149,9 +149,10 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
   collapse_->setObjectName("collapseChart");
   collapse_->setPointsVisible(true);
   collapse_->setDisplayFactor(100.0);
-  collapse_->setToolTip(tr("Falling lines mean collapse: interest heads merging (effective interests of k), "
-                           "one head winning every position, or the item table losing dimensions "
-                           "(effective rank of d)."));
+  collapse_->setToolTip(tr("Routing collapse (paper 000 §4.4.2) is \"a single interest expressed by a single item\": "
+                           "rising lines are collapse for the interest heads — heads with at least 0.9 of their "
+                           "weight on one item, heads attending alike (mean cosine), one head winning every "
+                           "position. For the item table a falling effective rank (of d) is collapse."));
   // Validation and the collapse watch share the lower half as tabs: three
   // stacked charts leave none of them room for its axis labels.
   epochCharts_ = new QTabWidget(charts);
@@ -264,7 +265,9 @@ void TrainingPanel::addEpoch(const TrainingEpochPoint& p) {
   if (const auto& c = p.collapse) {
     const auto x = static_cast<double>(p.globalEpoch);
     if (c->interests > 0) {
-      collapse_->addPoint(tr("effective interests (of k)"), x, c->effectiveInterests / c->interests);
+      // Paper 000 §4.4.2: routing collapse is a head on a single item.
+      collapse_->addPoint(tr("heads collapsed onto one item"), x, c->collapsedHeadShare);
+      collapse_->addPoint(tr("head redundancy (mean cosine × 100)"), x, c->headRedundancy);
       collapse_->addPoint(tr("largest head's share of positions"), x, c->largestHeadShare);
     }
     if (c->dimensions > 0) collapse_->addPoint(tr("item-table effective rank (of d)"), x, c->itemEffectiveRank / c->dimensions);
@@ -280,11 +283,13 @@ void TrainingPanel::addEpoch(const TrainingEpochPoint& p) {
     }
     if (p.improved) text += tr(" (best so far, checkpoint saved)");
   }
-  if (p.collapse && p.collapse->interests > 0) {
-    text += tr(" · %1 of %2 interests effective, off-diagonal |C| %3")
-                .arg(p.collapse->effectiveInterests, 0, 'f', 2)
-                .arg(p.collapse->interests)
-                .arg(p.collapse->offDiagonalCovariance, 0, 'g', 3);
+  // Records written before the routing-collapse figures have none (NaN).
+  if (p.collapse && p.collapse->interests > 0 && std::isfinite(p.collapse->collapsedHeadShare)) {
+    text += tr(" · %1 % of heads collapsed onto one item, %2 effective items per head, head redundancy %3, L_reg %4")
+                .arg(100.0 * p.collapse->collapsedHeadShare, 0, 'f', 1)
+                .arg(p.collapse->effectiveItemsPerHead, 0, 'f', 2)
+                .arg(p.collapse->headRedundancy, 0, 'f', 2)
+                .arg(p.collapse->lReg, 0, 'g', 3);
   }
   status_->setText(text);
 }

@@ -1,8 +1,9 @@
 // The training dock: device and threads, start / pause / resume / cancel,
 // a progress bar with the time left, live charts of every loss component
 // (per batch, smoothed), of validation HR@20 / NDCG@20 per epoch, and of
-// the collapse figures per epoch (effective interests, head dominance,
-// item-table effective rank).
+// the collapse figures per epoch (heads collapsed onto one item — paper
+// 000's routing collapse —, head redundancy, head dominance, item-table
+// effective rank).
 #pragma once
 
 #include <cstdint>

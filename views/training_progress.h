@@ -35,13 +35,21 @@ struct TrainingBatchPoint {
 };
 
 // The collapse figures measured after one epoch's validation (on a few
-// hundred validation users): is the item table losing dimensions, are the
-// interest heads merging? Interest figures only for models with routing.
+// hundred validation users) — and, in the evaluation's comparison table, on
+// the evaluated split: is the item table losing dimensions, are the
+// interest heads collapsing? Interest figures only for models with routing;
+// NaN where a record written before a figure existed lacks it.
 struct EpochCollapse {
   double itemEffectiveRank = 0.0;  // exp(covariance entropy) of E, in [1, d]
   int dimensions = 0;              // d
   int interests = 0;               // k; 0 = the model has no routing
-  double effectiveInterests = 0.0; // mean over users, in [1, k]
+  // Routing collapse as paper 000 §4.4.2 defines it (a head on one item),
+  // over the users with at least two history items:
+  double collapsedHeadShare = 0.0;  // heads with peak weight >= the threshold
+  double effectiveItemsPerHead = 0.0;  // mean exp(entropy) of a head's weights
+  double headRedundancy = 0.0;     // mean cosine of two heads' weights, in [0, 1]
+  double lReg = 0.0;               // the regulariser's mean value
+  double distinctRoutingDirections = 0.0;  // spectral, in [1, k] (blind to collapse)
   double largestHeadShare = 0.0;   // the most-winning head's share of positions
   double offDiagonalCovariance = 0.0;  // mean |C[r, c]|, r != c
 };

@@ -98,24 +98,30 @@ views::TrainingEpochPoint toPoint(const train::EpochReport& e, std::int64_t glob
   p.globalEpoch = globalEpoch;
   p.meanLosses = e.meanLosses;
   p.validation = e.validation;
-  if (e.diagnostics) {
-    views::EpochCollapse c;
-    c.itemEffectiveRank = e.diagnostics->embedding.effectiveRank;
-    c.dimensions = e.diagnostics->embedding.dimensions;
-    if (const auto& in = e.diagnostics->interests) {
-      c.interests = in->interests;
-      c.effectiveInterests = in->meanEffectiveInterests;
-      c.offDiagonalCovariance = in->meanOffDiagonalAbsCovariance;
-      for (double share : in->argmaxShare) c.largestHeadShare = std::max(c.largestHeadShare, share);
-    }
-    p.collapse = c;
-  }
+  if (e.diagnostics) p.collapse = collapseFigures(*e.diagnostics);
   p.improved = e.improved;
   p.seconds = e.trainSeconds + e.validationSeconds;
   return p;
 }
 
 }  // namespace
+
+views::EpochCollapse collapseFigures(const eval::ModelDiagnostics& d) {
+  views::EpochCollapse c;
+  c.itemEffectiveRank = d.embedding.effectiveRank;
+  c.dimensions = d.embedding.dimensions;
+  if (const auto& in = d.interests) {
+    c.interests = in->interests;
+    c.collapsedHeadShare = in->collapsedHeadShare;
+    c.effectiveItemsPerHead = in->meanEffectiveItems;
+    c.headRedundancy = in->meanHeadRedundancy;
+    c.lReg = in->meanLReg;
+    c.distinctRoutingDirections = in->meanDistinctRoutingDirections;
+    c.offDiagonalCovariance = in->meanOffDiagonalAbsCovariance;
+    for (double share : in->argmaxShare) c.largestHeadShare = std::max(c.largestHeadShare, share);
+  }
+  return c;
+}
 
 std::int64_t plannedEpochs(const std::string& modelName, const models::Config& config,
                            std::int64_t epochsOverride) {

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/data/sequence_dataset.h"
+#include "core/eval/model_diagnostics.h"
 #include "core/eval/ranking_metrics.h"
 #include "core/models/model_config.h"
 #include "core/train/train_control.h"
@@ -151,6 +152,10 @@ eval::RankingMetrics evaluate(const ModelHandle& model, const std::vector<data::
                               const EvalSettings& settings,
                               const std::function<bool(std::int64_t, std::int64_t)>& progress,
                               std::vector<std::int64_t>* ranks = nullptr);
+
+// The collapse figures the views show (training's collapse watch, the
+// evaluation's comparison table) out of a model's diagnostics.
+views::EpochCollapse collapseFigures(const eval::ModelDiagnostics& diagnostics);
 
 struct CheckpointSummary {
   std::string modelName;

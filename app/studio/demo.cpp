@@ -18,18 +18,14 @@ SessionDocument session() {
   s.title = "Demo: planted interests";
   s.dataset.kind = DatasetSource::Kind::Synthetic;
   s.dataset.synthetic = syntheticConfig();
-  ModelEntry m;
-  m.id = "m1";
-  m.label = "ADIGRec (demo)";
-  m.modelName = train::demo::kModelName;
-  m.config = modelConfig();
-  s.models.push_back(m);
-  ModelEntry other;
-  other.id = "m2";
-  other.label = "DimeRec (demo)";
-  other.modelName = train::demo::kComparisonModelName;
-  other.config = train::demo::comparisonConfig();
-  s.models.push_back(other);
+  for (const train::demo::DemoModel& d : train::demo::models()) {
+    ModelEntry m;
+    m.id = "m" + std::to_string(s.models.size() + 1);
+    m.label = d.label;
+    m.modelName = d.modelName;
+    m.config = d.config;
+    s.models.push_back(m);
+  }
   s.currentModel = 0;
   s.training.device = "cpu";
   s.training.threads = 0;

@@ -1,6 +1,7 @@
-// The built-in demo: the synthetic planted-interest dataset, a small ADIGRec
-// and a DimeRec beside it, run start to finish (generate, then train and
-// evaluate each model on the test split) in about a minute on two cores.
+// The built-in demo: the synthetic planted-interest dataset, a small ADIGRec,
+// the same without L_reg and a DimeRec beside them (core/train/demo_recipe.h),
+// run start to finish (generate, then train and evaluate each model on the
+// test split) in about a minute on two cores.
 #pragma once
 
 #include <QObject>

@@ -2,12 +2,26 @@
 
 #include <atomic>
 
+#include "app/studio/inspection_facade.h"
 #include "app/studio/job_runner.h"
 
 namespace recdiff::studio {
 
 namespace {
 const QString kKind = QStringLiteral("evaluate");
+
+// The split's collapse figures, or none when the model cannot be diagnosed
+// (e.g. a one-item catalogue has no spectrum).
+std::optional<views::EpochCollapse> collapseOn(const EvaluationJob& job, const std::vector<data::Sample>& samples) {
+  eval::DiagnosticsOptions options;
+  options.linearProbe = false;  // not a column of the table
+  try {
+    return core::collapseFigures(core::diagnose(job.model, *job.dataset, job.settings.threads, &samples, options));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 EvaluationController::EvaluationController(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
@@ -31,6 +45,7 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
   }
   running_ = true;
   metrics_.reset();
+  collapse_.reset();
   split_ = job.split;
   const QString description = tr("Ranking %1 %2 samples with %3…").arg(samples.size()).arg(job.split, job.label);
   jobs_->start(kKind, [this, job](JobContext& ctx) {
@@ -38,9 +53,11 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
     auto report = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT progress(done, total); });
     try {
       const eval::RankingMetrics m = core::evaluate(job.model, list, job.settings, report);
-      ctx.post([this, job, m] {
+      const std::optional<views::EpochCollapse> collapse = collapseOn(job, list);
+      ctx.post([this, job, m, collapse] {
         running_ = false;
         metrics_ = m;
+        collapse_ = collapse;
         const double ndcg = m.ndcg.count(20) ? m.ndcg.at(20) : 0.0;
         const double hr = m.hitRate.count(20) ? m.hitRate.at(20) : 0.0;
         Q_EMIT finished(job.entryId, true, false,

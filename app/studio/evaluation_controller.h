@@ -1,5 +1,7 @@
 // Evaluates a trained model on the test (or validation) split off the GUI
-// thread: progress as samples are ranked, cancellable, the metrics at the end.
+// thread: progress as samples are ranked, cancellable, the metrics at the
+// end, with the collapse figures over the same split (routing collapse for
+// models with interest routing) for the comparison table.
 #pragma once
 
 #include <QObject>
@@ -32,6 +34,8 @@ class EvaluationController : public QObject {
   void cancel();
   bool isRunning() const { return running_; }
   const std::optional<eval::RankingMetrics>& lastMetrics() const { return metrics_; }
+  // Empty when the diagnostics failed (they are extra: the metrics stand).
+  const std::optional<views::EpochCollapse>& lastCollapse() const { return collapse_; }
   QString lastSplit() const { return split_; }
 
  Q_SIGNALS:
@@ -43,6 +47,7 @@ class EvaluationController : public QObject {
  private:
   JobRunner* jobs_;
   std::optional<eval::RankingMetrics> metrics_;
+  std::optional<views::EpochCollapse> collapse_;
   QString split_;
   bool running_ = false;
 };

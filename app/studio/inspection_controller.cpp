@@ -10,6 +10,20 @@ namespace {
 const QString kKind = QStringLiteral("inspect");
 const QString kStepKind = QStringLiteral("step-accuracy");
 const QString kRankKind = QStringLiteral("rank-users");
+const QString kRoutingKind = QStringLiteral("inspect-routing");
+
+// `known`, or the model's diagnostics across test users computed now; none
+// when they fail: they are extra (e.g. a one-item catalogue has no
+// spectrum), what the job was asked for still stands.
+std::optional<eval::ModelDiagnostics> diagnosticsFor(const ModelHandle& model, const data::SequenceDataset& dataset,
+                                                     int threads, const std::optional<eval::ModelDiagnostics>& known) {
+  if (known) return known;
+  try {
+    return core::diagnose(model, dataset, threads);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
 
 // What a job over the whole test split needs; otherwise the reason.
 bool canRunOnTestSplit(const ModelHandle& model, const data::SequenceDataset* dataset, QString* error) {
@@ -80,8 +94,7 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
   }
   running_ = true;
   const QString user = testSampleLabels(*dataset).at(request.sample);
-  std::optional<eval::ModelDiagnostics> known;
-  if (diagnosed_ == model) known = last_.diagnostics;
+  const std::optional<eval::ModelDiagnostics> known = knownDiagnostics(model);
   jobs_->start(kKind, [this, model, dataset, request, device, threads, user, known, comparison](JobContext& ctx) {
     InspectionResult result;
     result.sample = request.sample;
@@ -106,6 +119,7 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
           settings.excludeHistory = request.excludeHistory;
           views::ScrubberRun run;
           run.model = modelIndex;
+          run.sampler = sampler;
           run.label = prefix + (handle.diffusionSteps() == 0 ? tr("single step (not a diffusion model)")
                                 : sampler == "ddim"         ? tr("seed %1 · DDIM S=%2").arg(settings.seed).arg(request.ddimSteps)
                                 : samplers.size() > 1       ? tr("seed %1 · DDPM").arg(settings.seed)
@@ -120,19 +134,11 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
       record(model, 0, two ? comparison.mainLabel + " · " : QString());
       if (two) record(comparison.model, 1, comparison.label + " · ");
       result.inspection = core::inspectSample(model, sample, threads);
-      result.diagnostics = known;
-      if (!result.diagnostics) {
-        try {
-          result.diagnostics = core::diagnose(model, *dataset, threads);
-        } catch (const std::exception&) {
-          // Diagnostics are extra (e.g. a one-item catalogue has no spectrum):
-          // the reverse runs still stand.
-        }
-      }
+      result.diagnostics = diagnosticsFor(model, *dataset, threads, known);
       ctx.post([this, result, model] {
         running_ = false;
         last_ = result;
-        diagnosed_ = model;
+        rememberDiagnostics(model, result.diagnostics);
         Q_EMIT finished(true, tr("%1: %2 reverse run(s) recorded.").arg(result.user).arg(result.runs.size()));
       });
     } catch (const std::exception& e) {
@@ -145,6 +151,53 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
   });
   Q_EMIT started(tr("Running the reverse process for %1…").arg(user));
   return true;
+}
+
+bool InspectionController::startRouting(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
+                                        int sample, int threads, QString* error) {
+  if (!canRunOnTestSplit(model, dataset.get(), error)) return false;
+  if (sample < 0 || static_cast<std::size_t>(sample) >= dataset->test.size()) {
+    if (error) *error = tr("There is no test user %1.").arg(sample);
+    return false;
+  }
+  const std::optional<eval::ModelDiagnostics> known = knownDiagnostics(model);
+  jobs_->start(kRoutingKind, [this, model, dataset, sample, threads, known](JobContext& ctx) {
+    RoutingResult result;
+    result.sample = sample;
+    result.model = model;
+    try {
+      result.inspection = core::inspectSample(model, dataset->test[static_cast<std::size_t>(sample)], threads);
+      result.diagnostics = diagnosticsFor(model, *dataset, threads, known);
+      ctx.post([this, result] {
+        routingRunning_ = false;
+        routing_ = result;
+        rememberDiagnostics(result.model, result.diagnostics);
+        Q_EMIT routingFinished(true, QString());
+      });
+    } catch (const std::exception& e) {
+      const QString message = QString::fromStdString(e.what());
+      ctx.post([this, message] {
+        routingRunning_ = false;
+        Q_EMIT routingFinished(false, message);
+      });
+    }
+  });
+  routingRunning_ = true;
+  return true;
+}
+
+std::optional<eval::ModelDiagnostics> InspectionController::knownDiagnostics(const ModelHandle& model) const {
+  for (const auto& [handle, diagnostics] : diagnosed_) {
+    if (handle == model) return diagnostics;
+  }
+  return std::nullopt;
+}
+
+void InspectionController::rememberDiagnostics(const ModelHandle& model,
+                                               const std::optional<eval::ModelDiagnostics>& diagnostics) {
+  if (!diagnostics || knownDiagnostics(model)) return;
+  diagnosed_.push_back({model, *diagnostics});
+  if (diagnosed_.size() > 2) diagnosed_.removeFirst();
 }
 
 bool InspectionController::startStepAccuracy(const ModelHandle& model,

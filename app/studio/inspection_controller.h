@@ -1,11 +1,13 @@
 // Runs what the inspection docks show, off the GUI thread: the reverse
 // runs a scrubber request asks for (each seed, DDPM and/or DDIM) and the
-// model's inspection outputs for the same user. A new request makes the
-// previous one stale (its result is dropped).
+// model's inspection outputs for the same user; and, for the Interests
+// panel's side-by-side view, a second model's routing for that user. A new
+// request makes the previous one of its kind stale (its result is dropped).
 #pragma once
 
 #include <QObject>
 #include <QString>
+#include <QPair>
 #include <QVector>
 
 #include <memory>
@@ -34,6 +36,15 @@ struct InspectionResult {
   std::optional<eval::ModelDiagnostics> diagnostics;
 };
 
+// One model's routing for one test user: its inspection outputs and its
+// diagnostics across users (the Interests panel's second model).
+struct RoutingResult {
+  int sample = 0;
+  ModelHandle model;
+  core::InspectionTable inspection;
+  std::optional<eval::ModelDiagnostics> diagnostics;
+};
+
 // A second model to run beside the current one (none when `model` is null).
 struct ScrubberComparison {
   ModelHandle model;
@@ -52,6 +63,13 @@ class InspectionController : public QObject {
              const ScrubberComparison& comparison = {});
   bool isRunning() const { return running_; }
   const InspectionResult& last() const { return last_; }
+
+  // `model`'s inspection outputs for test sample `sample`, with its
+  // diagnostics across users (computed once per model): no reverse run.
+  bool startRouting(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset, int sample,
+                    int threads, QString* error = nullptr);
+  const RoutingResult& lastRouting() const { return routing_; }
+  bool isRoutingRunning() const { return routingRunning_; }
 
   // HR@K of x̂0 at every reverse step over the whole test split, with the
   // request's sampler (DDIM when it says "ddim" or "both") and seed.
@@ -75,15 +93,23 @@ class InspectionController : public QObject {
   void stepAccuracyFinished(bool ok, const QString& message);
   void rankingProgress(qint64 done, qint64 total);
   void rankingFinished(bool ok, const QString& message);
+  void routingFinished(bool ok, const QString& message);
 
  private:
   JobRunner* jobs_;
+  // Diagnostics across users are slow-ish (up to 2,000 users): kept for the
+  // last two models diagnosed, the current one and the one compared with.
+  std::optional<eval::ModelDiagnostics> knownDiagnostics(const ModelHandle& model) const;
+  void rememberDiagnostics(const ModelHandle& model, const std::optional<eval::ModelDiagnostics>& diagnostics);
+
   InspectionResult last_;
-  ModelHandle diagnosed_;  // the model last_.diagnostics describe
+  RoutingResult routing_;
+  QVector<QPair<ModelHandle, eval::ModelDiagnostics>> diagnosed_;  // newest last
   std::vector<eval::StepAccuracy> steps_;
   ModelHandle ranked_;     // the model ranks_ belong to
   QVector<qint64> ranks_;
   bool running_ = false;
+  bool routingRunning_ = false;
 };
 
 }  // namespace recdiff::studio

@@ -57,6 +57,7 @@ diffusion::TraceTable traceReverse(const ModelHandle& handle, const data::Sample
   const data::Batch batch = batchOf(model, sample, device);
   diffusion::TraceRecorder recorder(model.itemEmbeddings().detach(), batch.target, settings.topK);
   if (settings.excludeHistory) recorder.excludeHistory(batch.history);
+  if (settings.sensitivityStep > 0.0) recorder.setSensitivityProbe(settings.sensitivityStep, settings.seed);
   models::ReverseOptions options;
   options.sampler = settings.sampler;
   options.steps = settings.steps;
@@ -145,13 +146,14 @@ analysis::Matrix generateForTest(const ModelHandle& handle, const data::Sequence
   return toMatrix(torch::cat(parts, 0));
 }
 
-eval::ModelDiagnostics diagnose(const ModelHandle& handle, const data::SequenceDataset& dataset, int threads) {
+eval::ModelDiagnostics diagnose(const ModelHandle& handle, const data::SequenceDataset& dataset, int threads,
+                                const std::vector<data::Sample>* samples, const eval::DiagnosticsOptions& options) {
   if (handle.isNull()) throw std::invalid_argument("no model to analyse");
   auto lock = handle.lock();
   setIntraOpThreads(threads);
   models::Model& model = *handle.model();
   const std::string device = deviceOf(model).is_cuda() ? "cuda" : "cpu";
-  return eval::diagnoseModel(model, dataset, dataset.test, device);
+  return eval::diagnoseModel(model, dataset, samples ? *samples : dataset.test, device, options);
 }
 
 }  // namespace recdiff::studio::core

@@ -26,6 +26,9 @@ struct TraceSettings {
   std::uint64_t seed = 1;         // the initial noise and every sampling draw
   int topK = 10;
   bool excludeHistory = false;    // keep history items out of the ranking
+  // The sensitivity probe's ‖δ‖/‖x_t‖ (diffusion/sensitivity_probe.h): each
+  // step's elasticity of x̂0 to x_t joins the trace. 0 = no probe.
+  double sensitivityStep = 0.01;
 };
 
 // The reverse process of `model` for `sample`, every step recorded (for a
@@ -57,8 +60,10 @@ analysis::Matrix itemTable(const ModelHandle& model);
 analysis::Matrix generateForTest(const ModelHandle& model, const data::SequenceDataset& dataset,
                                  std::int64_t users, const TraceSettings& settings);
 
-// Collapse diagnostics over the test split (eval/model_diagnostics.h): the
-// item table, and the routing of up to 2,000 test users.
-eval::ModelDiagnostics diagnose(const ModelHandle& model, const data::SequenceDataset& dataset, int threads = 0);
+// Collapse diagnostics (eval/model_diagnostics.h) over `samples`, the test
+// split when null: the item table, and the routing of up to 2,000 users.
+eval::ModelDiagnostics diagnose(const ModelHandle& model, const data::SequenceDataset& dataset, int threads = 0,
+                                const std::vector<data::Sample>* samples = nullptr,
+                                const eval::DiagnosticsOptions& options = {});
 
 }  // namespace recdiff::studio::core

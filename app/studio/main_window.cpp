@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -475,6 +476,17 @@ void MainWindow::startTraining() {
              QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel);
     if (answer != QMessageBox::Yes && answer != QMessageBox::No) return;
     continueRun = answer == QMessageBox::Yes;
+  } else if (const QString checkpoint = studio_->currentCheckpointPath();
+             !checkpoint.isEmpty() && QFileInfo::exists(checkpoint)) {
+    // No silent overwrite: a fresh run replaces the file at its first validation.
+    const auto answer =
+        ask_(tr("Replace the Checkpoint?"),
+             tr("%1 holds this model's checkpoint from an earlier run. Training again replaces it with the new "
+                "run's best model. Yes trains and replaces it; Cancel keeps it (add the model again to train a "
+                "copy beside it).")
+                 .arg(QDir::toNativeSeparators(checkpoint)),
+             QMessageBox::Yes | QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) return;
   }
   QString error;
   if (!studio_->startTraining(&error, continueRun)) trainingPanel_->showError(tr("Cannot start training"), error);

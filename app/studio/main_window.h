@@ -126,6 +126,10 @@ class MainWindow : public QMainWindow {
   void showInspectionSample(int sample);
   void refreshProjectionOverlay();  // the scrubbed runs in the map
   bool startInspection(const QString& why);
+  // The Interests panel's second model, for the scrubber's last user.
+  void refreshInterestComparisons();
+  void startInterestComparison();
+  void continueDemoWithProjection(const QString& message);
   void buildActions();
   void buildStatusBar();
   void wirePanels();
@@ -148,7 +152,8 @@ class MainWindow : public QMainWindow {
   void openDatasetDialog();
   void cancelCurrent();
   // F5: trains the current model; when it has an interrupted run, asks
-  // whether to continue that run or start afresh.
+  // whether to continue that run or start afresh; otherwise, when its
+  // checkpoint file exists, asks before a new run replaces it.
   void startTraining();
   QDockWidget* makeDock(const QString& objectName, const QString& title, QWidget* panel);
 

@@ -41,6 +41,34 @@ views::ProjectionSettings projectionFromJson(const nlohmann::json& j, views::Pro
   return s;
 }
 
+QStringList categoryNames(const data::SequenceDataset& dataset) {
+  QStringList names;
+  for (const auto& name : dataset.metadata.categoryNames) names << QString::fromStdString(name);
+  return names;
+}
+
+// The trained session models other than the current one: what the
+// side-by-side comparisons offer.
+std::vector<const ModelEntry*> otherTrainedModels(const StudioController& studio) {
+  std::vector<const ModelEntry*> others;
+  const ModelEntry* current = studio.session().current();
+  for (const ModelEntry& entry : studio.session().models) {
+    if ((current && entry.id == current->id) || studio.modelHandle(entry.id).isNull()) continue;
+    others.push_back(&entry);
+  }
+  return others;
+}
+
+QString modelLabel(const ModelEntry* entry) { return entry ? QString::fromStdString(entry->label) : QString(); }
+
+// The registry has no "exposes routing" flag; every model with a
+// multi-interest extractor declares its k as "interests" (ADIGRec, ComiRec,
+// DimeRec), and a model that does not still gets the pane's "no routing".
+bool hasInterestRouting(const ModelEntry& entry) {
+  const models::ModelInfo* info = core::findModel(entry.modelName);
+  return info && info->find("interests") != nullptr;
+}
+
 views::ScrubberRequest requestFromJson(const nlohmann::json& j, views::ScrubberRequest r) {
   if (!j.is_object()) return r;
   r.sample = j.value("sample", r.sample);
@@ -167,10 +195,16 @@ void MainWindow::wireInspection() {
       const auto dataset = studio_->dataset();
       if (dataset && static_cast<std::size_t>(r.sample) < dataset->test.size()) {
         const auto& history = dataset->test[static_cast<std::size_t>(r.sample)].history;
+        interestsPanel_->setModelLabel(modelLabel(studio_->session().current()));
         interestsPanel_->setInspection(r.user, r.inspection, QVector<qint64>(history.begin(), history.end()));
-        QStringList categories;
-        for (const auto& name : dataset->metadata.categoryNames) categories << QString::fromStdString(name);
-        interestsPanel_->setDiagnostics(r.diagnostics, categories);
+        interestsPanel_->setDiagnostics(r.diagnostics, categoryNames(*dataset));
+      }
+      // The demo shows its two models' routing side by side too.
+      const QStringList others = interestsPanel_->comparisonIds();
+      if (demoInspecting_ && interestsPanel_->comparisonId().isEmpty() && !others.isEmpty()) {
+        interestsPanel_->setComparisonId(others.first());  // starts the comparison
+      } else {
+        startInterestComparison();
       }
       studio_->setViewState("scrubber", toJson(scrubberPanel_->request(), scrubberPanel_->currentStep()));
       refreshProjectionOverlay();
@@ -179,23 +213,44 @@ void MainWindow::wireInspection() {
       scrubberPanel_->showError(tr("The reverse run failed"), message);
       logPanel_->append(message, views::LogPanel::Level::Error);
     }
-    if (demoInspecting_) {
-      // Then its catalogue map (PCA: instant), with the runs in it.
-      demoInspecting_ = false;
-      showPanel("interests");
-      showPanel("projection");
-      showPanel("scrubber");
-      demoProjecting_ = true;
-      views::ProjectionSettings map = projectionPanel_->settings();
-      map.method = "tsne";  // a few seconds for the demo's 500 items; the categories show as islands
-      projectionPanel_->setSettings(map);
-      Q_EMIT projectionPanel_->computeRequested(map);
-      if (!projection_->isRunning()) {
-        demoProjecting_ = false;
-        Q_EMIT demoFinished(true, message);
-      }
-    }
+    // The demo's catalogue map waits for the routing comparison: both fill
+    // the panels its screenshots show.
+    if (demoInspecting_ && !inspection_->isRoutingRunning()) continueDemoWithProjection(message);
   });
+  connect(interestsPanel_, &views::InterestsPanel::comparisonChanged, this, [this](const QString& id) {
+    studio_->setViewState("interests", {{"compare_with", id.toStdString()}});
+    startInterestComparison();
+  });
+  connect(inspection_, &InspectionController::routingFinished, this, [this](bool ok, const QString& message) {
+    views::RoutingPane* pane = interestsPanel_->comparison();
+    const RoutingResult& r = inspection_->lastRouting();
+    const auto dataset = studio_->dataset();
+    if (!ok) {
+      pane->clear(tr("Cannot read this model's routing: %1").arg(message));
+    } else if (dataset && static_cast<std::size_t>(r.sample) < dataset->test.size()) {
+      const auto& history = dataset->test[static_cast<std::size_t>(r.sample)].history;
+      pane->setInspection(r.inspection, QVector<qint64>(history.begin(), history.end()));
+      pane->setDiagnostics(r.diagnostics, categoryNames(*dataset));
+    }
+    if (demoInspecting_) continueDemoWithProjection(message);
+  });
+}
+
+void MainWindow::continueDemoWithProjection(const QString& message) {
+  // Then its catalogue map, with the runs in it.
+  demoInspecting_ = false;
+  showPanel("interests");
+  showPanel("projection");
+  showPanel("scrubber");
+  demoProjecting_ = true;
+  views::ProjectionSettings map = projectionPanel_->settings();
+  map.method = "tsne";  // a few seconds for the demo's 500 items; the categories show as islands
+  projectionPanel_->setSettings(map);
+  Q_EMIT projectionPanel_->computeRequested(map);
+  if (!projection_->isRunning()) {
+    demoProjecting_ = false;
+    Q_EMIT demoFinished(true, message);
+  }
 }
 
 void MainWindow::refreshInspection() {
@@ -211,33 +266,30 @@ void MainWindow::refreshInspection() {
   scrubberPanel_->setItemLabeler(labeler);
   interestsPanel_->setItemLabeler(labeler);
   {
-    QStringList labels, categoryNames;
+    QStringList labels;
     QVector<int> category, popularity(dataset->numItems, 0);
     for (std::int32_t id = 1; id <= dataset->numItems; ++id) {
       labels << itemLabel(*dataset, id);
       category << dataset->metadata.primaryCategory(id);
     }
-    for (const auto& name : dataset->metadata.categoryNames) categoryNames << QString::fromStdString(name);
     for (const auto& s : dataset->train) {
       for (auto item : s.history) ++popularity[item - 1];
       ++popularity[s.target - 1];
     }
-    projectionPanel_->setItems(labels, category, categoryNames, popularity);
+    projectionPanel_->setItems(labels, category, categoryNames(*dataset), popularity);
     projectionPanel_->setSettings(projectionFromJson(studio_->viewState("projection"), projectionPanel_->settings()));
   }
   if (projection_->last().catalog.size() != dataset->numItems) projectionPanel_->clearMap(tr("Compute a projection of the catalogue."));
   {
-    // The other trained session models, for the side-by-side comparison.
     QStringList labels;
     comparisonIds_.clear();
-    const ModelEntry* current = studio_->session().current();
-    for (const ModelEntry& entry : studio_->session().models) {
-      if ((current && entry.id == current->id) || studio_->modelHandle(entry.id).isNull()) continue;
-      comparisonIds_ << QString::fromStdString(entry.id);
-      labels << QString::fromStdString(entry.label);
+    for (const ModelEntry* entry : otherTrainedModels(*studio_)) {
+      comparisonIds_ << QString::fromStdString(entry->id);
+      labels << QString::fromStdString(entry->label);
     }
     scrubberPanel_->setComparisonModels(labels);
   }
+  refreshInterestComparisons();
   const views::ScrubberRequest saved = requestFromJson(studio_->viewState("scrubber"), scrubberPanel_->request());
   scrubberPanel_->setSamples(testSampleLabels(*dataset));
   scrubberPanel_->setSampleRanks(inspection_->testRanks(model));
@@ -248,6 +300,41 @@ void MainWindow::refreshInspection() {
     return;
   }
   scrubberPanel_->setDiffusionSteps(model.diffusionSteps());
+}
+
+void MainWindow::refreshInterestComparisons() {
+  // Those with routing, for the Interests panel's side-by-side view; the
+  // choice is kept in the session.
+  QStringList labels, ids;
+  for (const ModelEntry* entry : otherTrainedModels(*studio_)) {
+    if (!hasInterestRouting(*entry)) continue;
+    ids << QString::fromStdString(entry->id);
+    labels << QString::fromStdString(entry->label);
+  }
+  interestsPanel_->setComparisonModels(labels, ids);
+  const nlohmann::json saved = studio_->viewState("interests");
+  if (saved.is_object() && saved.contains("compare_with") && saved["compare_with"].is_string()) {
+    interestsPanel_->setComparisonId(QString::fromStdString(saved["compare_with"].get<std::string>()));
+  }
+}
+
+void MainWindow::startInterestComparison() {
+  const QString id = interestsPanel_->comparisonId();
+  if (id.isEmpty()) return;
+  views::RoutingPane* pane = interestsPanel_->comparison();
+  const InspectionResult& shown = inspection_->last();
+  if (shown.runs.isEmpty()) {
+    pane->clear(tr("Press Run in the scrubber: the comparison shows the same user."));
+    return;
+  }
+  QString error;
+  const views::TrainingRequest& training = studio_->session().training;
+  if (inspection_->startRouting(studio_->modelHandle(id.toStdString()), studio_->dataset(), shown.sample,
+                                training.threads, &error)) {
+    pane->clear(tr("Reading the routing for %1…").arg(shown.user));
+  } else {
+    pane->clear(error);
+  }
 }
 
 void MainWindow::showInspectionSample(int sample) {

@@ -78,10 +78,11 @@ void MainWindow::wirePanels() {
     statusBar()->showMessage(ok ? tr("Demo finished: %1").arg(message) : tr("Demo stopped: %1").arg(message), 8000);
     // The demo ends in the inspection views: three reverse runs of its
     // first test user, so the spread of the generated items shows, with
-    // DimeRec's beside ADIGRec's.
+    // DimeRec's beside ADIGRec's (the second of the other models, after
+    // ADIGRec without L_reg, which the Interests panel compares).
     views::ScrubberRequest first = scrubberPanel_->request();
     first.runs = 3;
-    first.compareWith = 0;
+    first.compareWith = 1;
     scrubberPanel_->setRequest(first);
     if (ok && startInspection(message)) {
       demoInspecting_ = true;
@@ -317,6 +318,7 @@ void MainWindow::refreshEvaluation() {
         row.metrics = metricsFromJson(m.results[split]);
         if (row.metrics) {
           row.split = split;
+          if (m.results[split].contains("collapse")) row.collapse = collapseFromJson(m.results[split]["collapse"]);
           break;
         }
       }

@@ -1,6 +1,8 @@
 #include "app/studio/metrics_json.h"
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace recdiff::studio {
@@ -48,15 +50,60 @@ std::optional<eval::RankingMetrics> metricsFromJson(const nlohmann::json& j) {
   return m;
 }
 
+namespace {
+
+// A number, or `fallback` for a missing or mistyped entry (session files
+// are hostile input).
+double number(const nlohmann::json& j, const char* key, double fallback) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+// NaN is not JSON: a figure that was not measured is left out.
+void putFinite(nlohmann::json& j, const char* key, double value) {
+  if (std::isfinite(value)) j[key] = value;
+}
+
+}  // namespace
+
+nlohmann::json collapseToJson(const views::EpochCollapse& c) {
+  nlohmann::json j = {{"dimensions", c.dimensions}, {"interests", c.interests}};
+  putFinite(j, "item_effective_rank", c.itemEffectiveRank);
+  putFinite(j, "collapsed_head_share", c.collapsedHeadShare);
+  putFinite(j, "effective_items_per_head", c.effectiveItemsPerHead);
+  putFinite(j, "head_redundancy", c.headRedundancy);
+  putFinite(j, "l_reg", c.lReg);
+  putFinite(j, "distinct_routing_directions", c.distinctRoutingDirections);
+  putFinite(j, "largest_head_share", c.largestHeadShare);
+  putFinite(j, "offdiag_covariance", c.offDiagonalCovariance);
+  return j;
+}
+
+std::optional<views::EpochCollapse> collapseFromJson(const nlohmann::json& c) {
+  if (!c.is_object()) return std::nullopt;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  views::EpochCollapse collapse;
+  collapse.itemEffectiveRank = number(c, "item_effective_rank", 0.0);
+  collapse.dimensions = static_cast<int>(number(c, "dimensions", 0));
+  collapse.interests = static_cast<int>(number(c, "interests", 0));
+  // Records written before the routing-collapse figures lack them: NaN, so
+  // that no view shows "0 % collapsed" for a figure nobody measured.
+  collapse.collapsedHeadShare = number(c, "collapsed_head_share", nan);
+  collapse.effectiveItemsPerHead = number(c, "effective_items_per_head", nan);
+  collapse.headRedundancy = number(c, "head_redundancy", nan);
+  collapse.lReg = number(c, "l_reg", nan);
+  // ... and had the spectral figure under its old name.
+  collapse.distinctRoutingDirections = number(c, "distinct_routing_directions", number(c, "effective_interests", nan));
+  collapse.largestHeadShare = number(c, "largest_head_share", 0.0);
+  collapse.offDiagonalCovariance = number(c, "offdiag_covariance", 0.0);
+  return collapse;
+}
+
 nlohmann::json epochToJson(const views::TrainingEpochPoint& e) {
   nlohmann::json j = {{"stage", e.stage}, {"epoch", e.epoch},   {"losses", e.meanLosses},
                       {"improved", e.improved}, {"train_seconds", e.seconds}};
   if (e.validation) j["validation"] = metricsToJson(*e.validation);
-  if (const auto& c = e.collapse) {
-    j["collapse"] = {{"item_effective_rank", c->itemEffectiveRank},     {"dimensions", c->dimensions},
-                     {"interests", c->interests},                       {"effective_interests", c->effectiveInterests},
-                     {"largest_head_share", c->largestHeadShare},       {"offdiag_covariance", c->offDiagonalCovariance}};
-  }
+  if (e.collapse) j["collapse"] = collapseToJson(*e.collapse);
   return j;
 }
 
@@ -74,17 +121,7 @@ views::TrainingEpochPoint epochFromJson(const nlohmann::json& j, std::int64_t gl
     }
   }
   if (j.contains("validation")) e.validation = metricsFromJson(j["validation"]);
-  if (j.contains("collapse") && j["collapse"].is_object()) {
-    const auto& c = j["collapse"];
-    views::EpochCollapse collapse;
-    collapse.itemEffectiveRank = c.value("item_effective_rank", 0.0);
-    collapse.dimensions = c.value("dimensions", 0);
-    collapse.interests = c.value("interests", 0);
-    collapse.effectiveInterests = c.value("effective_interests", 0.0);
-    collapse.largestHeadShare = c.value("largest_head_share", 0.0);
-    collapse.offDiagonalCovariance = c.value("offdiag_covariance", 0.0);
-    e.collapse = collapse;
-  }
+  if (j.contains("collapse")) e.collapse = collapseFromJson(j["collapse"]);
   return e;
 }
 

@@ -17,6 +17,13 @@ nlohmann::json metricsToJson(const eval::RankingMetrics& metrics);
 // Empty for anything that is not such an object.
 std::optional<eval::RankingMetrics> metricsFromJson(const nlohmann::json& json);
 
+// The collapse figures of an epoch or of an evaluated split:
+// {"item_effective_rank", "collapsed_head_share", "head_redundancy", ...};
+// figures that were not measured (NaN) are left out and read back as NaN.
+nlohmann::json collapseToJson(const views::EpochCollapse& collapse);
+// Empty for anything that is not an object.
+std::optional<views::EpochCollapse> collapseFromJson(const nlohmann::json& json);
+
 // {"stage", "epoch", "losses", "validation", "improved", "train_seconds", ...}
 nlohmann::json epochToJson(const views::TrainingEpochPoint& epoch);
 views::TrainingEpochPoint epochFromJson(const nlohmann::json& json, std::int64_t globalEpoch);

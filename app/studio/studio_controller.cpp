@@ -435,6 +435,11 @@ QString StudioController::checkpointPathFor(const ModelEntry& e) const {
   return checkpointDirectory() + "/" + checkpointFileName(e);
 }
 
+QString StudioController::currentCheckpointPath() const {
+  const ModelEntry* e = session_.current();
+  return e ? checkpointPathFor(*e) : QString();
+}
+
 std::optional<core::InterruptedRun> StudioController::interruptedRun() const {
   const ModelEntry* e = session_.current();
   if (!e) return std::nullopt;
@@ -519,7 +524,11 @@ void StudioController::onEvaluationFinished(const QString& entryId, bool ok, boo
   Q_EMIT message(text, ok ? 0 : 2);
   ModelEntry* e = entry(entryId);
   if (!e || !ok || cancelled || !evaluation_->lastMetrics()) return;
-  e->results[evaluation_->lastSplit().toStdString()] = metricsToJson(*evaluation_->lastMetrics());
+  nlohmann::json& split = e->results[evaluation_->lastSplit().toStdString()];
+  split = metricsToJson(*evaluation_->lastMetrics());
+  // Beside the metrics of the split it was measured on (metricsFromJson
+  // skips it): the comparison table's routing-collapse columns.
+  if (const auto& collapse = evaluation_->lastCollapse()) split["collapse"] = collapseToJson(*collapse);
   setModified(true);
   Q_EMIT modelsChanged();
 }

@@ -78,6 +78,8 @@ class StudioController : public QObject {
   bool startTraining(QString* error, bool continueInterrupted = false);
   // The current model's run that stopped before it ended, if its state is on disk.
   std::optional<core::InterruptedRun> interruptedRun() const;
+  // Where training the current model writes its checkpoint ("" without one).
+  QString currentCheckpointPath() const;
   bool startEvaluation(const QString& split, bool excludeHistory, QString* error);
   // Where this session's checkpoints go.
   QString checkpointDirectory() const;

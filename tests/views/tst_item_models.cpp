@@ -11,10 +11,14 @@
 #include <QSpinBox>
 #include <QTest>
 
+#include <cmath>
+#include <limits>
+
 #include "app/studio/core_facade.h"
 #include "app/studio/metrics_json.h"
 #include "views/comparison_table_model.h"
 #include "views/dataset_stats_model.h"
+#include "views/head_routing_model.h"
 #include "views/histogram_chart.h"
 #include "views/metrics_table_model.h"
 #include "views/param_form.h"
@@ -91,12 +95,13 @@ class ItemModelsTest : public QObject {
     views::ComparisonTableModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVector<views::ComparisonRow> rows;
-    rows.push_back({"A", "ADIGRec", "test", metrics(1.0)});
-    rows.push_back({"B", "SASRec", "test", metrics(0.5)});
-    rows.push_back({"C", "ComiRec", "", std::nullopt});
+    rows.push_back({"A", "ADIGRec", "test", metrics(1.0), std::nullopt});
+    rows.push_back({"B", "SASRec", "test", metrics(0.5), std::nullopt});
+    rows.push_back({"C", "ComiRec", "", std::nullopt, std::nullopt});
     model.setRows(rows);
     QCOMPARE(model.rowCount(), 3);
-    QCOMPARE(model.columnCount(), views::ComparisonTableModel::kFixedColumns + 9);
+    QCOMPARE(model.columnCount(),
+             views::ComparisonTableModel::kFixedColumns + 9 + views::ComparisonTableModel::RoutingFigureCount);
     const int hr20 = model.metricColumn("hr@20");
     QVERIFY(hr20 > 0);
     QCOMPARE(model.headerData(hr20, Qt::Horizontal, Qt::DisplayRole).toString(), QString("HR@20"));
@@ -110,6 +115,109 @@ class ItemModelsTest : public QObject {
     QCOMPARE(model.rowCount(), 2);
   }
 
+  // The routing-collapse columns: figures for models with routing, blank
+  // for models without, a dash where nothing was measured; never bold.
+  void comparisonTableRoutingColumns() {
+    views::ComparisonTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    views::EpochCollapse withRouting;
+    withRouting.interests = 4;
+    withRouting.collapsedHeadShare = 0.375;
+    withRouting.effectiveItemsPerHead = 2.5;
+    withRouting.headRedundancy = 0.25;
+    withRouting.lReg = 0.0891;
+    views::EpochCollapse noRouting;
+    noRouting.dimensions = 32;
+    views::EpochCollapse before = withRouting;  // a record from before the figures existed
+    before.collapsedHeadShare = std::numeric_limits<double>::quiet_NaN();
+    QVector<views::ComparisonRow> rows;
+    rows.push_back({"ADIGRec with L_reg", "ADIGRec", "test", metrics(1.0), withRouting});
+    rows.push_back({"SASRec", "SASRec", "test", metrics(0.5), noRouting});
+    rows.push_back({"ComiRec", "ComiRec", "", std::nullopt, std::nullopt});
+    rows.push_back({"ADIGRec (old)", "ADIGRec", "test", metrics(0.2), before});
+    model.setRows(rows);
+    using M = views::ComparisonTableModel;
+    QCOMPARE(model.columnCount(), M::kFixedColumns + 9 + M::RoutingFigureCount);
+    const int collapsed = model.routingColumn(M::CollapsedHeads);
+    QCOMPARE(collapsed, model.metricColumn("mrr") + 1);
+    QCOMPARE(model.headerData(collapsed, Qt::Horizontal, Qt::DisplayRole).toString(), QString("Heads\ncollapsed"));
+    QVERIFY(model.headerData(collapsed, Qt::Horizontal, Qt::ToolTipRole).toString().contains("single item"));
+    QCOMPARE(model.index(0, collapsed).data().toString(), QString("37.5 %"));
+    QCOMPARE(model.index(0, collapsed).data(Qt::UserRole).toDouble(), 0.375);
+    QCOMPARE(model.index(0, model.routingColumn(M::EffectiveItemsPerHead)).data().toString(), QString("2.50"));
+    QCOMPARE(model.index(0, model.routingColumn(M::HeadRedundancy)).data().toString(), QString("0.25"));
+    QCOMPARE(model.index(0, model.routingColumn(M::LReg)).data().toString(), QString("0.0891"));
+    QVERIFY(!model.index(0, collapsed).data(Qt::FontRole).isValid());
+    QCOMPARE(model.index(1, collapsed).data().toString(), QString());  // no routing: blank
+    QCOMPARE(model.index(2, collapsed).data().toString(), QString("—"));  // not evaluated
+    QCOMPARE(model.index(3, collapsed).data().toString(), QString("—"));  // not measured then
+    QCOMPARE(model.index(3, model.routingColumn(M::LReg)).data().toString(), QString("0.0891"));
+    // The metric columns still rank only the metrics.
+    QVERIFY(model.index(0, model.metricColumn("hr@20")).data(Qt::FontRole).value<QFont>().bold());
+  }
+
+  // One user's heads from planted routing: one head on a single item, one
+  // spread evenly over the four items.
+  void headRoutingModel() {
+    views::HeadRoutingModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    analysis::Matrix a(4, 2);
+    a << 0.95f, 0.25f, 0.05f, 0.25f, 0.f, 0.25f, 0.f, 0.25f;
+    const auto stats = analysis::analyseUserRouting(a);
+    model.setStats(stats, {"a", "b", "c", "d"}, {"a (0.95)", "a (0.25)"}, 0.9);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.columnCount(), int(views::HeadRoutingModel::ColumnCount));
+    using H = views::HeadRoutingModel;
+    QCOMPARE(model.index(0, H::Head).data().toString(), QString("int. 1"));
+    QCOMPARE(model.index(0, H::Peak).data().toString(), QString("0.95"));
+    QCOMPARE(model.index(0, H::PeakItem).data().toString(), QString("a"));
+    QCOMPARE(model.index(0, H::Collapsed).data().toString(), QString("yes"));
+    QCOMPARE(model.index(0, H::Collapsed).data(Qt::UserRole).toBool(), true);
+    QVERIFY(model.index(0, H::Collapsed).data(Qt::ForegroundRole).isValid());
+    QCOMPARE(model.index(1, H::Collapsed).data().toString(), QString("no"));
+    QCOMPARE(model.index(1, H::EffectiveItems).data().toString(), QString("4.0"));
+    QCOMPARE(model.index(1, H::HistoryShare).data().toString(), QString("100 %"));
+    QVERIFY(model.index(1, H::Peak).data(Qt::ToolTipRole).toString().contains("a (0.25)"));
+    QVERIFY(model.headerData(H::Collapsed, Qt::Horizontal, Qt::ToolTipRole).toString().contains("single item"));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  // Collapse figures in a session: a round trip; a record written before
+  // the routing-collapse figures reads them as NaN (not "0 % collapsed")
+  // and its spectral figure under the new name.
+  void collapseJsonRoundTrip() {
+    views::EpochCollapse c;
+    c.itemEffectiveRank = 20.5;
+    c.dimensions = 32;
+    c.interests = 4;
+    c.collapsedHeadShare = 0.25;
+    c.effectiveItemsPerHead = 3.5;
+    c.headRedundancy = 0.4;
+    c.lReg = 0.08;
+    c.distinctRoutingDirections = 3.1;
+    const auto back = studio::collapseFromJson(studio::collapseToJson(c));
+    QVERIFY(back.has_value());
+    QCOMPARE(back->collapsedHeadShare, 0.25);
+    QCOMPARE(back->effectiveItemsPerHead, 3.5);
+    QCOMPARE(back->headRedundancy, 0.4);
+    QCOMPARE(back->lReg, 0.08);
+    QCOMPARE(back->interests, 4);
+    const auto old = studio::collapseFromJson(
+        {{"item_effective_rank", 20.0}, {"dimensions", 32}, {"interests", 4}, {"effective_interests", 3.2}});
+    QVERIFY(old.has_value());
+    QVERIFY(std::isnan(old->collapsedHeadShare));
+    QVERIFY(std::isnan(old->headRedundancy));
+    QCOMPARE(old->distinctRoutingDirections, 3.2);
+    // NaN is not JSON: left out, and read back as NaN.
+    const nlohmann::json written = studio::collapseToJson(*old);
+    QVERIFY(!written.contains("collapsed_head_share"));
+    QVERIFY(std::isnan(studio::collapseFromJson(written)->collapsedHeadShare));
+    // Hostile input: wrong types are ignored, not thrown.
+    QVERIFY(studio::collapseFromJson({{"collapsed_head_share", "lots"}}).has_value());
+    QVERIFY(!studio::collapseFromJson(nlohmann::json::array()).has_value());
+  }
+
   void metricsJsonRoundTrip() {
     const eval::RankingMetrics m = metrics(0.7);
     const auto back = studio::metricsFromJson(studio::metricsToJson(m));
@@ -118,6 +226,15 @@ class ItemModelsTest : public QObject {
     QCOMPARE(back->ndcg.at(50), m.ndcg.at(50));
     QCOMPARE(back->mrr, m.mrr);
     QVERIFY(!studio::metricsFromJson(nlohmann::json::array()).has_value());
+  }
+
+  void unitIntervalBinsOfHeadPeaks() {
+    const views::Bins bins = views::unitIntervalBins({0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    QCOMPARE(bins.labels.size(), 10);
+    QCOMPARE(bins.labels.first(), QString("0"));
+    QCOMPARE(bins.labels[9], QString("0.9"));
+    QCOMPARE(bins.ranges[9], QString("0.9–1"));
+    QCOMPARE(bins.counts[9], 9.0);
   }
 
   void histogramBins() {

@@ -27,6 +27,7 @@
 #include "views/dataset_panel.h"
 #include "views/evaluation_panel.h"
 #include "views/heatmap_view.h"
+#include "views/head_routing_model.h"
 #include "views/interests_panel.h"
 #include "views/metrics_table_model.h"
 #include "views/model_panel.h"
@@ -250,7 +251,7 @@ class MainWindowTest : public QObject {
     QCOMPARE(runs.size(), 6);
     const auto steps = static_cast<std::size_t>(studio::demo::modelConfig().at("diffusion_steps").get<int>()) + 1;
     const auto otherSteps =
-        static_cast<std::size_t>(train::demo::comparisonConfig().at("diffusion_steps").get<int>()) + 1;
+        static_cast<std::size_t>(train::demo::models()[2].config.at("diffusion_steps").get<int>()) + 1;
     for (const auto& run : runs) QCOMPARE(run.table.steps.size(), run.model == 0 ? steps : otherSteps);
     QVERIFY(runs[0].label.startsWith("ADIGRec (demo) · seed 1"));
     QVERIFY(runs[3].label.startsWith("DimeRec (demo) · seed 1"));
@@ -272,6 +273,12 @@ class MainWindowTest : public QObject {
     QVERIFY(w->interestsPanel()->routing()->rows() > 0);
     QVERIFY(std::isfinite(w->interestsPanel()->regulariser()));
     QVERIFY(w->interestsPanel()->diagnosticsText().contains("planted interests"));
+    QVERIFY(w->interestsPanel()->current()->heads()->rowCount() == 4);
+    // ... with DimeRec's routing for the same user beside it.
+    QCOMPARE(w->interestsPanel()->comparisonId(), QString("m2"));
+    QVERIFY(!w->interestsPanel()->comparison()->isHidden());
+    QVERIFY(w->interestsPanel()->comparison()->heads()->rowCount() > 0);
+    QVERIFY(w->interestsPanel()->comparison()->diagnosticsText().contains("heads collapsed"));
     // And the catalogue map with the runs placed in it.
     QCOMPARE(w->projectionPanel()->map()->itemCount(), w->studio()->dataset()->numItems);
     const auto rows = w->evaluationPanel()->comparisonModel()->rows();
@@ -279,6 +286,9 @@ class MainWindowTest : public QObject {
     QVERIFY(rows.last().metrics.has_value());
     QVERIFY(rows.first().metrics.has_value());
     QCOMPARE(rows.first().split, QString("test"));
+    // Both route interests: their routing-collapse figures on the test split.
+    QVERIFY(rows.first().collapse && rows.first().collapse->interests == 4);
+    QVERIFY(rows.last().collapse && rows.last().collapse->interests > 0);
     // The planted interests are learnable: the demo model beats chance by far.
     const double hr20 = rows.first().metrics->hitRate.at(20);
     const double chance = 20.0 / studio::demo::syntheticConfig().items;

@@ -1,6 +1,7 @@
 // Sessions: save and reopen (same state, paths relative to the file, the
 // checkpoint beside it), a corrupt file (clear error, nothing lost), the
 // classroom session shipped in the program, and the crash-recovery copy.
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -12,6 +13,7 @@
 
 #include <cmath>
 
+#include "app/studio/demo.h"
 #include "app/studio/core_facade.h"
 #include "app/studio/dataset_controller.h"
 #include "app/studio/evaluation_controller.h"
@@ -168,6 +170,54 @@ class SessionTest : public QObject {
     QVERIFY(window->notification()->text().contains("no such file"));
   }
 
+  // Issue 44: a session whose model settings are out of their declared
+  // range (dim=0 crashed LibTorch when trained) is refused on opening, with
+  // the file and the parameter named; the Studio and its session stay.
+  void sessionWithOutOfRangeSettingsIsRefused() {
+    auto window = makeWindow();
+    studio::StudioController* s = window->studio();
+    QVERIFY(s->addModel("adigrec", testing::smallAdigrec(1), "keep me") >= 0);
+    const std::string before = s->session().toJson(QDir(dir_.path())).dump();
+    const QString bad = dir_.filePath("dim-zero.rdsession");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"format\": \"recdiff-studio-session\", \"version\": 1, "
+            "\"models\": [{\"model\": \"adigrec\", \"config\": {\"dim\": 0, \"epochs\": 1}}]}");
+    f.close();
+    QVERIFY(!window->openSessionFile(bad));
+    const QString message = window->notification()->text();
+    QVERIFY2(message.contains("dim-zero.rdsession"), qPrintable(message));
+    QVERIFY2(message.contains("models[0].config: parameter 'dim' = 0 is out of range: expected an integer in 1..4096"),
+             qPrintable(message));
+    QVERIFY(window->isVisible());
+    QCOMPARE(s->session().toJson(QDir(dir_.path())).dump(), before);
+    // The loader itself refuses it (the recovery copy goes through it too).
+    bool refused = false;
+    try {
+      studio::loadSessionFile(bad);
+    } catch (const studio::SessionError& e) {
+      refused = QString(e.what()).contains("'dim' = 0");
+    }
+    QVERIFY(refused);
+
+    // The generated form cannot make such a value: its limits are the declared ranges.
+    views::ParamForm* form = window->modelPanel()->form();
+    auto* dim = form->findChild<QSpinBox*>("param_dim");
+    QVERIFY(dim);
+    QCOMPARE(dim->minimum(), 1);
+    QCOMPARE(dim->maximum(), 4096);
+    dim->setValue(0);
+    QCOMPARE(dim->value(), 1);
+    auto* batch = form->findChild<QSpinBox*>("param_batch_size");
+    QVERIFY(batch);
+    QCOMPARE(batch->minimum(), 1);
+    auto* lr = form->findChild<QDoubleSpinBox*>("param_lr");
+    QVERIFY(lr);
+    QVERIFY(lr->minimum() > 0.0);
+    QCOMPARE(lr->maximum(), 10.0);
+    QVERIFY(lr->toolTip().contains("Range: (0, 10]"));
+  }
+
   void classroomSessionOpensReadyToUse() {
     auto window = makeWindow();
     QSignalSpy loaded(window->studio()->datasets(), &studio::DatasetController::loaded);
@@ -184,6 +234,15 @@ class SessionTest : public QObject {
     const QString shipped = QStringLiteral(RECDIFF_SOURCE_DIR "/sessions/classroom-demo.rdsession");
     QVERIFY(QFileInfo::exists(shipped));
     studio::loadSessionFile(shipped);
+    // The classroom story is the demo's: ADIGRec with and without L_reg (and
+    // DimeRec), trained with the same settings, so what the class trains is
+    // what BENCHMARKS.md measured.
+    const studio::SessionDocument demo = studio::demo::session();
+    QCOMPARE(doc.models.size(), demo.models.size());
+    for (std::size_t i = 0; i < demo.models.size(); ++i) {
+      QCOMPARE(doc.models[i].modelName, demo.models[i].modelName);
+      QCOMPARE(QString::fromStdString(doc.models[i].config.dump()), QString::fromStdString(demo.models[i].config.dump()));
+    }
   }
 
   void recoveryCopyIsOffered() {

@@ -2,6 +2,7 @@
 // cancelled mid-way (the checkpoint on disk loads back; the event loop kept
 // running), pause and resume, a cancelled run continued to the uninterrupted
 // run's numbers, and closing the window during a run.
+#include <QChart>
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
@@ -17,6 +18,7 @@
 #include "app/studio/core_facade.h"
 #include "app/studio/dataset_controller.h"
 #include "app/studio/main_window.h"
+#include "app/studio/metrics_json.h"
 #include "app/studio/studio_controller.h"
 #include "app/studio/training_controller.h"
 #include "gui_test_support.h"
@@ -97,7 +99,7 @@ class TrainingPanelTest : public QObject {
     QVERIFY(panel()->validationChart()->seriesNames().contains("NDCG@20"));
     // ADIGRec routes interests: the collapse watch has its interest lines.
     views::SeriesChart* collapse = panel()->collapseChart();
-    QCOMPARE(collapse->pointCount("effective interests (of k)"), 1);
+    QCOMPARE(collapse->pointCount("heads collapsed onto one item"), 1);
     QCOMPARE(collapse->pointCount("largest head's share of positions"), 1);
     QCOMPARE(collapse->pointCount("item-table effective rank (of d)"), 1);
 
@@ -263,7 +265,7 @@ class TrainingPanelTest : public QObject {
       QVERIFY(continued[e].contains("collapse"));
     }
     QCOMPARE(panel()->validationChart()->pointCount("NDCG@20"), 8);
-    QCOMPARE(panel()->collapseChart()->pointCount("effective interests (of k)"), 8);
+    QCOMPARE(panel()->collapseChart()->pointCount("heads collapsed onto one item"), 8);
     // The epoch axis ticks on whole epochs, so its "%d" labels stand where they say.
     auto* epochAxis = qobject_cast<QValueAxis*>(panel()->validationChart()->chart()->axes(Qt::Horizontal).first());
     QVERIFY(epochAxis);
@@ -272,6 +274,38 @@ class TrainingPanelTest : public QObject {
     QCOMPARE(epochAxis->tickInterval(), 1.0);
     QVERIFY(!studio()->interruptedRun());
     QVERIFY(!QFileInfo::exists(QString::fromStdString(movedState)));  // a finished run needs no state
+  }
+
+  // Epoch records from a session: the collapse watch plots what each
+  // measured. A record written before the routing-collapse figures (read
+  // back with them as NaN, see metrics_json) has no "heads collapsed" point
+  // rather than a false 0 %, and the status line does not print "nan".
+  void collapseWatchShowsLoadedEpochs() {
+    views::TrainingEpochPoint old, now;
+    old.epoch = old.globalEpoch = 1;
+    old.collapse = studio::collapseFromJson(
+        {{"item_effective_rank", 16.0}, {"dimensions", 32}, {"interests", 4}, {"largest_head_share", 0.4},
+         {"effective_interests", 3.2}});
+    views::EpochCollapse c = *old.collapse;
+    c.collapsedHeadShare = 0.25;
+    c.effectiveItemsPerHead = 3.0;
+    c.headRedundancy = 0.3;
+    c.lReg = 0.09;
+    now.epoch = now.globalEpoch = 2;
+    now.collapse = c;
+    panel()->showHistory({old, now});
+    views::SeriesChart* chart = panel()->collapseChart();
+    QCOMPARE(chart->pointCount("heads collapsed onto one item"), 1);
+    QCOMPARE(chart->pointCount("head redundancy (mean cosine × 100)"), 1);
+    QCOMPARE(chart->pointCount("largest head's share of positions"), 2);
+    QCOMPARE(chart->pointCount("item-table effective rank (of d)"), 2);
+    QVERIFY(!chart->seriesNames().contains("effective interests (of k)"));
+    QVERIFY(chart->chart()->title().startsWith("Collapse watch"));
+    QVERIFY(chart->toolTip().contains("a single interest expressed by a single item"));
+    panel()->addEpoch(old);
+    QVERIFY(!panel()->findChild<QLabel*>("trainingStatus")->text().contains("nan"));
+    panel()->addEpoch(now);
+    QVERIFY(panel()->findChild<QLabel*>("trainingStatus")->text().contains("25.0 % of heads collapsed onto one item"));
   }
 
   void aPastRunPlotsEpochMeansOnAnEpochAxis() {

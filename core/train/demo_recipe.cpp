@@ -14,9 +14,14 @@ models::Config modelConfig() {
           {"max_length", 50}};
 }
 
-models::Config comparisonConfig() {
-  return {{"dim", 32},         {"interests", 4}, {"diffusion_steps", 20}, {"batch_size", 128},
-          {"epochs", 8},       {"patience", 3},  {"lr", 0.005},           {"max_length", 50}};
+std::vector<DemoModel> models() {
+  models::Config withoutRegulariser = modelConfig();
+  withoutRegulariser["reg"] = "off";
+  const models::Config dimerec = {{"dim", 32},   {"interests", 4}, {"diffusion_steps", 20}, {"batch_size", 128},
+                                  {"epochs", 8}, {"patience", 3},  {"lr", 0.005},           {"max_length", 50}};
+  return {{"ADIGRec (demo)", kModelName, modelConfig()},
+          {"ADIGRec without L_reg (demo)", kModelName, withoutRegulariser},
+          {"DimeRec (demo)", "dimerec", dimerec}};
 }
 
 }  // namespace recdiff::train::demo

@@ -1,8 +1,10 @@
 // The trainer and checkpoints: a model that can memorise 50 sequences does,
 // checkpoints round-trip exactly, bad checkpoints give clear errors, and a
 // cancel stops within a batch keeping the best checkpoint.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include <torch/torch.h>
@@ -13,6 +15,7 @@
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+#include "core/train/training_diverged.h"
 #include "tests/support/checkpoint_round_trip.h"
 #include "tests/support/memorisable_dataset.h"
 #include "tests/support/torch_fixtures.h"
@@ -69,11 +72,19 @@ TEST_CASE("collapse figures are tracked per epoch: interests for routing models,
     CHECK(epoch.diagnostics.has_value());
     CHECK(epoch.diagnostics->interests.has_value());
     CHECK_EQ(epoch.diagnostics->interests->interests, 3);
-    CHECK(epoch.diagnostics->interests->meanEffectiveInterests >= 1.0 - 1e-9);
-    CHECK(epoch.diagnostics->interests->meanEffectiveInterests <= 3.0 + 1e-9);
+    const auto& in = *epoch.diagnostics->interests;
+    CHECK(in.collapsedHeadShare >= 0.0 && in.collapsedHeadShare <= 1.0);
+    CHECK(in.meanEffectiveItems >= 1.0 - 1e-9 && in.meanEffectiveItems <= 10.0 + 1e-9);
+    CHECK(in.meanHeadRedundancy >= 0.0 && in.meanHeadRedundancy <= 1.0 + 1e-9);
     CHECK(!epoch.diagnostics->probe.has_value());  // the per-epoch figures skip the probe
     const auto j = train::toJson(epoch);
     CHECK(j["diagnostics"]["interests"]["head_win_share"].size() == 3);
+    // The routing-collapse figures survive the checkpoint's epoch record.
+    const auto back = train::epochReportFromJson(j);
+    CHECK_NEAR(back.diagnostics->interests->collapsedHeadShare, in.collapsedHeadShare, 1e-12);
+    CHECK_NEAR(back.diagnostics->interests->meanEffectiveItems, in.meanEffectiveItems, 1e-12);
+    CHECK_NEAR(back.diagnostics->interests->meanHeadRedundancy, in.meanHeadRedundancy, 1e-12);
+    CHECK_NEAR(back.diagnostics->interests->meanLRegConcentration, in.meanLRegConcentration, 1e-12);
   }
 
   auto sasrec = makeModel("sasrec", {"dim=16", "epochs=1", "max_length=10", "batch_size=16"}, 40);
@@ -167,24 +178,37 @@ TEST_CASE("cancel stops within one batch and keeps the best checkpoint") {
 #include "core/data/synthetic.h"
 #include "core/train/demo_recipe.h"
 
-TEST_CASE("the demo recipe: a short ADIGRec run on the synthetic dataset beats a popularity ranking") {
+TEST_CASE("the demo recipe: ADIGRec beats popularity, and without L_reg its heads collapse onto single items") {
   requireDevice();
   const auto synthetic = data::generateSynthetic(train::demo::syntheticConfig());
   const auto& dataset = synthetic.dataset;
-  const auto& info = models::modelInfo(train::demo::kModelName);
-  auto config = info.defaults();
-  const auto overrides = train::demo::modelConfig();
-  for (const auto& [key, value] : overrides.items()) config[key] = value;
-  auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
-                                   train::demo::kTrainingSeed);
-  auto o = options();
-  o.seed = train::demo::kTrainingSeed;
-  train::trainModel(*model, dataset, o);
   const auto device = train::parseDevice(test::testDevice());
-  const double learned = eval::evaluate(*model, dataset.test, {}, device).metrics.hitRate[20];
+  const auto recipe = train::demo::models();
+  CHECK_EQ(recipe[0].config.dump(), train::demo::modelConfig().dump());
+  std::vector<double> hitRate, collapsed;
+  for (std::size_t i : {0, 1}) {  // ADIGRec with L_reg, then without
+    const auto& info = models::modelInfo(recipe[i].modelName);
+    auto config = info.defaults();
+    for (const auto& [key, value] : recipe[i].config.items()) config[key] = value;
+    auto model = models::createModel(info.name, config,
+                                     {dataset.numItems, config.at("max_length").get<std::int64_t>()},
+                                     train::demo::kTrainingSeed);
+    auto o = options();
+    o.seed = train::demo::kTrainingSeed;
+    o.diagnosticUsers = 0;
+    train::trainModel(*model, dataset, o);
+    hitRate.push_back(eval::evaluate(*model, dataset.test, {}, device).metrics.hitRate[20]);
+    eval::DiagnosticsOptions d;
+    d.linearProbe = false;
+    collapsed.push_back(eval::diagnoseModel(*model, dataset, dataset.test, test::testDevice(), d).interests->collapsedHeadShare);
+  }
   const double popular = eval::evaluatePopularity(dataset, dataset.test).metrics.hitRate[20];
-  std::printf("synthetic HR@20: ADIGRec %.4f vs popularity %.4f\n", learned, popular);
-  CHECK(learned > popular);
+  std::printf("synthetic HR@20: ADIGRec %.4f, without L_reg %.4f, popularity %.4f; heads collapsed %.3f vs %.3f\n",
+              hitRate[0], hitRate[1], popular, collapsed[0], collapsed[1]);
+  CHECK(hitRate[0] > popular);
+  // The classroom story (measured: 10 % against 57 % of the heads on one item).
+  CHECK(collapsed[0] < 0.25);
+  CHECK(collapsed[1] > 0.4);
 }
 
 TEST_CASE("onlyStage trains one stage of a multi-stage schedule; a missing stage is refused") {
@@ -327,4 +351,72 @@ TEST_CASE("selection 'any' keeps the last validation where any of the six metric
 
   o.selectionMetric = "mrr";
   CHECK_THROWS_WITH(std::invalid_argument, train::trainModel(*model, data, o), "selection rule 'mrr'");
+}
+
+// Divergence is not success (issue 44, case 4).
+namespace {
+void poison(models::Model& model) {
+  torch::NoGradGuard noGrad;
+  for (auto& p : model.parameters()) p.fill_(std::numeric_limits<float>::quiet_NaN());
+}
+}  // namespace
+
+TEST_CASE("a diverging run stops naming stage, epoch, batch and loss term; the last good checkpoint stays") {
+  requireDevice();
+  auto data = test::memorisable();
+  auto model = makeModel("sasrec", {"dim=8", "batch_size=16", "epochs=5", "patience=5", "max_length=10"}, 40);
+  auto opts = options();
+  const std::string dir = test::makeTempDir();
+  opts.checkpointPath = dir + "/run.ckpt";
+  opts.statePath = dir + "/run.ckpt.resume";
+  train::TrainCallbacks callbacks;
+  // Epoch 1 is validated and written; then the weights blow up, as a far too high lr makes them.
+  callbacks.onEpoch = [&](const train::EpochReport& r) {
+    if (r.epoch == 1) poison(*model);
+  };
+  bool diverged = false;
+  try {
+    train::trainModel(*model, data, opts, callbacks);
+  } catch (const train::TrainingDiverged& e) {
+    diverged = true;
+    CHECK_EQ(e.stage(), std::string("train"));
+    CHECK_EQ(e.epoch(), std::int64_t{2});
+    CHECK_EQ(e.batch(), std::int64_t{1});
+    const std::string message = e.what();
+    CHECK(message.find("stage 'train', epoch 2, batch 1 of 4: loss term '") != std::string::npos);
+    CHECK(message.find("is nan") != std::string::npos);
+    CHECK(message.find("run.ckpt keeps the best model so far (epoch 1)") != std::string::npos);
+  }
+  CHECK(diverged);
+  CHECK(!std::filesystem::exists(opts.statePath));  // resuming would only diverge again
+  // The checkpoint still holds epoch 1's model, which ranks with finite scores.
+  auto loaded = train::loadCheckpoint(opts.checkpointPath, &data);
+  CHECK_EQ(loaded.meta.training.at("best_epoch").get<std::int64_t>(), std::int64_t{1});
+  const auto device = train::parseDevice(test::testDevice());
+  loaded.model->to(device);
+  CHECK(std::isfinite(eval::evaluate(*loaded.model, data.test, {}, device).metrics.ndcg.at(20)));
+  // The model in memory is the best one again, not NaN.
+  for (const auto& p : model->parameters()) CHECK(torch::isfinite(p).all().item<bool>());
+}
+
+TEST_CASE("evaluation refuses NaN scores instead of ranking every target first") {
+  requireDevice();
+  auto data = test::memorisable();
+  auto model = makeModel("sasrec", {"dim=8", "max_length=10"}, 40);
+  poison(*model);
+  const auto device = train::parseDevice(test::testDevice());
+  model->to(device);
+  CHECK_THROWS_WITH(eval::NonFiniteScores, eval::evaluate(*model, data.test, {}, device),
+                    "scores are not finite (NaN or infinite) for sample 0");
+}
+
+TEST_CASE("a checkpoint whose config is out of range is refused, naming the file and parameter") {
+  auto data = test::memorisable();
+  auto model = makeModel("sasrec", {"dim=8", "max_length=10"}, 40);
+  const std::string path = test::makeTempDir() + "/crafted.ckpt";
+  auto meta = train::describe(*model, data);
+  meta.config["batch_size"] = 0;  // would divide by zero in training
+  train::saveCheckpoint(path, *model, meta);
+  CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(path),
+                    "crafted.ckpt: parameter 'batch_size' = 0 is out of range");
 }

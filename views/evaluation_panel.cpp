@@ -25,6 +25,7 @@
 #include "views/chart_style.h"
 #include "views/error_banner.h"
 #include "views/metrics_table_model.h"
+#include "views/wrapped_label.h"
 
 namespace recdiff::views {
 
@@ -146,10 +147,9 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   const int firstRouting = comparison_->routingColumn(ComparisonTableModel::CollapsedHeads);
   for (int c = firstRouting; c < comparison_->columnCount(); ++c) comparisonView_->setColumnHidden(c, true);
   for (int c = 1; c < firstRouting; ++c) routingView_->setColumnHidden(c, true);
-  routingTitle_ = new QLabel(tr("Routing collapse on the same split, for models with interest routing — paper 000 "
-                                "§4.4.2: <i>“a single interest expressed by a single item”</i>"),
-                             compare);
-  routingTitle_->setWordWrap(true);
+  routingTitle_ = new WrappedLabel(tr("Routing collapse on the same split, for models with interest routing — paper "
+                                      "000 §4.4.2: <i>“a single interest expressed by a single item”</i>"),
+                                   compare);
   compareLayout->addWidget(comparisonView_, 3);
   compareLayout->addWidget(routingTitle_);
   compareLayout->addWidget(routingView_, 2);

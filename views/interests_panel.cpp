@@ -5,15 +5,15 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "views/wrapped_label.h"
+
 namespace recdiff::views {
 
 InterestsPanel::InterestsPanel(QWidget* parent) : QWidget(parent) {
   setObjectName("interestsPanel");
   auto* layout = new QVBoxLayout(this);
   auto* top = new QHBoxLayout;
-  header_ = new QLabel(this);
-  header_->setWordWrap(true);
-  header_->setTextFormat(Qt::RichText);
+  header_ = new WrappedLabel(this);
   compare_ = new QComboBox(this);
   compare_->setObjectName("interestsCompare");
   compare_->setToolTip(tr("Show a second session model's routing for the same user, side by side"));
@@ -24,11 +24,10 @@ InterestsPanel::InterestsPanel(QWidget* parent) : QWidget(parent) {
   top->addWidget(compareLabel);
   top->addWidget(compare_);
   layout->addLayout(top);
-  auto* caption = new QLabel(tr("Routing collapse, paper 000 §4.4.2: <i>“a single interest expressed by a single "
-                                "item”</i> — a head is marked collapsed when its peak weight reaches the threshold."),
-                             this);
-  caption->setWordWrap(true);
-  caption->setTextFormat(Qt::RichText);
+  auto* caption = new WrappedLabel(tr("Routing collapse, paper 000 §4.4.2: <i>“a single interest expressed by a "
+                                      "single item”</i> — a head is marked collapsed when its peak weight reaches "
+                                      "the threshold."),
+                                   this);
   layout->addWidget(caption);
   // A box, not a splitter: the panes' word-wrapped figures need their
   // height-for-width passed on.

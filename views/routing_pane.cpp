@@ -13,6 +13,7 @@
 #include "views/head_routing_model.h"
 #include "views/heatmap_view.h"
 #include "views/histogram_chart.h"
+#include "views/wrapped_label.h"
 
 namespace recdiff::views {
 
@@ -20,12 +21,7 @@ namespace {
 
 QString headLabel(int head) { return RoutingPane::tr("int. %1").arg(head + 1); }
 
-QLabel* richLabel(QWidget* parent) {
-  auto* label = new QLabel(parent);
-  label->setWordWrap(true);
-  label->setTextFormat(Qt::RichText);
-  return label;
-}
+QLabel* richLabel(QWidget* parent) { return new WrappedLabel(parent); }
 
 }  // namespace
 

@@ -27,10 +27,10 @@
 
 #include "views/chart_style.h"
 #include "views/error_banner.h"
-#include "views/fitted_label.h"
 #include "views/noise_dependence_summary.h"
 #include "views/step_chart.h"
 #include "views/trace_step_model.h"
+#include "views/wrapped_label.h"
 
 namespace recdiff::views {
 
@@ -257,17 +257,19 @@ void ScrubberPanel::buildCharts() {
   cosineChart_ = new StepChart(tr("Cosine to the true item (solid x̂0, dashed x_t)"), tr("cosine"),
                                false, chartBox_);
   normChart_ = new StepChart(tr("‖x_t‖"), tr("norm"), false, chartBox_);
-  // The three share their x axis and their runs: one legend (above them)
+  // The charts share their x axis and their runs: one legend (above them)
   // and one axis title (at the bottom) leave the plots the height. The
   // legend is a wrapping label, not a chart legend, which elides six runs'
-  // labels to "ADIGRec …" in a chart's width.
+  // labels to "ADIGRec …" in a chart's width. The sensitivity sits right
+  // under the rank, so a class sees both at once; the rest are tabs.
   runLegend_ = new QLabel(chartBox_);
   runLegend_->setWordWrap(true);
   runLegend_->setTextFormat(Qt::RichText);
-  sensitivityChart_ = new StepChart(tr("Sensitivity of x̂0 to x_t (0: ignores x_t, 1: in proportion)"),
-                                    tr("elasticity"), false, chartBox_);
+  sensitivityChart_ = new StepChart(tr("Sensitivity of x̂0 to x_t"), tr("elasticity"), false, chartBox_);
   sensitivityChart_->setMinimumYRange(0.0, 1.0);
-  noiseSentence_ = new FittedLabel(chartBox_);
+  sensitivityChart_->setToolTip(tr("How much x̂0 changes, relative to itself, per relative change of x_t (a 1 % "
+                                   "nudge at each step): 0 = x̂0 ignores x_t, 1 = it moves in proportion"));
+  noiseSentence_ = new WrappedLabel(chartBox_);
   noiseSentence_->setObjectName("noiseDependenceSentence");
   noiseSentence_->setTextFormat(Qt::PlainText);
   noiseSentence_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -277,7 +279,7 @@ void ScrubberPanel::buildCharts() {
                                 "relative to itself, per relative change of x_t (a 1 % nudge at every step)."));
   for (StepChart* c : {rankChart_, cosineChart_, normChart_, sensitivityChart_}) c->chart()->legend()->hide();
   rankChart_->setTimeAxisTitleVisible(false);
-  cosineChart_->setTimeAxisTitleVisible(false);
+  sensitivityChart_->setTimeAxisTitleVisible(false);
   accuracyChart_ = new StepChart(tr("HR@K of x̂0 at each step, whole test split (%)"), tr("HR (%)"), false, chartBox_);
   auto* accuracyPage = new QWidget(chartBox_);
   auto* accuracyLayout = new QVBoxLayout(accuracyPage);
@@ -289,13 +291,13 @@ void ScrubberPanel::buildCharts() {
   accuracyLayout->addWidget(accuracyButton_, 0, Qt::AlignLeft);
   accuracyLayout->addWidget(accuracyChart_, 1);
   lowerCharts_ = new QTabWidget(chartBox_);
-  lowerCharts_->addTab(sensitivityChart_, tr("Sensitivity to x_t"));
+  lowerCharts_->addTab(cosineChart_, tr("Cosine to the true item"));
   lowerCharts_->addTab(normChart_, tr("‖x_t‖"));
   lowerCharts_->addTab(accuracyPage, tr("Test-set HR per step"));
   v->addWidget(runLegend_);
   v->addWidget(noiseSentence_);
   v->addWidget(rankChart_);
-  v->addWidget(cosineChart_);
+  v->addWidget(sensitivityChart_);
   v->addWidget(lowerCharts_);
 }
 
@@ -444,7 +446,7 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
   }
   runLegend_->setText(legend.join(" &nbsp; "));
   runLegend_->setVisible(!runs_.isEmpty());
-  noiseSentence_->setWrappedText(summariseNoiseDependence(runs_).sentence);
+  noiseSentence_->setText(summariseNoiseDependence(runs_).sentence);
   noiseSentence_->setVisible(!noiseSentence_->text().isEmpty());
   const int steps = runs_.isEmpty() ? 0 : static_cast<int>(runs_.front().table.steps.size());
   {

@@ -4,13 +4,13 @@
 // keyboard (←/→, Space, Home/End). A second model can run beside the first
 // for the same user: its runs join the charts and its top items stand in a
 // second table, at the same fraction of its own reverse process. At each
-// step: the top-k items with
-// scores (true next item highlighted), and across all steps the target's
-// rank, the cosines of x_t and x̂0 to it, ‖x_t‖ and how much x̂0 responds to
-// x_t (the sensitivity probe), with a cursor at the current step; and a
-// sentence a teacher can read aloud on whether the output depends on the
-// noise (noise_dependence_summary.h). The runs are computed elsewhere
-// (runRequested → setRuns).
+// step: the top-k items with scores (true next item highlighted), and
+// across all steps the target's rank and, right under it, how much x̂0
+// responds to x_t (the sensitivity probe), then (in tabs) the cosines of
+// x_t and x̂0 to the target and ‖x_t‖, with a cursor at the current step;
+// above them a sentence a teacher can read aloud on whether the output
+// depends on the noise (noise_dependence_summary.h). The runs are computed
+// elsewhere (runRequested → setRuns).
 #pragma once
 
 #include <QStringList>
@@ -36,9 +36,9 @@ class QTimer;
 namespace recdiff::views {
 
 class ErrorBanner;
-class FittedLabel;
 class StepChart;
 class TraceStepModel;
+class WrappedLabel;
 
 struct ScrubberRequest {
   int sample = 0;              // index into the test split
@@ -164,7 +164,7 @@ class ScrubberPanel : public QWidget {
   StepChart* cosineChart_;
   StepChart* normChart_;
   StepChart* sensitivityChart_;
-  FittedLabel* noiseSentence_;
+  WrappedLabel* noiseSentence_;
   StepChart* accuracyChart_;
   QTabWidget* lowerCharts_;
   QPushButton* accuracyButton_;

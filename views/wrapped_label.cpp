@@ -19,6 +19,10 @@ QSize WrappedLabel::minimumSizeHint() const {
   return size;
 }
 
+QSize WrappedLabel::sizeHint() const {
+  return {QLabel::sizeHint().width(), minimumSizeHint().height()};
+}
+
 void WrappedLabel::resizeEvent(QResizeEvent* event) {
   QLabel::resizeEvent(event);
   // A new width means another number of lines: ask the layout again.

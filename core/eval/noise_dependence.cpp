@@ -23,8 +23,11 @@ std::string format(const char* pattern, double a, double b = 0.0, double c = 0.0
   return text;
 }
 
-// "100 %" only when all, "0 %" only when none: 99.8 % reads "99.8 %".
+// "100 %" only when all, "0 %" only when none: 99.8 % reads "99.8 %",
+// 99.97 % "over 99.9 %".
 std::string percent(double share) {
+  if (share < 1.0 && share > 0.999) return "over 99.9 %";
+  if (share > 0.0 && share < 0.001) return "under 0.1 %";
   std::string text = format("%.0f", 100.0 * share);
   if ((text == "100" && share < 1.0) || (text == "0" && share > 0.0)) text = format("%.1f", 100.0 * share);
   return text + " %";

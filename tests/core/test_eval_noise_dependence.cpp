@@ -120,4 +120,10 @@ TEST_CASE("sentences: the inert model, the noise-driven model, one user, a basel
   NoiseEvidence baseline;
   baseline.diffusion = false;
   CHECK(contains(describeNoiseDependence(baseline), "not a diffusion model"));
+
+  // "All" and "none" only when exact.
+  NoiseEvidence almost = withOverlap(0.9997);
+  almost.agreement.identicalShare = 0.998;
+  const std::string d = describeNoiseDependence(almost);
+  CHECK(contains(d, "the same top-20 for 99.8 % of users (on average they share over 99.9 % of it)"));
 }

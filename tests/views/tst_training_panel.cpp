@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QProgressBar>
@@ -321,6 +322,69 @@ class TrainingPanelTest : public QObject {
     QTest::mouseClick(button("startTraining"), Qt::LeftButton);
     QCOMPARE(panel()->lossChart()->xTitle(), QString("batch"));  // a live run plots its batches
     QVERIFY(testing::waitForCount(finished, 1, 120000));
+  }
+
+  // Issue 44: training again asks before replacing the model's checkpoint
+  // (Cancel keeps the file as it is); a run whose loss turns NaN ends with
+  // the divergence message, not "NDCG@20 inf %"; settings that break a rule
+  // never start a run. The window and the session stay throughout.
+  void checkpointsAreReplacedOnlyAfterAskingAndBadRunsReport() {
+    prepare(1);
+    QSignalSpy finished(studio()->training(), &studio::TrainingController::finished);
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(testing::waitForCount(finished, 1, 120000));
+    const QString checkpoint = QString::fromStdString(studio()->session().current()->checkpoint);
+    QVERIFY(QFileInfo::exists(checkpoint));
+    QFile file(checkpoint);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+    file.close();
+
+    QString question;
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    window_->setAsk([&](const QString& title, const QString& text, QMessageBox::StandardButtons) {
+      question = title + ": " + text;
+      return answer;
+    });
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY2(question.startsWith("Replace the Checkpoint?"), qPrintable(question));
+    QVERIFY(question.contains(QFileInfo(checkpoint).fileName()));
+    QVERIFY(!studio()->training()->isRunning());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
+    file.close();
+
+    // Yes: a run that diverges (AdamW, lr x weight_decay = 100: the weights
+    // overflow) reports where, and the checkpoint of the good run stays.
+    answer = QMessageBox::Yes;
+    nlohmann::json config = studio()->session().current()->config;
+    config["optimizer"] = "adamw";
+    config["lr"] = 10.0;
+    config["weight_decay"] = 10.0;
+    config["batch_size"] = 8;
+    studio()->updateModel(0, "adigrec", config);
+    question.clear();
+    QTest::mouseClick(button("startTraining"), Qt::LeftButton);
+    QVERIFY(question.startsWith("Replace the Checkpoint?"));
+    QVERIFY(testing::waitForCount(finished, 2, 120000));
+    QCOMPARE(finished.at(1).at(1).toBool(), false);  // failed
+    const QString message = finished.at(1).at(3).toString();
+    QVERIFY2(message.contains("training diverged in stage"), qPrintable(message));
+    QVERIFY(!message.contains("inf %"));
+    QVERIFY(window_->isVisible());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
+    file.close();
+
+    // heads=3 with dim=16 breaks "heads divides dim": refused before any run starts.
+    config = testing::smallAdigrec(1);
+    config["heads"] = 3;
+    studio()->updateModel(0, "adigrec", config);
+    QString error;
+    QVERIFY(!studio()->startTraining(&error));
+    QVERIFY2(error.contains("heads=3 does not divide dim=16"), qPrintable(error));
+    QVERIFY(!studio()->training()->isRunning());
+    QCOMPARE(studio()->session().models.size(), std::size_t{1});
   }
 
   void declineToCloseKeepsTraining() {

@@ -3,6 +3,7 @@
 #include <QColor>
 #include <QFont>
 
+#include <algorithm>
 #include <cmath>
 
 #include "views/metrics_table_model.h"
@@ -20,6 +21,13 @@ QString routingHeader(int figure) {
     case ComparisonTableModel::LReg: return ComparisonTableModel::tr("L_reg");
     default: return {};
   }
+}
+
+// "0.220", "0.0906": the same number of digits down a column, unlike 'g'.
+QString threeSignificantDigits(double v) {
+  if (v == 0.0) return QStringLiteral("0");
+  const int decimals = std::clamp(2 - static_cast<int>(std::floor(std::log10(std::abs(v)))), 0, 12);
+  return QString::number(v, 'f', decimals);
 }
 
 QString routingHeaderToolTip(int figure) {
@@ -110,7 +118,7 @@ QVariant ComparisonTableModel::routingData(int row, int column, int role) const 
     case Qt::DisplayRole:
       if (!value) return noRouting ? QString() : QString("—");
       if (column - metricColumns() == CollapsedHeads) return QString("%1 %").arg(100.0 * *value, 0, 'f', 1);
-      if (column - metricColumns() == LReg) return QString::number(*value, 'g', 3);
+      if (column - metricColumns() == LReg) return threeSignificantDigits(*value);
       return QString::number(*value, 'f', 2);
     case Qt::UserRole:
       return value ? QVariant(*value) : QVariant();

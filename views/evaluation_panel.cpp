@@ -31,6 +31,8 @@ namespace recdiff::views {
 
 namespace {
 
+// As tall as its rows: two tables share the group, and one squeezed to a
+// row and a half hides the models it compares.
 QTableView* comparisonTable(ComparisonTableModel* model, const char* name, QWidget* parent) {
   auto* view = new QTableView(parent);
   view->setObjectName(name);
@@ -38,7 +40,9 @@ QTableView* comparisonTable(ComparisonTableModel* model, const char* name, QWidg
   view->setAlternatingRowColors(true);
   view->setSortingEnabled(false);
   view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  view->horizontalHeader()->setStretchLastSection(true);
+  view->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+  view->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   return view;
 }
 
@@ -143,6 +147,7 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   // figures of the same models (one wide table would push those off the
   // side of the dock).
   comparisonView_ = comparisonTable(comparison_, "comparisonTable", compare);
+  comparisonView_->horizontalHeader()->setStretchLastSection(true);
   routingView_ = comparisonTable(comparison_, "routingComparisonTable", compare);
   const int firstRouting = comparison_->routingColumn(ComparisonTableModel::CollapsedHeads);
   for (int c = firstRouting; c < comparison_->columnCount(); ++c) comparisonView_->setColumnHidden(c, true);
@@ -150,9 +155,10 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   routingTitle_ = new WrappedLabel(tr("Routing collapse on the same split, for models with interest routing — paper "
                                       "000 §4.4.2: <i>“a single interest expressed by a single item”</i>"),
                                    compare);
-  compareLayout->addWidget(comparisonView_, 3);
+  compareLayout->addWidget(comparisonView_);
   compareLayout->addWidget(routingTitle_);
-  compareLayout->addWidget(routingView_, 2);
+  compareLayout->addWidget(routingView_);
+  compareLayout->addStretch(1);
   routingTitle_->hide();  // until a model with routing is in the session
   routingView_->hide();
   splitter->addWidget(current);

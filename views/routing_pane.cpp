@@ -39,6 +39,11 @@ RoutingPane::RoutingPane(QWidget* parent) : QWidget(parent) {
                           "interest expressed by a single item (paper 000 §4.4.2)."));
   auto* details = new QVBoxLayout;
   userFigures_ = richLabel(this);
+  userFigures_->setObjectName("userFigures");
+  userFigures_->setToolTip(tr("L_reg's terms, each summed the way L_reg sums the rows of C: concentration (its "
+                              "diagonal: a head's variance over the history grows as it narrows onto few items) and "
+                              "redundancy (off the diagonal: heads moving together). They need not add up to L_reg: "
+                              "L_reg ≤ concentration + redundancy ≤ √2 L_reg."));
   heads_ = new HeadRoutingModel(this);
   headTable_ = new QTableView(this);
   headTable_->setObjectName("headRoutingTable");
@@ -62,8 +67,9 @@ RoutingPane::RoutingPane(QWidget* parent) : QWidget(parent) {
   details->addWidget(userFigures_);
   details->addWidget(headTable_);
   details->addWidget(covariance_, 1);
-  userLayout_->addWidget(routing_, 3);
-  userLayout_->addLayout(details, 2);
+  // Halves: k columns of colour need less width than the table's six.
+  userLayout_->addWidget(routing_, 1);
+  userLayout_->addLayout(details, 1);
   layout->addLayout(userLayout_, 3);
 
   acrossLayout_ = new QBoxLayout(QBoxLayout::LeftToRight);
@@ -92,8 +98,14 @@ void RoutingPane::setItemLabeler(std::function<QString(qint64)> labeler) { label
 
 void RoutingPane::setModelLabel(const QString& label) {
   modelLabel_ = label;
-  title_->setText(modelLabel_.isEmpty() ? headline_
-                                        : QStringLiteral("<b>%1</b> · %2").arg(modelLabel_.toHtmlEscaped(), headline_));
+  showTitle();
+}
+
+void RoutingPane::showTitle() {
+  QStringList parts{modelLabel_.isEmpty() ? QString() : QStringLiteral("<b>%1</b>").arg(modelLabel_.toHtmlEscaped()),
+                    summary()};
+  parts.removeAll(QString());
+  title_->setText(parts.join(QStringLiteral(" · ")));
 }
 
 void RoutingPane::setCompact(bool compact) {
@@ -111,7 +123,7 @@ void RoutingPane::clear(const QString& why) {
   heads_->clear();
   userFigures_->clear();
   headline_ = why.toHtmlEscaped();
-  setModelLabel(modelLabel_);
+  showTitle();
 }
 
 void RoutingPane::setInspection(const Inspection& inspection, const QVector<qint64>& history) {
@@ -173,7 +185,7 @@ void RoutingPane::showRouting() {
     heads_->clear();
     userFigures_->setText(tr("No per-head figures: %1").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
     headline_ = tr("k = %1").arg(user_.k);
-    setModelLabel(modelLabel_);
+    showTitle();
     return;
   }
   QVector<QPoint> peaks;
@@ -189,11 +201,10 @@ void RoutingPane::showRouting() {
   routing_->setColumnNotes(notes);
   heads_->setStats(*stats_, user_.rowLabels, topItemsText(), threshold_);
   userFigures_->setText(userFigures(*stats_));
-  headline_ = tr("k = %1 · <b>%2 of %1 heads collapsed</b> onto one item · L_reg %3")
+  headline_ = tr("k = %1 · this user: <b>%2 of %1 heads collapsed</b> onto one item")
                   .arg(user_.k)
-                  .arg(canCollapse ? QString::number(stats_->collapsedHeads) : tr("n/a"))
-                  .arg(stats_->lReg, 0, 'g', 3);
-  setModelLabel(modelLabel_);
+                  .arg(canCollapse ? QString::number(stats_->collapsedHeads) : tr("n/a"));
+  showTitle();
 }
 
 // Per head: its three most attended items with their weights.
@@ -219,14 +230,9 @@ QString RoutingPane::userFigures(const analysis::UserInterestStats& s) const {
   if (s.positions < 2) {
     lines << tr("<b>This user</b>: a one-item history puts every head on that item — collapse cannot show.");
   } else {
-    lines << tr("<b>This user</b> (%1 items): <b>%2 of %3 heads collapsed</b> onto one item (peak ≥ %4).")
-                 .arg(s.positions)
-                 .arg(s.collapsedHeads)
-                 .arg(s.heads.size())
-                 .arg(threshold_, 0, 'f', 2);
+    lines << tr("<b>This user</b> (%1 items; collapsed = peak ≥ %2):").arg(s.positions).arg(threshold_, 0, 'f', 2);
   }
-  QString reg = tr("L_reg (Eq. 18) %1: concentration %2 (heads narrowing onto few items) and redundancy %3 (heads "
-                   "moving together); the two need not add up to L_reg.")
+  QString reg = tr("L_reg %1 (Eq. 18) — concentration %2, redundancy %3.")
                     .arg(s.lReg, 0, 'g', 3)
                     .arg(s.lRegConcentration, 0, 'g', 3)
                     .arg(s.lRegRedundancy, 0, 'g', 3);
@@ -237,7 +243,7 @@ QString RoutingPane::userFigures(const analysis::UserInterestStats& s) const {
     reg += tr(" The model's own regulariser term: %1.").arg(regulariser_, 0, 'g', 3);
   }
   lines << reg;
-  lines << tr("Head redundancy %1 (mean cosine of two heads' weights: 0 = disjoint, 1 = identical).")
+  lines << tr("Head redundancy %1 (mean cosine of two heads: 0 = disjoint, 1 = identical).")
                .arg(s.headRedundancy, 0, 'f', 2);
   return lines.join("<br>");
 }
@@ -283,10 +289,12 @@ void RoutingPane::showAcrossUsers(const analysis::InterestDiagnostics& i) {
 }
 
 void RoutingPane::setDiagnostics(const std::optional<eval::ModelDiagnostics>& d, const QStringList& categoryNames) {
+  acrossHeadline_.clear();
   if (!d) {
     shares_->clear(tr("Not computed"));
     peaks_->clear();
     acrossUsers_->clear();
+    showTitle();
     return;
   }
   QStringList lines;
@@ -299,6 +307,7 @@ void RoutingPane::setDiagnostics(const std::optional<eval::ModelDiagnostics>& d,
     }
     showAcrossUsers(i);
     lines << acrossUsersFigures(i);
+    acrossHeadline_ = tr("across %1 test users: <b>%2 %</b> of heads").arg(i.users).arg(100.0 * i.collapsedHeadShare, 0, 'f', 1);
   } else {
     shares_->clear(tr("This model has no interest routing"));
     peaks_->clear();
@@ -335,9 +344,13 @@ void RoutingPane::setDiagnostics(const std::optional<eval::ModelDiagnostics>& d,
                  .arg(d->probe->majority.accuracy, 0, 'f', 2);
   }
   acrossUsers_->setText(lines.join("<br>"));
+  showTitle();
 }
 
-QString RoutingPane::summary() const { return headline_; }
+QString RoutingPane::summary() const {
+  return acrossHeadline_.isEmpty() || headline_.isEmpty() ? headline_ + acrossHeadline_
+                                                          : headline_ + QStringLiteral(" · ") + acrossHeadline_;
+}
 
 QString RoutingPane::userText() const { return userFigures_->text(); }
 

@@ -65,7 +65,7 @@ class RoutingPane : public QWidget {
   double collapseThreshold() const { return threshold_; }
   double regulariser() const { return regulariser_; }  // the model's own L_reg; NaN when not exposed
   QVector<qint64> topItemPerInterest() const { return topItems_; }  // each head's peak item
-  QString summary() const;          // the line over the pane
+  QString summary() const;          // the line over the pane, without the model's name
   QString userText() const;         // the selected user's figures
   QString diagnosticsText() const;  // across users
 
@@ -96,7 +96,10 @@ class RoutingPane : public QWidget {
   HeatmapView* shares_;
   QLabel* acrossUsers_;
   std::function<QString(qint64)> labeler_;
-  QString modelLabel_, headline_;
+  void showTitle();
+
+  // The line over the pane: the model, this user's heads, all users' heads.
+  QString modelLabel_, headline_, acrossHeadline_;
   UserRouting user_;
   std::optional<analysis::UserInterestStats> stats_;
   double threshold_ = analysis::RoutingCollapseOptions{}.collapseThreshold;

@@ -232,7 +232,8 @@ void MainWindow::wireInspection() {
       pane->setInspection(r.inspection, QVector<qint64>(history.begin(), history.end()));
       pane->setDiagnostics(r.diagnostics, categoryNames(*dataset));
     }
-    if (demoInspecting_) continueDemoWithProjection(message);
+    // (A comparison left over from before the demo's own run does not count.)
+    if (demoInspecting_ && !inspection_->isRunning()) continueDemoWithProjection(message);
   });
 }
 

@@ -126,6 +126,8 @@ class ItemModelsTest : public QObject {
     withRouting.effectiveItemsPerHead = 2.5;
     withRouting.headRedundancy = 0.25;
     withRouting.lReg = 0.0891;
+    views::EpochCollapse rounder = withRouting;
+    rounder.lReg = 0.22;
     views::EpochCollapse noRouting;
     noRouting.dimensions = 32;
     views::EpochCollapse before = withRouting;  // a record from before the figures existed
@@ -135,6 +137,7 @@ class ItemModelsTest : public QObject {
     rows.push_back({"SASRec", "SASRec", "test", metrics(0.5), noRouting});
     rows.push_back({"ComiRec", "ComiRec", "", std::nullopt, std::nullopt});
     rows.push_back({"ADIGRec (old)", "ADIGRec", "test", metrics(0.2), before});
+    rows.push_back({"ADIGRec without L_reg", "ADIGRec", "test", metrics(0.3), rounder});
     model.setRows(rows);
     using M = views::ComparisonTableModel;
     QCOMPARE(model.columnCount(), M::kFixedColumns + 9 + M::RoutingFigureCount);
@@ -152,6 +155,7 @@ class ItemModelsTest : public QObject {
     QCOMPARE(model.index(2, collapsed).data().toString(), QString("—"));  // not evaluated
     QCOMPARE(model.index(3, collapsed).data().toString(), QString("—"));  // not measured then
     QCOMPARE(model.index(3, model.routingColumn(M::LReg)).data().toString(), QString("0.0891"));
+    QCOMPARE(model.index(4, model.routingColumn(M::LReg)).data().toString(), QString("0.220"));  // digits line up
     // The metric columns still rank only the metrics.
     QVERIFY(model.index(0, model.metricColumn("hr@20")).data(Qt::FontRole).value<QFont>().bold());
   }

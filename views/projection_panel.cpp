@@ -11,7 +11,6 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTextStream>
@@ -20,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "views/atomic_save.h"
 #include "views/chart_style.h"
 #include "views/error_banner.h"
 
@@ -148,8 +148,10 @@ ProjectionPanel::ProjectionPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(exportMap, &QPushButton::clicked, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save map"), QString(), tr("PNG (*.png)"));
-    if (!path.isEmpty() && !map_->grab().save(path, "PNG")) {
-      banner_->showError(tr("Export failed"), tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
+    QString error;
+    if (!path.isEmpty() &&
+        !saveAtomically(path, [this](QIODevice& device) { return map_->grab().save(&device, "PNG"); }, &error)) {
+      banner_->showError(tr("Export failed"), error);
     }
   });
 }
@@ -271,25 +273,21 @@ void ProjectionPanel::showSelection() {
 }
 
 bool ProjectionPanel::exportSelection(const QString& path, QString* error) const {
-  QSaveFile file(path);  // written to a temporary and renamed: never half a file
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-    if (error) *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-    return false;
-  }
-  QTextStream out(&file);
-  out << "item_index,label,category,popularity\n";
-  for (int i : map_->selection()) {
-    const int c = i < category_.size() ? category_[i] : -1;
-    out << i + 1 << ',' << csvField(i < labels_.size() ? labels_[i] : QString()) << ','
-        << csvField(c >= 0 && c < categoryNames_.size() ? categoryNames_[c] : QString()) << ','
-        << (i < popularity_.size() ? popularity_[i] : 0) << '\n';
-  }
-  out.flush();
-  if (!file.commit()) {
-    if (error) *error = tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-    return false;
-  }
-  return true;
+  return saveAtomically(
+      path,
+      [this](QIODevice& device) {
+        QTextStream out(&device);
+        out << "item_index,label,category,popularity\n";
+        for (int i : map_->selection()) {
+          const int c = i < category_.size() ? category_[i] : -1;
+          out << i + 1 << ',' << csvField(i < labels_.size() ? labels_[i] : QString()) << ','
+              << csvField(c >= 0 && c < categoryNames_.size() ? categoryNames_[c] : QString()) << ','
+              << (i < popularity_.size() ? popularity_[i] : 0) << '\n';
+        }
+        out.flush();
+        return out.status() == QTextStream::Ok;
+      },
+      error);
 }
 
 }  // namespace recdiff::views

@@ -1,7 +1,6 @@
 // The scrubber's exports: its charts as one PNG or SVG, and the whole run
 // as a video, one frame per step (ScrubberPanel's export members).
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QPainter>
@@ -10,38 +9,29 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "views/atomic_save.h"
 #include "views/error_banner.h"
 #include "views/scrubber_panel.h"
 
 namespace recdiff::views {
 
 bool ScrubberPanel::exportCharts(const QString& path, QString* error) {
-  const QString tmp = path + ".part";
-  bool ok = false;
-  if (QFileInfo(path).suffix().compare("svg", Qt::CaseInsensitive) == 0) {
-    QSvgGenerator svg;
-    svg.setFileName(tmp);
-    svg.setSize(chartBox_->size());
-    svg.setViewBox(QRect(QPoint(0, 0), chartBox_->size()));
-    svg.setTitle(tr("RecDiff Studio reverse-diffusion charts"));
-    QPainter painter;
-    ok = painter.begin(&svg);
-    if (ok) {
-      chartBox_->render(&painter);
-      ok = painter.end();
-    }
-  } else {
-    ok = chartBox_->grab().save(tmp, "PNG");
-  }
-  if (ok) {
-    QFile::remove(path);
-    ok = QFile::rename(tmp, path);
-  }
-  if (!ok) {
-    QFile::remove(tmp);
-    if (error) *error = tr("Cannot write %1").arg(QDir::toNativeSeparators(path));
-  }
-  return ok;
+  const bool svg = QFileInfo(path).suffix().compare("svg", Qt::CaseInsensitive) == 0;
+  return saveAtomically(
+      path,
+      [&](QIODevice& device) {
+        if (!svg) return chartBox_->grab().save(&device, "PNG");
+        QSvgGenerator generator;
+        generator.setOutputDevice(&device);
+        generator.setSize(chartBox_->size());
+        generator.setViewBox(QRect(QPoint(0, 0), chartBox_->size()));
+        generator.setTitle(tr("RecDiff Studio reverse-diffusion charts"));
+        QPainter painter;
+        if (!painter.begin(&generator)) return false;
+        chartBox_->render(&painter);
+        return painter.end();
+      },
+      error);
 }
 
 bool ScrubberPanel::exportVideo(const QString& path, double framesPerSecond, QString* error) {
@@ -71,12 +61,7 @@ bool ScrubberPanel::exportVideo(const QString& path, double framesPerSecond, QSt
   }
   writer.release();
   setCurrentStep(was);
-  QFile::remove(path);
-  if (!QFile::rename(tmp, path)) {
-    QFile::remove(tmp);
-    return fail(tr("Cannot write %1").arg(QDir::toNativeSeparators(path)));
-  }
-  return true;
+  return replaceWithFinished(tmp, path, error);
 }
 
 void ScrubberPanel::exportDialog() {

@@ -27,13 +27,14 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   std::vector<std::string> files = published ? std::vector<std::string>{"train.tsv", "val.tsv", "test.tsv"}
                                              : std::vector<std::string>{"sequences.txt"};
   if (withItems) files.push_back("items.tsv");
-  prepareOutputFolder(folder, files, args.flag("force"));
+  OutputFolder output(folder, files, args.flag("force"));
   if (published) {
-    data::writePublishedSplit(folder, dataset);
+    data::writePublishedSplit(output.stagingFolder(), dataset);
   } else {
-    data::writeSequences((fs::path(folder) / "sequences.txt").string(), dataset);
+    data::writeSequences(output.stagedPath("sequences.txt"), dataset);
   }
-  if (withItems) data::writeItems((fs::path(folder) / "items.tsv").string(), dataset);
+  if (withItems) data::writeItems(output.stagedPath("items.tsv"), dataset);
+  output.commit();
 
   std::vector<std::string> notes;
   if (!dataset.metadata.titles.empty()) {

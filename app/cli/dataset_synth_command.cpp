@@ -1,7 +1,6 @@
 // recdiff dataset synth OUTDIR: the built-in synthetic dataset with planted
 // multi-interest structure, written as sequences.txt + items.tsv +
 // truth.json.
-#include <filesystem>
 
 #include "app/cli/command.h"
 #include "app/cli/dataset_report.h"
@@ -29,15 +28,15 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   config.seed = args.getUnsigned("seed");
 
   const std::string folder = args.get("OUTDIR");
-  prepareOutputFolder(folder, {"sequences.txt", "items.tsv", "truth.json"}, args.flag("force"));
+  OutputFolder output(folder, {"sequences.txt", "items.tsv", "truth.json"}, args.flag("force"));
   const data::SyntheticData generated = data::generateSynthetic(config);
-  namespace fs = std::filesystem;
-  const std::string sequences = (fs::path(folder) / "sequences.txt").string();
-  const std::string items = (fs::path(folder) / "items.tsv").string();
-  const std::string truth = (fs::path(folder) / "truth.json").string();
-  data::writeSequences(sequences, generated.sequences);
-  data::writeItems(items, generated.dataset);
-  data::writeSyntheticTruth(truth, generated.truth, config.toJson());
+  data::writeSequences(output.stagedPath("sequences.txt"), generated.sequences);
+  data::writeItems(output.stagedPath("items.tsv"), generated.dataset);
+  data::writeSyntheticTruth(output.stagedPath("truth.json"), generated.truth, config.toJson());
+  output.commit();
+  const std::string sequences = output.finalPath("sequences.txt");
+  const std::string items = output.finalPath("items.tsv");
+  const std::string truth = output.finalPath("truth.json");
 
   const data::DatasetStats stats = data::computeStats(generated.dataset);
   if (ctx.json) {

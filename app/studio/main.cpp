@@ -31,6 +31,7 @@
 #include "app/studio/scrubber_benchmark.h"
 #include "app/studio/studio_controller.h"
 #include "core/process_tuning.h"
+#include "views/atomic_save.h"
 #include "views/series_chart.h"
 
 using recdiff::studio::MainWindow;
@@ -41,8 +42,10 @@ void grabTo(MainWindow& window, const QString& path) {
   for (auto* chart : window.findChildren<recdiff::views::SeriesChart*>()) chart->flush();
   QApplication::processEvents();
   const QPixmap pixmap = window.grab();
-  if (!pixmap.save(path)) {
-    std::fprintf(stderr, "recdiff-studio: cannot write %s\n", qPrintable(path));
+  QString error;
+  if (!recdiff::views::saveAtomically(path, [&](QIODevice& device) { return pixmap.save(&device, "PNG"); },
+                                      &error)) {
+    std::fprintf(stderr, "recdiff-studio: %s\n", qPrintable(error));
   } else {
     std::printf("recdiff-studio: wrote %s (%dx%d)\n", qPrintable(path), pixmap.width(), pixmap.height());
   }

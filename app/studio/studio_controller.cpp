@@ -13,6 +13,7 @@
 #include "app/studio/job_runner.h"
 #include "app/studio/metrics_json.h"
 #include "app/studio/training_controller.h"
+#include "views/atomic_save.h"
 
 namespace recdiff::studio {
 
@@ -152,21 +153,23 @@ namespace {
 // The file a session model's training writes its checkpoint to.
 QString checkpointFileName(const ModelEntry& e) { return QString::fromStdString(e.id + "-" + e.modelName) + ".pt"; }
 
-// Copies `from` to `to` through `to.part`, so `to` is never half-written.
+// Copies `from` to `to` so that `to` is never half-written (views::saveAtomically).
 bool copyFileAtomically(const QString& from, const QString& to, QString* error) {
-  const QString temporary = to + ".part";
-  QFile::remove(temporary);
-  if (!QFile::copy(from, temporary)) {
-    if (error) *error = QObject::tr("%1: cannot copy %2 there").arg(to, QFileInfo(from).fileName());
+  QFile source(from);
+  if (!source.open(QIODevice::ReadOnly)) {
+    if (error) *error = QObject::tr("%1: cannot read it: %2").arg(from, source.errorString());
     return false;
   }
-  QFile::remove(to);
-  if (!QFile::rename(temporary, to)) {
-    QFile::remove(temporary);
-    if (error) *error = QObject::tr("%1: cannot write the file").arg(to);
-    return false;
-  }
-  return true;
+  return views::saveAtomically(
+      to,
+      [&](QIODevice& device) {
+        char buffer[1 << 16];
+        for (qint64 n; (n = source.read(buffer, sizeof buffer)) > 0;) {
+          if (device.write(buffer, n) != n) return false;
+        }
+        return source.atEnd();
+      },
+      error);
 }
 
 }  // namespace

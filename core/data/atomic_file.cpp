@@ -1,5 +1,8 @@
 #include "core/data/atomic_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,45 +13,68 @@
 
 namespace recdiff::data {
 
+namespace {
+
+namespace fs = std::filesystem;
+
+// fsync() of a file or folder; the errno on failure, 0 on success. Folders
+// that cannot be synced (some file systems refuse with EINVAL) do not count
+// as a failure: the data itself is already on the disk.
+int syncToDisk(const std::string& path, bool folder) {
+  const int fd = ::open(path.c_str(), folder ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0) return folder ? 0 : errno;
+  int error = 0;
+  if (::fsync(fd) != 0 && !(folder && (errno == EINVAL || errno == EROFS))) error = errno;
+  ::close(fd);
+  return error;
+}
+
+std::string reason(int error, const char* fallback) {
+  return error != 0 ? std::strerror(error) : fallback;
+}
+
+}  // namespace
+
+std::string partialFilePath(const std::string& path) { return path + ".part"; }
+
 void writeFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  namespace fs = std::filesystem;
-  const std::string temporary = path + ".tmp";
+  const std::string temporary = partialFilePath(path);
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty() && !fs::is_directory(parent, ec)) {
     throw DataError(path, 0, "cannot write: the folder " + parent.string() + " does not exist");
   }
   if (fs::is_directory(path, ec)) throw DataError(path, 0, "cannot write: it is a folder");
-  auto removeTemporary = [&]() { fs::remove(temporary, ec); };
+  auto fail = [&](const std::string& what) {
+    fs::remove(temporary, ec);
+    throw DataError(path, 0, what + "; nothing was changed");
+  };
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) {
-      throw DataError(path, 0, std::string("cannot write ") + temporary + ": " + std::strerror(errno));
+      const int error = errno;
+      throw DataError(path, 0, "cannot write " + temporary + ": " + reason(error, "cannot create it"));
     }
     try {
       write(out);
     } catch (...) {
       out.close();
-      removeTemporary();
+      fs::remove(temporary, ec);
       throw;
     }
+    errno = 0;
     out.flush();
-    if (!out) {
-      out.close();
-      removeTemporary();
-      throw DataError(path, 0, "writing failed (disk full?)");
-    }
+    if (!out) fail("writing failed: " + reason(errno, "the disk may be full"));
+    errno = 0;
     out.close();
-    if (out.fail()) {
-      removeTemporary();
-      throw DataError(path, 0, "closing the file failed (disk full?)");
-    }
+    if (out.fail()) fail("writing failed: " + reason(errno, "the disk may be full"));
   }
+  if (const int error = syncToDisk(temporary, false)) fail("writing failed: " + reason(error, ""));
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    removeTemporary();
-    throw DataError(path, 0, "cannot replace the file: " + reason);
+    const int error = errno;
+    fail("cannot replace the file: " + reason(error, ""));
   }
+  syncToDisk(parent.empty() ? "." : parent.string(), true);
 }
 
 }  // namespace recdiff::data

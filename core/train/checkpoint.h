@@ -1,29 +1,24 @@
 // One self-describing checkpoint file: the model's name and full config, the
 // data shape, the item id mapping, the dataset fingerprint, the training
-// history and metrics, a format version, and the parameters. Written
-// atomically (a temporary file in the same folder, then rename), so a crash
-// or a cancel never leaves a half-written checkpoint behind.
+// history and metrics, a format version, and the parameters. Data only (the
+// safetensors layout with a checksum, core/train/tensor_file.h), written
+// atomically (core/data/atomic_file.h), so a crash, a cancel or a full disk
+// never leaves a half-written checkpoint behind and loading one runs nothing.
 #pragma once
 
-#include <functional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <torch/serialize/archive.h>
 
 #include "core/data/sequence_dataset.h"
 #include "core/models/model.h"
+#include "core/train/checkpoint_error.h"
 
 namespace recdiff::train {
 
-constexpr int kCheckpointFormatVersion = 1;
-
-class CheckpointError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// 1: a LibTorch archive (read through legacy_checkpoint.h); 2: a tensor file.
+constexpr int kCheckpointFormatVersion = 2;
 
 struct CheckpointMeta {
   int formatVersion = kCheckpointFormatVersion;
@@ -49,8 +44,9 @@ struct LoadedCheckpoint {
 
 // Loads a checkpoint. With `dataset`, refuses one trained on another dataset
 // (fingerprint mismatch). Throws CheckpointError with a message naming the
-// file and the problem for a missing, truncated or corrupt file, an unknown
-// format version or model name, or a parameter whose shape does not match.
+// file and the problem for a missing, truncated or corrupt file (checksum),
+// an unknown format version or model name, or a parameter whose shape does
+// not match. A format-1 file is converted on the fly, unless it carries code.
 LoadedCheckpoint loadCheckpoint(const std::string& path,
                                 const data::SequenceDataset* dataset = nullptr);
 
@@ -63,17 +59,13 @@ LoadedCheckpoint loadCheckpoint(const std::string& path,
 CheckpointMeta loadWeightsInto(const std::string& path, models::Model& model,
                                const data::SequenceDataset* dataset = nullptr);
 
-// Only the metadata (cheap: for listing checkpoints in the GUI).
+// Only the metadata (cheap: for listing checkpoints in the GUI; the checksum
+// is verified when the checkpoint is loaded).
 CheckpointMeta readCheckpointMeta(const std::string& path);
 
-// The archive plumbing shared with training_state.cpp. saveArchiveAtomically
-// lets `fill` write an archive, saves it to `path + ".part"` and renames that
-// over `path`; openArchive loads one. Both throw CheckpointError naming the
-// path (missing, unreadable, unwritable).
-void saveArchiveAtomically(const std::string& path,
-                           const std::function<void(torch::serialize::OutputArchive&)>& fill);
-void openArchive(const std::string& path, torch::serialize::InputArchive& archive);
-// The first line of a (LibTorch) error message.
-std::string firstLine(const std::string& text);
+// Rewrites a format-1 checkpoint at `from` as a format-2 one at `to` (which
+// may be the same path); returns its metadata. Throws CheckpointError when
+// `from` is not a format-1 checkpoint or carries code.
+CheckpointMeta upgradeCheckpoint(const std::string& from, const std::string& to);
 
 }  // namespace recdiff::train

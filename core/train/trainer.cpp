@@ -379,11 +379,15 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
       // After beginStage(), which may re-initialise modules from the default
       // generator: the saved weights and generator states replace all of it.
       restoreSnapshot(model, Snapshot{resumed->weights});
-      restoreOptimizer(*optimizer, resumed->optimizer, device);
-      setGeneratorState(batchGenerator, resumed->batchGenerator);
-      setGeneratorState(modelGenerator, resumed->modelGenerator);
-      setGeneratorState(defaultGenerator(torch::kCPU), resumed->defaultCpuGenerator);
-      if (!device.is_cpu()) setGeneratorState(defaultGenerator(device), resumed->defaultDeviceGenerator);
+      try {
+        restoreOptimizer(*optimizer, resumed->optimizer);
+        setGeneratorState(batchGenerator, resumed->batchGenerator);
+        setGeneratorState(modelGenerator, resumed->modelGenerator);
+        setGeneratorState(defaultGenerator(torch::kCPU), resumed->defaultCpuGenerator);
+        if (!device.is_cpu()) setGeneratorState(defaultGenerator(device), resumed->defaultDeviceGenerator);
+      } catch (const std::exception& e) {
+        throw CheckpointError(options.statePath + ": cannot resume: " + firstLine(e.what()));
+      }
       sinceImprovement = resumed->sinceImprovement;
       improvedInStage = resumed->improvedInStage;
       firstEpoch = resumed->epoch;

@@ -1,26 +1,80 @@
 #include "core/train/training_state.h"
 
+#include <memory>
+#include <sstream>
+#include <type_traits>
+
 #include "core/train/checkpoint.h"
 
 namespace recdiff::train {
 
 namespace {
 
-const char* kStateKey = "recdiff_training_state";
+const char* kFormat = "recdiff-training-state";
+const char* kDescriptionKey = "state";
 
-void writeTensors(torch::serialize::OutputArchive& archive, const std::string& key,
-                  const std::vector<torch::Tensor>& tensors) {
-  torch::serialize::OutputArchive list;
-  for (std::size_t i = 0; i < tensors.size(); ++i) list.write(std::to_string(i), tensors[i].to(torch::kCPU));
-  archive.write(key, list);
+const torch::Tensor& requireTensor(const std::string& path, const std::map<std::string, torch::Tensor>& stored,
+                                   const std::string& name) {
+  const auto it = stored.find(name);
+  if (it == stored.end()) throw CheckpointError(path + ": training state lacks tensor '" + name + "'");
+  return it->second;
 }
 
-std::vector<torch::Tensor> readTensors(torch::serialize::InputArchive& archive, const std::string& key,
-                                       std::size_t count) {
-  torch::serialize::InputArchive list;
-  archive.read(key, list);
-  std::vector<torch::Tensor> out(count);
-  for (std::size_t i = 0; i < count; ++i) list.read(std::to_string(i), out[i]);
+// Optimiser states are keyed by their parameter's TensorImpl: as a string in
+// LibTorch 1.x (the pointer printed), as the pointer in 2.x.
+template <typename Key>
+Key optimizerStateKey(const torch::Tensor& parameter) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream text;
+    text << static_cast<const void*>(parameter.unsafeGetTensorImpl());
+    return text.str();
+  } else {
+    return static_cast<Key>(parameter.unsafeGetTensorImpl());
+  }
+}
+
+template <typename ParamState>
+void appendAdamState(NamedTensors& out, const std::string& prefix, const ParamState& s) {
+  out.emplace_back(prefix + "step", torch::tensor(static_cast<std::int64_t>(s.step()), torch::kLong));
+  out.emplace_back(prefix + "exp_avg", s.exp_avg());
+  out.emplace_back(prefix + "exp_avg_sq", s.exp_avg_sq());
+  if (s.max_exp_avg_sq().defined()) out.emplace_back(prefix + "max_exp_avg_sq", s.max_exp_avg_sq());
+}
+
+// The state stored under `prefix` for `parameter`, checked against it.
+template <typename ParamState>
+std::unique_ptr<ParamState> readAdamState(const std::map<std::string, torch::Tensor>& stored,
+                                          const std::string& prefix, const torch::Tensor& parameter) {
+  auto get = [&](const std::string& field, bool required) -> torch::Tensor {
+    const auto it = stored.find(prefix + field);
+    if (it == stored.end()) {
+      if (!required) return {};
+      throw CheckpointError("the resume state's optimiser lacks '" + prefix + field + "'");
+    }
+    const bool scalar = field == "step";
+    if (scalar ? it->second.numel() != 1 : it->second.sizes() != parameter.sizes()) {
+      throw CheckpointError("the resume state's optimiser entry '" + prefix + field + "' has shape " +
+                            c10::str(it->second.sizes()) + ", its parameter " + c10::str(parameter.sizes()));
+    }
+    return scalar ? it->second : it->second.to(parameter.device(), parameter.scalar_type(), /*non_blocking=*/false, /*copy=*/true);
+  };
+  auto s = std::make_unique<ParamState>();
+  s->step(get("step", true).to(torch::kLong).template item<std::int64_t>());
+  s->exp_avg(get("exp_avg", true));
+  s->exp_avg_sq(get("exp_avg_sq", true));
+  if (auto max = get("max_exp_avg_sq", false); max.defined()) s->max_exp_avg_sq(max);
+  return s;
+}
+
+void appendNumbered(NamedTensors& out, const std::string& prefix, const std::vector<torch::Tensor>& tensors) {
+  for (std::size_t i = 0; i < tensors.size(); ++i) out.emplace_back(prefix + std::to_string(i), tensors[i]);
+}
+
+// The tensors stored under `prefix` + 0, 1, ... `count` - 1.
+std::vector<torch::Tensor> takeNumbered(const std::string& path, const std::map<std::string, torch::Tensor>& stored,
+                                        const std::string& prefix, std::size_t count) {
+  std::vector<torch::Tensor> out;
+  for (std::size_t i = 0; i < count; ++i) out.push_back(requireTensor(path, stored, prefix + std::to_string(i)));
   return out;
 }
 
@@ -103,57 +157,79 @@ std::optional<std::string> firstDifference(const nlohmann::json& have, const nlo
 
 std::string trainingStatePath(const std::string& checkpointPath) { return checkpointPath + ".resume"; }
 
-torch::Tensor serializeOptimizer(torch::optim::Optimizer& optimizer) {
-  torch::serialize::OutputArchive archive;
-  optimizer.save(archive);
-  std::string bytes;
-  archive.save_to([&](const void* data, std::size_t size) {
-    bytes.append(static_cast<const char*>(data), size);
-    return size;
-  });
-  return torch::from_blob(bytes.data(), {static_cast<std::int64_t>(bytes.size())}, torch::kUInt8).clone();
+NamedTensors serializeOptimizer(torch::optim::Optimizer& optimizer) {
+  using Key = std::decay_t<decltype(optimizer.state())>::key_type;
+  NamedTensors out;
+  std::size_t index = 0;
+  for (const auto& group : optimizer.param_groups()) {
+    for (const auto& parameter : group.params()) {
+      const auto it = optimizer.state().find(optimizerStateKey<Key>(parameter));
+      const std::string prefix = std::to_string(index++) + ".";
+      if (it == optimizer.state().end()) continue;  // not stepped yet
+      if (const auto* adam = dynamic_cast<const torch::optim::AdamParamState*>(it->second.get())) {
+        appendAdamState(out, prefix, *adam);
+      } else if (const auto* adamw = dynamic_cast<const torch::optim::AdamWParamState*>(it->second.get())) {
+        appendAdamState(out, prefix, *adamw);
+      } else {
+        throw std::logic_error("serializeOptimizer: only Adam and AdamW states can be stored");
+      }
+    }
+  }
+  return out;
 }
 
-void restoreOptimizer(torch::optim::Optimizer& optimizer, const torch::Tensor& bytes, const torch::Device& device) {
-  const auto contiguous = bytes.contiguous();
-  torch::serialize::InputArchive archive;
-  archive.load_from(reinterpret_cast<const char*>(contiguous.data_ptr<std::uint8_t>()),
-                    static_cast<std::size_t>(contiguous.numel()), device);
-  optimizer.load(archive);
+void restoreOptimizer(torch::optim::Optimizer& optimizer, const NamedTensors& state) {
+  using Key = std::decay_t<decltype(optimizer.state())>::key_type;
+  const std::map<std::string, torch::Tensor> stored(state.begin(), state.end());
+  const bool adamw = dynamic_cast<torch::optim::AdamW*>(&optimizer) != nullptr;
+  std::size_t index = 0;
+  for (const auto& group : optimizer.param_groups()) {
+    for (const auto& parameter : group.params()) {
+      const std::string prefix = std::to_string(index++) + ".";
+      if (!stored.count(prefix + "step")) continue;
+      auto& slot = optimizer.state()[optimizerStateKey<Key>(parameter)];
+      if (adamw) {
+        slot = readAdamState<torch::optim::AdamWParamState>(stored, prefix, parameter);
+      } else {
+        slot = readAdamState<torch::optim::AdamParamState>(stored, prefix, parameter);
+      }
+    }
+  }
 }
 
 void saveTrainingState(const std::string& path, const TrainingState& s) {
-  saveArchiveAtomically(path, [&](torch::serialize::OutputArchive& archive) {
-    archive.write(kStateKey, c10::IValue(describeState(s).dump()));
-    writeTensors(archive, "weights", s.weights);
-    writeTensors(archive, "best", s.best);
-    archive.write("optimizer", s.optimizer);
-    archive.write("batch_generator", s.batchGenerator);
-    archive.write("model_generator", s.modelGenerator);
-    archive.write("default_cpu_generator", s.defaultCpuGenerator);
-    if (s.defaultDeviceGenerator.defined()) archive.write("default_device_generator", s.defaultDeviceGenerator);
-  });
+  NamedTensors tensors;
+  appendNumbered(tensors, "weights.", s.weights);
+  appendNumbered(tensors, "best.", s.best);
+  for (const auto& [name, tensor] : s.optimizer) tensors.emplace_back("optimizer." + name, tensor);
+  tensors.emplace_back("batch_generator", s.batchGenerator);
+  tensors.emplace_back("model_generator", s.modelGenerator);
+  tensors.emplace_back("default_cpu_generator", s.defaultCpuGenerator);
+  if (s.defaultDeviceGenerator.defined()) tensors.emplace_back("default_device_generator", s.defaultDeviceGenerator);
+  writeTensorFile(path, {{"format", kFormat},
+                         {"format_version", std::to_string(kTrainingStateFormatVersion)},
+                         {kDescriptionKey, describeState(s).dump()}},
+                  tensors);
 }
 
 TrainingState loadTrainingState(const std::string& path, bool tensors) {
-  torch::serialize::InputArchive archive;
-  openArchive(path, archive);
-  c10::IValue value;
-  bool found = false;
-  try {
-    found = archive.try_read(kStateKey, value);
-  } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": corrupt training state: " + firstLine(e.what()));
+  if (isZipArchive(path)) {
+    throw CheckpointError(path + ": a training state written by an earlier version of RecDiff Studio (format 1, "
+                                 "an archive that may carry code), which this version does not open; start the "
+                                 "run again, or finish it with the version that wrote it");
   }
-  if (!found || !value.isString()) {
+  TensorFile file = readTensorFile(path, tensors);
+  const auto format = file.metadata.find("format");
+  if (format == file.metadata.end() || format->second != kFormat) {
     throw CheckpointError(path + ": not a RecDiff Studio training state (a checkpoint? resume from the "
                                  "'.resume' file written beside it)");
   }
   TrainingState s;
   try {
-    const auto j = nlohmann::json::parse(value.toStringRef());
+    const auto j = nlohmann::json::parse(requireMetadata(path, file, kDescriptionKey));
     const int version = j.at("format_version").get<int>();
-    if (version != kTrainingStateFormatVersion) {
+    if (version != kTrainingStateFormatVersion ||
+        requireMetadata(path, file, "format_version") != std::to_string(kTrainingStateFormatVersion)) {
       throw CheckpointError(path + ": training state format version " + std::to_string(version) +
                             " is not supported (this build reads version " +
                             std::to_string(kTrainingStateFormatVersion) + ")");
@@ -181,17 +257,25 @@ TrainingState loadTrainingState(const std::string& path, bool tensors) {
     s.selectionBests = j.at("selection_bests").get<std::map<std::string, double>>();
     s.seconds = j.at("seconds").get<double>();
     if (!tensors) return s;
-    s.weights = readTensors(archive, "weights", j.at("weights").get<std::size_t>());
-    s.best = readTensors(archive, "best", j.at("best").get<std::size_t>());
-    archive.read("optimizer", s.optimizer);
-    archive.read("batch_generator", s.batchGenerator);
-    archive.read("model_generator", s.modelGenerator);
-    archive.read("default_cpu_generator", s.defaultCpuGenerator);
-    if (j.at("device_generator").get<bool>()) archive.read("default_device_generator", s.defaultDeviceGenerator);
+    std::map<std::string, torch::Tensor> stored;
+    const std::string optimizerPrefix = "optimizer.";
+    for (auto& [name, tensor] : file.tensors) {
+      if (name.rfind(optimizerPrefix, 0) == 0) {
+        s.optimizer.emplace_back(name.substr(optimizerPrefix.size()), tensor);
+      } else {
+        stored.emplace(name, tensor);
+      }
+    }
+    s.weights = takeNumbered(path, stored, "weights.", j.at("weights").get<std::size_t>());
+    s.best = takeNumbered(path, stored, "best.", j.at("best").get<std::size_t>());
+    s.batchGenerator = requireTensor(path, stored, "batch_generator");
+    s.modelGenerator = requireTensor(path, stored, "model_generator");
+    s.defaultCpuGenerator = requireTensor(path, stored, "default_cpu_generator");
+    if (j.at("device_generator").get<bool>()) {
+      s.defaultDeviceGenerator = requireTensor(path, stored, "default_device_generator");
+    }
   } catch (const nlohmann::json::exception& e) {
     throw CheckpointError(path + ": incomplete training state: " + e.what());
-  } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": corrupt training state: " + firstLine(e.what()));
   }
   return s;
 }

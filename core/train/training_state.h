@@ -6,8 +6,9 @@
 // random generator's state, early stopping's counters, the selection rule's
 // bests and the history so far. Resumed on the same device with the same
 // thread count, the run gives the very numbers of an uninterrupted one (the
-// tests check this bit for bit on the CPU for every model). Written
-// atomically, like a checkpoint; removed when the run ends without a cancel.
+// tests check this bit for bit on the CPU for every model). Stored like a
+// checkpoint (data only, with a checksum, written atomically: see
+// tensor_file.h); removed when the run ends without a cancel.
 #pragma once
 
 #include <map>
@@ -20,11 +21,13 @@
 
 #include "core/eval/ranking_metrics.h"
 #include "core/models/model.h"
+#include "core/train/tensor_file.h"
 #include "core/train/trainer.h"
 
 namespace recdiff::train {
 
-constexpr int kTrainingStateFormatVersion = 1;
+// 1: a LibTorch archive (no longer read); 2: a tensor file.
+constexpr int kTrainingStateFormatVersion = 2;
 
 struct TrainingState {
   // What is trained: a resumed run must be the same model on the same data
@@ -53,7 +56,7 @@ struct TrainingState {
   // order, now and at the best validation so far.
   std::vector<torch::Tensor> weights;
   std::vector<torch::Tensor> best;
-  torch::Tensor optimizer;  // the optimiser's own serialised state, as bytes
+  NamedTensors optimizer;  // serializeOptimizer()
   // get_state() of the trainer's batch and model generators and of the
   // default generators (dropout draws from those): the CPU's and, when
   // training on another device, that device's (undefined otherwise).
@@ -70,16 +73,19 @@ nlohmann::json resumableOptions(const TrainOptions& options);
 TrainOptions applyResumableOptions(const nlohmann::json& options, TrainOptions base);
 
 // Throw CheckpointError naming the file: unwritable, or missing, truncated,
-// not a state, another format version. Without `tensors`, only what the
+// damaged (checksum), not a state, another format version (a state written
+// before version 2 is refused with a word on what to do). Without `tensors`, only what the
 // state describes (model, config, options, position, history) is read.
 void saveTrainingState(const std::string& path, const TrainingState& state);
 TrainingState loadTrainingState(const std::string& path, bool tensors = true);
 
-// The optimiser's state as bytes (a uint8 tensor) and back; `device` is where
-// the optimiser's parameters live.
-torch::Tensor serializeOptimizer(torch::optim::Optimizer& optimizer);
-void restoreOptimizer(torch::optim::Optimizer& optimizer, const torch::Tensor& bytes,
-                      const torch::Device& device);
+// The optimiser's per-parameter state as plain tensors, named
+// "<parameter index>.<field>" (Adam and AdamW: step, exp_avg, exp_avg_sq,
+// max_exp_avg_sq), and back onto the parameters' device, each entry checked
+// against its parameter's shape (CheckpointError). Its options (learning rate, betas, ...) are not stored: the trainer
+// rebuilds them from the model's config and sets the rate every epoch.
+NamedTensors serializeOptimizer(torch::optim::Optimizer& optimizer);
+void restoreOptimizer(torch::optim::Optimizer& optimizer, const NamedTensors& state);
 
 // The first field in which `have` (a stored run's settings) differs from
 // `want` (this run's), inner objects searched too, as "epochs 1, not 2" or

@@ -9,6 +9,7 @@
 #include "core/data/dataset_writer.h"
 #include "core/data/sequence_reader.h"
 #include "tests/support/check.h"
+#include "tests/support/file_size_limit.h"
 
 using namespace recdiff::data;
 using recdiff::test::makeTempDir;
@@ -40,9 +41,27 @@ TEST_CASE("atomic write: replaces whole, leaves the old file on failure") {
                     }),
                     "interrupted");
   CHECK_EQ(slurp(path), std::string("first\n"));
-  CHECK(!fs::exists(path + ".tmp"));
+  CHECK(!fs::exists(path + ".part"));
   CHECK_THROWS_WITH(DataError, writeFileAtomically(dir + "/no/such/dir/x.txt", [](std::ostream&) {}),
                     "does not exist");
+}
+
+TEST_CASE("atomic write: a full disk leaves the old file and no .part") {
+  // A file-size limit makes write() fail part-way like a full disk does
+  // (EFBIG instead of ENOSPC), without needing a small file system.
+  const std::string dir = makeTempDir();
+  const std::string path = dir + "/out.txt";
+  writeFileAtomically(path, [](std::ostream& out) { out << "old\n"; });
+  {
+    recdiff::test::FileSizeLimit limit(4096);
+    CHECK_THROWS_WITH(DataError, writeFileAtomically(path, [](std::ostream& out) {
+                        const std::string block(1024, 'x');
+                        for (int i = 0; i < 100; ++i) out << block;
+                      }),
+                      "writing failed");
+  }
+  CHECK_EQ(slurp(path), std::string("old\n"));
+  CHECK(!fs::exists(path + ".part"));
 }
 
 TEST_CASE("sequences and items round-trip through loadDataset") {

@@ -1,5 +1,9 @@
 #include "core/data/format_detection.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
@@ -66,7 +70,8 @@ std::string findByExtension(const fs::path& dir, const char* ext, const std::str
 void requireSplitFiles(const fs::path& dir) {
   std::string present, missing;
   for (const char* name : kSplitFiles) {
-    std::string& list = fs::is_regular_file(dir / name) ? present : missing;
+    std::error_code ec;
+    std::string& list = fs::is_regular_file(dir / name, ec) ? present : missing;
     list += (list.empty() ? "" : ", ") + std::string(name);
   }
   if (!missing.empty()) {
@@ -78,8 +83,9 @@ void requireSplitFiles(const fs::path& dir) {
 }
 
 bool hasAnySplitFile(const fs::path& dir) {
+  std::error_code ec;
   for (const char* name : kSplitFiles) {
-    if (fs::is_regular_file(dir / name)) return true;
+    if (fs::is_regular_file(dir / name, ec)) return true;
   }
   return false;
 }
@@ -89,7 +95,8 @@ std::string findInteractionsIn(const fs::path& dir) {
   if (!inter.empty()) return inter;
   for (const char* name : {"u.data", "ratings.dat", "ratings.csv", "ratings.tsv",
                            "interactions.csv", "interactions.tsv"}) {
-    if (fs::is_regular_file(dir / name)) return (dir / name).string();
+    std::error_code ec;
+    if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
   }
   return "";
 }
@@ -191,6 +198,11 @@ ResolvedSource resolveSource(const std::string& path, DataFormat requested) {
   if (path.empty()) throw DataError("(no path)", 0, "no dataset path given");
   const fs::path p(path);
   if (!fs::exists(p, ec)) throw DataError(path, 0, "no such file or folder");
+  // Unreadable folders and files are named here, before a directory walk
+  // would throw a bare std::filesystem error.
+  if (::access(path.c_str(), fs::is_directory(p, ec) ? (R_OK | X_OK) : R_OK) != 0) {
+    throw DataError(path, 0, std::string("cannot be read: ") + std::strerror(errno));
+  }
   ResolvedSource source;
   if (fs::is_directory(p, ec)) {
     DataFormat format = requested;
@@ -242,6 +254,9 @@ ResolvedSource resolveSource(const std::string& path, DataFormat requested) {
     return source;
   }
 
+  if (!fs::is_regular_file(p, ec)) {
+    throw DataError(path, 0, "is not a regular file (a named pipe or a device?); save the data to a file first");
+  }
   DataFormat format = requested;
   if (format == DataFormat::Auto) {
     format = sniffFileFormat(path);

@@ -158,6 +158,10 @@ InteractionLog readInteractions(const std::string& path, ReadReport* reportOut,
                            line);
       continue;
     }
+    if (!isValidUtf8(user) || !isValidUtf8(item)) {
+      report.rejectOrThrow(options, lineNo, "id not UTF-8", kIdNotUtf8, line);
+      continue;
+    }
     Interaction event;
     if (layout.timestamp >= 0) {
       const std::string& text = fields[static_cast<std::size_t>(layout.timestamp)];

@@ -4,6 +4,7 @@
 
 #include "core/data/data_error.h"
 #include "core/data/text_fields.h"
+#include "core/data/text_lines.h"
 
 namespace recdiff::data {
 
@@ -17,7 +18,7 @@ void ReadReport::reject(std::size_t line, const std::string& reason, const std::
                         const std::string& text) {
   ++rejectedByReason[reason];
   if (examples.size() < kMaxExamples) {
-    examples.push_back({line, reason, detail, abbreviate(text)});
+    examples.push_back({line, reason, detail, escapeInvalidUtf8(abbreviate(text))});
   }
 }
 

@@ -45,6 +45,10 @@ UserSequences readSequences(const std::string& path, ReadReport* reportOut,
                            line);
       continue;
     }
+    if (!isValidUtf8(line)) {
+      report.rejectOrThrow(options, lineNo, "id not UTF-8", kIdNotUtf8, line);
+      continue;
+    }
     const std::string user(tokens[0]);
     const auto [it, inserted] = userLine.emplace(user, lineNo);
     if (!inserted) {

@@ -54,6 +54,10 @@ void readSplitFile(const std::string& path, const std::string& name, PublishedSp
                            line);
       continue;
     }
+    if (!isValidUtf8(line)) {
+      report.rejectOrThrow(options, lineNo, "id not UTF-8", kIdNotUtf8, line);
+      continue;
+    }
     Sample sample;
     sample.user = static_cast<std::int32_t>(split.sampleNames.size());
     sample.history.reserve(history.size());

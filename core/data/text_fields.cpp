@@ -192,7 +192,10 @@ std::string withThousands(long long value) {
 
 std::string abbreviate(std::string_view text, std::size_t maxLength) {
   if (text.size() <= maxLength) return std::string(text);
-  return std::string(text.substr(0, maxLength)) + "...";
+  // Cut before a character, not inside one (a continuation byte is 10xxxxxx).
+  std::size_t cut = maxLength;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
 }
 
 }  // namespace recdiff::data

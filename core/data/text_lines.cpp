@@ -38,6 +38,9 @@ TextLineReader::TextLineReader(const std::string& path, std::size_t maxLineLengt
   const fs::file_status status = fs::status(path, ec);
   if (!fs::exists(status)) throw DataError(path, 0, "no such file");
   if (fs::is_directory(status)) throw DataError(path, 0, "is a directory, expected a file");
+  if (!fs::is_regular_file(status)) {
+    throw DataError(path, 0, "is not a regular file (a named pipe or a device?); save the data to a file first");
+  }
   file_ = std::fopen(path.c_str(), "rb");
   if (file_ == nullptr) {
     throw DataError(path, 0, std::string("cannot be opened: ") + std::strerror(errno));
@@ -125,31 +128,66 @@ std::string fileNameOf(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-bool isValidUtf8(const std::string& text) {
+namespace {
+
+// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF, as nlohmann::json
+// checks when it writes a string), or 0 when there is none.
+std::size_t utf8SequenceAt(const unsigned char* s, std::size_t n, std::size_t i) {
+  const unsigned char c = s[i];
+  if (c < 0x80) return 1;
+  std::size_t extra = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2;
+    if (c == 0xE0) low = 0xA0;
+    if (c == 0xED) high = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3;
+    if (c == 0xF0) low = 0x90;
+    if (c == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + extra >= n) return 0;
+  if (s[i + 1] < low || s[i + 1] > high) return 0;
+  for (std::size_t k = 2; k <= extra; ++k) {
+    if ((s[i + k] & 0xC0) != 0x80) return 0;
+  }
+  return extra + 1;
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    std::size_t extra;
-    if (c < 0x80) {
-      extra = 0;
-    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (extra > 0 && i + extra >= n) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-    }
-    i += extra + 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8SequenceAt(s, text.size(), i);
+    if (length == 0) return false;
+    i += length;
   }
   return true;
+}
+
+std::string escapeInvalidUtf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8SequenceAt(s, text.size(), i);
+    if (length == 0) {
+      static const char* hex = "0123456789ABCDEF";
+      out += "\\x";
+      out += hex[s[i] >> 4];
+      out += hex[s[i] & 0xF];
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
 }
 
 std::string latin1ToUtf8(const std::string& text) {

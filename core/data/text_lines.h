@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace recdiff::data {
@@ -16,6 +17,11 @@ namespace recdiff::data {
 inline constexpr std::size_t kMaxLineLength = 8u << 20;
 // External ids are tokens (strings); longer ones are surely not ids.
 inline constexpr std::size_t kMaxTokenLength = 1024;
+// Ids are kept as text (checkpoints and sessions store them in JSON), so a
+// line whose ids are not UTF-8 is refused where it is read, not at the first
+// checkpoint save hours later (issue 44, case 6).
+inline constexpr const char* kIdNotUtf8 =
+    "an id is not UTF-8 text (ids are stored as text; re-encode the file as UTF-8)";
 
 class TextLineReader {
  public:
@@ -72,8 +78,11 @@ bool rejectIfTooLong(const TextLineReader& reader, const std::string& line, cons
 // The file name of a path, for short messages ("ratings.csv").
 std::string fileNameOf(const std::string& path);
 
-// True when `text` is well-formed UTF-8.
-bool isValidUtf8(const std::string& text);
+// True when `text` is well-formed UTF-8 (strictly: what JSON writers accept).
+bool isValidUtf8(std::string_view text);
+// `text` with every byte that is not part of well-formed UTF-8 written as
+// \xNN, for messages and reports about such text.
+std::string escapeInvalidUtf8(std::string_view text);
 // Reads `text` as Latin-1 (MovieLens' u.item is) and returns it as UTF-8.
 std::string latin1ToUtf8(const std::string& text);
 

@@ -7,7 +7,8 @@
 #
 # --run-demo   then starts recdiff-studio on its built-in demo; without a
 #              display it runs the same demo headless (`recdiff demo`).
-# --run-tests  then runs the whole test suite (CTest) and exits with its status.
+# --run-tests  then runs the whole test suite (CTest) and each fuzz target for
+#              RECDIFF_FUZZ_SECONDS (10) seconds, and exits with their status.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +32,7 @@ core_packages=(
   libtorch-dev libopenblas0-pthread
   libeigen3-dev nlohmann-json3-dev libhnswlib-dev
   libopencv-dev  # the -core/-imgproc… parts alone ship no OpenCVConfig.cmake
+  clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/run.sh)
 )
 gui_packages=(
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev
@@ -72,6 +74,12 @@ case "$then_run" in
     ;;
   tests)
     # Each test sets its own thread count; two at a time keep both cores busy.
-    exec ctest --test-dir "$build_dir" --output-on-failure --parallel 2
+    status=0
+    ctest --test-dir "$build_dir" --output-on-failure --parallel 2 || status=$?
+    # Then every fuzz target briefly (its build is small; the long runs are
+    # recorded in BENCHMARKS.md, "Reliability").
+    echo "setup: fuzzing each reader for ${RECDIFF_FUZZ_SECONDS:-10} s"
+    bash "$here/fuzz/run.sh" --build-dir "$build_dir" --seconds "${RECDIFF_FUZZ_SECONDS:-10}" || status=1
+    exit "$status"
     ;;
 esac

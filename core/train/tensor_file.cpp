@@ -160,13 +160,14 @@ TensorFile readTensorFile(const std::string& path, bool withTensors) {
       }
       continue;
     }
-    auto bad = [&](const std::string& what) { return corrupt("tensor '" + key + "': " + what); };
+    const std::string name = key;  // (C++17 lambdas cannot capture a structured binding)
+    auto bad = [&](const std::string& what) { return corrupt("tensor '" + name + "': " + what); };
     if (!value.is_object() || !value.contains("dtype") || !value.contains("shape") ||
         !value.contains("data_offsets")) {
       throw bad("needs dtype, shape and data_offsets");
     }
     Entry e;
-    e.name = key;
+    e.name = name;
     const auto& dtype = value.at("dtype");
     const auto* known = dtype.is_string()
                             ? std::find_if(std::begin(kDtypes), std::end(kDtypes),

@@ -38,6 +38,25 @@ printf "\\$(printf '%03o' $(((byte + 1) % 256)))" | dd of="$tmp/flipped.ckpt" bs
 one_line_error "$tmp/flip.err"
 grep -qF "$tmp/flipped.ckpt: damaged: its checksum does not match" "$tmp/flip.err" || fail "flip: $(cat "$tmp/flip.err")"
 
+# A checkpoint whose parameters are NaN (what a diverged model looks like),
+# with a correct checksum: `sample` refuses it instead of calling the target
+# "rank 1" among items that all tie. The checksum is CRC-32, which gzip's
+# trailer carries: over the header without its checksum entry, then the data.
+"$recdiff" train "$tmp/data" --model adigrec --set dim=16,diffusion_steps=20 --epochs 1 --threads 1 --quiet \
+  --out "$tmp/a.ckpt" > /dev/null 2>&1 || fail "train adigrec"
+size=$(stat -c %s "$tmp/a.ckpt")
+n=$(od -An -tu8 -N8 "$tmp/a.ckpt" | tr -d ' ')
+header=$(head -c $((8 + n)) "$tmp/a.ckpt" | tail -c +9)
+head -c $((size - 8 - n)) /dev/zero | tr '\0' '\377' > "$tmp/nan.data"
+canonical=$(printf '%s' "$header" | sed -E 's/"checksum":"crc32:[0-9a-f]{8}",//; s/ +$//')
+crc=$({ printf '%s' "$canonical"; cat "$tmp/nan.data"; } | gzip -c | tail -c 8 | head -c 4 | od -An -tx4 | tr -d ' ')
+{ head -c 8 "$tmp/a.ckpt"; printf '%s' "$header" | sed -E "s/crc32:[0-9a-f]{8}/crc32:$crc/"; cat "$tmp/nan.data"; } \
+  > "$tmp/nan.ckpt"
+"$recdiff" sample "$tmp/nan.ckpt" --data "$tmp/data" --sample 0 > "$tmp/nan.out" 2> "$tmp/nan.err"
+[ $? = 1 ] || fail "sample with a NaN model should fail: $(cat "$tmp/nan.out" "$tmp/nan.err")"
+one_line_error "$tmp/nan.err"
+grep -qF "the model's output is not finite" "$tmp/nan.err" || fail "NaN model: $(cat "$tmp/nan.err")"
+
 # Case 5: a full disk. `ulimit -f` makes writes past 64 KiB fail (EFBIG, as
 # ENOSPC would); SIGXFSZ is ignored so the program sees the error.
 (ulimit -f 128; trap '' XFSZ; exec "$recdiff" dataset synth "$tmp/full" --users 3000 > /dev/null 2> "$tmp/full.err")

@@ -140,6 +140,21 @@ TEST_CASE("unusable logs throw DataError naming file, line and problem") {
                     "NUL bytes");
 }
 
+TEST_CASE("a file refused as not text closes its file descriptor") {
+  // Found by fuzz_dataset_loader: each refusal kept one open, until the
+  // process could open no more (a Studio session opening files would too).
+  const std::string dir = makeTempDir();
+  const std::string path = writeFile(dir, "bin.csv", std::string("user,item\n\0\0", 12));
+  auto openDescriptors = [] {
+    return std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator());
+  };
+  const auto before = openDescriptors();
+  for (int i = 0; i < 200; ++i) {
+    CHECK_THROWS_WITH(DataError, readInteractions(path), "NUL bytes");
+  }
+  CHECK_EQ(openDescriptors(), before);
+}
+
 TEST_CASE("BOM, CRLF and a missing final newline are accepted and noted") {
   const std::string dir = makeTempDir();
   const std::string path =

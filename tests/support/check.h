@@ -83,8 +83,8 @@ std::string location(const char* file, int line);
 
 #define CHECK_EQ(actual, expected)                                             \
   do {                                                                         \
-    const auto& recdiffA_ = (actual);                                          \
-    const auto& recdiffB_ = (expected);                                        \
+    const auto recdiffA_ = (actual);   /* copies: a reference could dangle */  \
+    const auto recdiffB_ = (expected);                                         \
     if (!(recdiffA_ == recdiffB_))                                             \
       throw ::recdiff::test::Failure(                                          \
           ::recdiff::test::location(__FILE__, __LINE__) + #actual " == " #expected \

@@ -68,6 +68,12 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   const diffusion::Trace& trace = recorder.trace();
   if (trace.steps.empty()) throw std::runtime_error("the model recorded no steps");
   const auto& final = trace.steps.back();
+  // A diverged model's x̂0 is NaN: every item then ties and the target would
+  // be called "rank 1". Refused, as evaluation refuses such scores.
+  if (!torch::isfinite(final.x0Hat).all().item<bool>() || !torch::isfinite(final.topkScores).all().item<bool>()) {
+    throw std::runtime_error(args.get("CHECKPOINT") + ": the model's output is not finite (NaN or infinite) "
+                             "for this user; the checkpoint holds a diverged model");
+  }
   const bool showTrace = args.flag("trace");
 
   if (ctx.json) {

@@ -531,6 +531,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   settings::saveTrainingDefaults(trainingPanel_->request());
   recovery_.discard();
   autosaveTimer_->stop();
+  studio_->removeScratchCheckpoints();  // the demo's and other unsaved runs' (issue 44, case 8)
   event->accept();
 }
 

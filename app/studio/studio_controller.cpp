@@ -108,6 +108,7 @@ void StudioController::adoptSession(const SessionDocument& document, const QStri
   session_ = document;
   path_ = path;
   handles_.clear();
+  uncheckedCheckpoints_.clear();
   datasets_->clear();
   if (session_.dataset.kind != DatasetSource::Kind::None) datasets_->load(session_.dataset);
   loadSessionCheckpoints();
@@ -140,6 +141,10 @@ QString StudioController::scratchDirectory() const {
   QString base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
   if (base.isEmpty()) base = QDir::tempPath() + "/recdiff-studio";
   return base + "/checkpoints/" + scratchId_;
+}
+
+void StudioController::removeScratchCheckpoints() {
+  QDir(scratchDirectory()).removeRecursively();
 }
 
 QString StudioController::checkpointDirectory() const {
@@ -218,7 +223,31 @@ void StudioController::onDatasetLoaded() {
                      .arg(dataset()->test.size()),
                  0);
   for (const QString& w : datasets_->warnings()) Q_EMIT message(w, 1);
+  dropCheckpointsOfOtherData();
   Q_EMIT modelsChanged();  // "ready to train" depends on it
+}
+
+// A session's checkpoints load beside its dataset. Once both are there, a
+// checkpoint trained on other data is dropped with a message, as loading one
+// by hand refuses it: its scores would rank another catalogue.
+void StudioController::dropCheckpointsOfOtherData() {
+  const auto data = dataset();
+  if (!data || uncheckedCheckpoints_.isEmpty()) return;
+  const std::string fingerprint = data->fingerprint();
+  for (auto it = uncheckedCheckpoints_.begin(); it != uncheckedCheckpoints_.end(); it = uncheckedCheckpoints_.erase(it)) {
+    if (it.value().second == fingerprint) continue;
+    handles_.remove(it.key());
+    ModelEntry* e = entry(it.key());
+    if (!e) continue;
+    const QString problem = tr("%1: trained on dataset '%2', not on this session's dataset '%3'; train the model "
+                               "again, or open the dataset it was trained on")
+                                .arg(QString::fromStdString(e->checkpoint), QString::fromStdString(it.value().first),
+                                     datasets_->name());
+    e->results["checkpoint_error"] = problem.toStdString();
+    Q_EMIT message(problem, 1);
+  }
+  Q_EMIT modelsChanged();
+  Q_EMIT currentModelChanged();
 }
 
 ModelEntry* StudioController::entry(const QString& id) {
@@ -365,7 +394,9 @@ void StudioController::loadSessionCheckpoints() {
         ctx.post([this, id = id, loaded, generation] {
           if (generation != generation_ || !entry(id)) return;
           handles_.insert(id, loaded->model);
+          uncheckedCheckpoints_.insert(id, {loaded->summary.datasetName, loaded->summary.datasetFingerprint});
           entry(id)->results.erase("checkpoint_error");
+          dropCheckpointsOfOtherData();
           Q_EMIT modelsChanged();
           if (session_.current() && QString::fromStdString(session_.current()->id) == id) Q_EMIT currentModelChanged();
         });
@@ -406,12 +437,15 @@ void StudioController::loadCheckpoint(const QString& path) {
         if (s.training.contains("best_epoch")) e.results["best_epoch"] = s.training["best_epoch"];
         if (s.training.contains("history") && s.training["history"].is_array()) e.history = s.training["history"];
         handles_.insert(QString::fromStdString(e.id), loaded->model);
+        // Checked by the core when a dataset was loaded; otherwise when one is.
+        uncheckedCheckpoints_.insert(QString::fromStdString(e.id), {s.datasetName, s.datasetFingerprint});
         Q_EMIT message(tr("Loaded checkpoint %1 (%2, trained on %3)")
                            .arg(path, QString::fromStdString(s.modelName), QString::fromStdString(s.datasetName)),
                        0);
         Q_EMIT modelsChanged();
         Q_EMIT currentModelChanged();
         Q_EMIT checkpointLoaded(path);
+        dropCheckpointsOfOtherData();
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());

@@ -31,6 +31,11 @@ class StudioController : public QObject {
  public:
   explicit StudioController(QObject* parent = nullptr);
   ~StudioController() override;
+  // Removes the checkpoints of unsaved work (the folder training writes to
+  // before a session is saved; saving copies them beside the session).
+  // MainWindow calls it when it closes normally, after the user chose to
+  // save or discard and the crash-recovery copy that may name them is gone.
+  void removeScratchCheckpoints();
 
   JobRunner* jobs() const { return jobs_; }
   DatasetController* datasets() const { return datasets_; }
@@ -106,6 +111,7 @@ class StudioController : public QObject {
   void onTrainingFinished(const QString& entryId, bool ok, bool cancelled, const QString& message);
   void onEvaluationFinished(const QString& entryId, bool ok, bool cancelled, const QString& message);
   void loadSessionCheckpoints();
+  void dropCheckpointsOfOtherData();
   bool moveScratchCheckpoints(const QString& sessionPath, QString* error);
   QString scratchDirectory() const;
 
@@ -117,6 +123,9 @@ class StudioController : public QObject {
   QString path_;
   bool modified_ = false;
   QHash<QString, ModelHandle> handles_;  // by entry id
+  // Checkpoints loaded before the data they must match: entry id -> the
+  // dataset (name, fingerprint) they were trained on, until checked.
+  QHash<QString, std::pair<std::string, std::string>> uncheckedCheckpoints_;
   quint64 generation_ = 0;               // bumped by every new session; stale loads are dropped
   quint64 trainingGeneration_ = 0;
   QString scratchId_;

@@ -90,6 +90,8 @@ class SessionTest : public QObject {
 
     const QString path = dir_.filePath("course/lesson.rdsession");
     QDir().mkpath(dir_.filePath("course"));
+    const QString scratch = QFileInfo(QString::fromStdString(s->session().current()->checkpoint)).absolutePath();
+    QVERIFY(QDir(scratch).exists());
     QVERIFY(window->saveSessionTo(path));
     QVERIFY(!s->isModified());
     const studio::ModelEntry saved = *s->session().current();
@@ -99,6 +101,9 @@ class SessionTest : public QObject {
     const auto json = nlohmann::json::parse(readAll(path).toStdString());
     QCOMPARE(json["models"][0]["checkpoint"].get<std::string>(), std::string("lesson.checkpoints/m1-adigrec.pt"));
     QCOMPARE(json["view_state"]["inspector"]["user"].get<int>(), 17);
+    // Closing the window removes the scratch copies of the checkpoints.
+    QVERIFY(window->close());
+    QVERIFY2(!QDir(scratch).exists(), qPrintable(scratch));
     window.reset();
 
     // Reopen in a fresh window: same dataset, model, parameters, results, view state.
@@ -133,6 +138,28 @@ class SessionTest : public QObject {
     const double ndcgAgain = again->studio()->session().current()->results["test"]["ndcg@20"].get<double>();
     const double ndcgSaved = saved.results["test"]["ndcg@20"].get<double>();
     QVERIFY2(std::abs(ndcgAgain - ndcgSaved) < 1e-6, qPrintable(QString("%1 vs %2").arg(ndcgAgain).arg(ndcgSaved)));
+    again.reset();
+
+    // The same session pointed at other data (issue 44, case 8): the
+    // checkpoint is not used, and the message says why.
+    auto edited = nlohmann::json::parse(readAll(path).toStdString());
+    edited["dataset"]["synthetic"]["users"] = 301;
+    const QString otherPath = dir_.filePath("course/other-data.rdsession");
+    {
+      QFile out(otherPath);
+      QVERIFY(out.open(QIODevice::WriteOnly));
+      out.write(QByteArray::fromStdString(edited.dump()));
+    }
+    // (It names the checkpoint relative to the folder both sessions share.)
+    auto other = makeWindow();
+    QSignalSpy messages(other->studio(), &studio::StudioController::message);
+    QVERIFY(other->openSessionFile(otherPath));
+    QTRY_VERIFY_WITH_TIMEOUT(other->studio()->session().current() &&
+                                 other->studio()->session().current()->results.contains("checkpoint_error"),
+                             60000);
+    QVERIFY(other->studio()->currentModel().isNull());
+    const std::string problem = other->studio()->session().current()->results["checkpoint_error"].get<std::string>();
+    QVERIFY2(problem.find("not on this session's dataset") != std::string::npos, problem.c_str());
   }
 
   void corruptSessionLosesNothing() {

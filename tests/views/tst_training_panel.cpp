@@ -198,9 +198,11 @@ class TrainingPanelTest : public QObject {
     QVERIFY(testing::waitForCount(finished, 1, 60000));
     QTRY_VERIFY_WITH_TIMEOUT(!window_->isVisible(), 10000);
     QVERIFY(asked >= 1);
+    // The session was discarded: its scratch checkpoint goes with it (issue
+    // 44, case 8), written whole until then (atomic writes).
     const std::string path = studio()->session().current()->checkpoint;
-    QVERIFY(QFileInfo::exists(QString::fromStdString(path)));
-    QVERIFY(!studio::core::loadCheckpoint(path, nullptr).model.isNull());
+    QVERIFY(!path.empty());
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(path)));
   }
 
   void aCancelledRunContinuesWhereItStopped() {

@@ -194,7 +194,7 @@ json SessionDocument::toJson(const QDir& base) const {
 
 SessionDocument SessionDocument::fromJson(const json& j, const QDir& base) {
   if (!j.is_object()) throw SessionError("not a session: the file holds no JSON object");
-  if (j.value("format", std::string()) != kFormatName) {
+  if (!j.contains("format") || !j["format"].is_string() || j["format"].get<std::string>() != kFormatName) {
     throw SessionError(std::string("not a RecDiff Studio session (\"format\" should be \"") + kFormatName + "\")");
   }
   const int version = get<int>(j, "version", 0, "session");
@@ -322,6 +322,10 @@ SessionDocument loadSessionFile(const QString& path) {
     return SessionDocument::fromJson(j, info.absoluteDir());
   } catch (const SessionError& e) {
     throw SessionError(name + ": " + e.what());
+  } catch (const json::exception& e) {
+    // A field of the wrong type that no check above names (found by
+    // fuzz_session: {"format": 5} ended the Studio).
+    throw SessionError(name + ": a field has the wrong type (" + std::string(e.what()) + ")");
   }
 }
 

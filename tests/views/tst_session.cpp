@@ -195,6 +195,16 @@ class SessionTest : public QObject {
     QCOMPARE(s->session().toJson(QDir(dir_.path())).dump(), before);
     QVERIFY(!window->openSessionFile(dir_.filePath("missing.rdsession")));
     QVERIFY(window->notification()->text().contains("no such file"));
+    // Fields of the wrong type (fuzz_session found these ending the Studio).
+    for (const char* text : {"{\"format\": 5}", "{\"format\": \"recdiff-studio-session\", \"version\": 1, \"models\": 7}"}) {
+      QFile w(other);
+      QVERIFY(w.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      w.write(text);
+      w.close();
+      QVERIFY(!window->openSessionFile(other));
+      QVERIFY2(window->notification()->text().contains("other.rdsession"), qPrintable(window->notification()->text()));
+      QCOMPARE(s->session().toJson(QDir(dir_.path())).dump(), before);
+    }
   }
 
   // Issue 44: a session whose model settings are out of their declared

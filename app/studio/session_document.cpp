@@ -5,6 +5,8 @@
 #include <QSaveFile>
 
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <set>
 
 #include "app/studio/core_facade.h"
@@ -35,6 +37,17 @@ data::FilterMode parseFilter(const std::string& s) {
 template <typename T>
 T get(const json& object, const char* key, const T& fallback, const std::string& where) {
   if (!object.is_object() || !object.contains(key) || object[key].is_null()) return fallback;
+  // An integer field must hold an integer that fits: nlohmann converts a
+  // float such as 7e62 with a plain cast, which is undefined behaviour (found
+  // by fuzz_session under UBSan).
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    const json& v = object[key];
+    const bool fits = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                      : v.is_number_integer() ? v.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                                                    (v.get<std::int64_t>() < 0 || static_cast<std::uint64_t>(v.get<std::int64_t>()) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+                                              : false;
+    if (!fits) throw SessionError(where + "." + key + ": unexpected value " + v.dump() + " (expected a whole number in range)");
+  }
   try {
     return object[key].get<T>();
   } catch (const json::exception&) {
@@ -316,6 +329,8 @@ SessionDocument loadSessionFile(const QString& path) {
     const auto offset = static_cast<qsizetype>(std::min<std::size_t>(e.byte, static_cast<std::size_t>(bytes.size())));
     const int line = static_cast<int>(bytes.left(offset).count('\n')) + 1;
     throw SessionError(name + ":" + std::to_string(line) + ": not valid JSON (the file may be damaged or truncated)");
+  } catch (const json::exception& e) {  // e.g. a number too large for a double (found by fuzz_session)
+    throw SessionError(name + ": not valid JSON (" + std::string(e.what()) + ")");
   }
   QFileInfo info(path);
   try {

@@ -42,7 +42,9 @@ SyntheticTruth readSyntheticTruth(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw DataError(path, 0, std::string("is not valid JSON: ") + e.what());
   }
-  if (!j.is_object() || j.value("format", "") != "recdiff-synthetic-truth") {
+  // (A "format" that is not a string is no truth file either; found by fuzz_synthetic_truth.)
+  if (!j.is_object() || !j.contains("format") || !j["format"].is_string() ||
+      j["format"].get<std::string>() != "recdiff-synthetic-truth") {
     throw DataError(path, 0, "is not a recdiff synthetic truth file");
   }
   SyntheticTruth truth;

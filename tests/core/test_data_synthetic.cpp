@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/data/data_error.h"
 #include "core/data/dataset_loader.h"
 #include "core/data/dataset_writer.h"
 #include "core/data/sequence_reader.h"
@@ -190,6 +191,10 @@ TEST_CASE("written files read back: sequences, items, truth") {
   CHECK(truth.stepInterest == data.truth.stepInterest);
   CHECK_NEAR(truth.centres[2][3], data.truth.centres[2][3], 0);
   CHECK_EQ(truth.seed, std::uint64_t{42});
+  // A truth file whose "format" is not a string is refused like any other
+  // stranger (fuzz_synthetic_truth found it ending the program).
+  std::ofstream(dir + "/odd.json") << "{\"format\": 5}";
+  CHECK_THROWS_WITH(DataError, readSyntheticTruth(dir + "/odd.json"), "is not a recdiff synthetic truth file");
 }
 
 TEST_CASE("the dataset loaded from the written files equals the generated one") {

@@ -196,7 +196,9 @@ class SessionTest : public QObject {
     QVERIFY(!window->openSessionFile(dir_.filePath("missing.rdsession")));
     QVERIFY(window->notification()->text().contains("no such file"));
     // Fields of the wrong type (fuzz_session found these ending the Studio).
-    for (const char* text : {"{\"format\": 5}", "{\"format\": \"recdiff-studio-session\", \"version\": 1, \"models\": 7}"}) {
+    for (const char* text : {"{\"format\": 5}", "{\"format\": \"recdiff-studio-session\", \"version\": 1, \"models\": 7}",
+                             "{\"format\": 1e999999}",
+                             "{\"format\": \"recdiff-studio-session\", \"version\": 7.2e62}"}) {
       QFile w(other);
       QVERIFY(w.open(QIODevice::WriteOnly | QIODevice::Truncate));
       w.write(text);

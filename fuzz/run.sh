@@ -55,8 +55,7 @@ if [ ! -d "$seeds" ]; then
       [ -f "$d/train.tsv" ] && { head -n 20 "$d/train.tsv"; printf '\0'; head -n 10 "$d/val.tsv"; printf '\0'; head -n 10 "$d/test.tsv"; } \
         > "$seeds/published_split/$(basename "$d")"
     done
-    [ -f "$shared/ml-100k-raw/u.data" ] && { printf '\0'; head -n 60 "$shared/ml-100k-raw/u.data"; } > "$seeds/interactions/u.data"
-    [ -f "$shared/ml-100k-raw/u.item" ] && { printf '\1'; head -n 30 "$shared/ml-100k-raw/u.item"; } > "$seeds/item_metadata/u.item"
+    for f in "$shared"/*/*.item; do [ -f "$f" ] && { printf '\0'; head -n 30 "$f"; } > "$seeds/item_metadata/$(basename "$f")"; done
     for f in "$shared"/*/*.inter; do [ -f "$f" ] && { printf '\1'; head -n 40 "$f"; } > "$seeds/interactions/$(basename "$f")"; done
   fi
   printf '\0user,item,rating,timestamp\n1,10,5,100\n1,11,4,101\n2,10,3,99\n' > "$seeds/interactions/csv"
@@ -64,7 +63,7 @@ if [ ! -d "$seeds" ]; then
   "$recdiff" train "$scratch/synth" --model sasrec --set dim=8,max_length=5 --epochs 1 --threads 1 --quiet \
     --out "$scratch/m.ckpt" > /dev/null 2>&1
   cp "$scratch/m.ckpt" "$seeds/checkpoint/sasrec"
-  timeout -s INT 4 "$recdiff" train "$scratch/synth" --model sasrec --set dim=8,max_length=5 --epochs 100000 \
+  timeout -s INT 4 "$recdiff" train "$scratch/synth" --model sasrec --set dim=8,max_length=5,patience=100000 --epochs 100000 \
     --threads 1 --quiet --out "$scratch/r.ckpt" > /dev/null 2>&1 || true
   [ -f "$scratch/r.ckpt.resume" ] && cp "$scratch/r.ckpt.resume" "$seeds/training_state/sasrec"
   # The probe's shapes of damage: truncated, one byte changed, empty.

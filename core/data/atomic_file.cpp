@@ -35,10 +35,8 @@ std::string reason(int error, const char* fallback) {
 
 }  // namespace
 
-std::string partialFilePath(const std::string& path) { return path + ".part"; }
-
 void writeFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  const std::string temporary = partialFilePath(path);
+  const std::string temporary = path + ".part";
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty() && !fs::is_directory(parent, ec)) {

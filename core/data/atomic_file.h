@@ -20,7 +20,4 @@ namespace recdiff::data {
 // propagate, also after removing the temporary.
 void writeFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
-// The temporary file writeFileAtomically() uses for `path`.
-std::string partialFilePath(const std::string& path);
-
 }  // namespace recdiff::data

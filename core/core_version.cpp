@@ -33,7 +33,7 @@ std::string detectBlas() {
 
 BuildInfo buildInfo() {
   BuildInfo info;
-  info.recdiffVersion = "0.1.0";
+  info.recdiffVersion = RECDIFF_VERSION;
   info.torchVersion = TORCH_VERSION;
   info.cudaAvailable = torch::cuda::is_available();
   info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;

@@ -37,9 +37,13 @@ core_packages=(
 gui_packages=(
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev
   xvfb xauth fonts-dejavu-core
+  help2man librsvg2-bin  # recdiff-studio(1) and the menu icons (packaging/CMakeLists.txt)
 )
+# What the tests and the package check use besides (packaging/check_package.sh).
+test_packages=(man-db lintian desktop-file-utils appstream)
 packages=("${core_packages[@]}")
 [ "$with_gui" = ON ] && packages+=("${gui_packages[@]}")
+[ "$then_run" = tests ] && packages+=("${test_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -41,12 +41,16 @@ class ArgParser {
   std::string help() const;
   const std::string& invocation() const { return invocation_; }
 
- private:
+  // One declaration, in the order given; the man page and the shell
+  // completion are written from these, as --help is.
   struct Spec {
     enum Kind { Positional, Option, Flag, Section } kind;
     std::string name, valueName, help, defaultValue;
     bool required = true;
   };
+  const std::vector<Spec>& declarations() const { return specs_; }
+
+ private:
   const Spec* findOption(const std::string& name) const;
   void declare(Spec spec);
 

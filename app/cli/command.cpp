@@ -38,6 +38,15 @@ const Command* findCommand(const std::string& name) {
   return nullptr;
 }
 
+std::string programSummary() {
+  return "train, evaluate and inspect diffusion-based sequential recommenders";
+}
+
+std::string programDescription() {
+  return "RecDiff Studio's command line: datasets, training, evaluation and\n"
+         "benchmarks of diffusion-based sequential recommenders.";
+}
+
 ArgParser makeParser(const Command& command, const std::string& program) {
   ArgParser parser(program + " " + command.name);
   if (command.declare) command.declare(parser);

@@ -52,6 +52,11 @@ bool registerCommand(Command command);
 std::vector<const Command*> allCommands();
 const Command* findCommand(const std::string& name);
 
+// What recdiff is, in one line (the man page's NAME) and in a paragraph
+// (--help and the man page's DESCRIPTION).
+std::string programSummary();
+std::string programDescription();
+
 // The parser a command's arguments are read with: its declarations plus
 // --json and --help.
 ArgParser makeParser(const Command& command, const std::string& program = "recdiff");

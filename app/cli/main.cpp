@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/bash_completion.h"
 #include "app/cli/command.h"
+#include "app/cli/man_page.h"
 #include "core/core_version.h"
 #include "core/data/data_error.h"
 #include "core/process_tuning.h"
@@ -43,9 +45,9 @@ std::vector<const Command*> groupMembers(const std::string& group) {
 
 void printOverview(std::ostream& out) {
   out << "usage: recdiff <command> [subcommand] [options]\n"
-         "       recdiff --version [--json]\n\n"
-         "RecDiff Studio's command line: datasets, training, evaluation and\n"
-         "benchmarks of diffusion-based sequential recommenders.\n\nCommands:\n";
+         "       recdiff --version [--json]\n"
+         "       recdiff --man-page | --bash-completion\n\n"
+      << programDescription() << "\n\nCommands:\n";
   std::size_t width = 0;
   for (const Command* c : allCommands()) width = std::max(width, c->name.size());
   for (const Command* c : allCommands()) {
@@ -130,6 +132,14 @@ int main(int argc, char** argv) {
         return fail(kExitUsage, "--version takes only --json");
       }
       return printVersion(json);
+    }
+    if (args.size() == 1 && args[0] == "--man-page") {
+      writeManPage(std::cout, recdiff::buildInfo().recdiffVersion);
+      return 0;
+    }
+    if (args.size() == 1 && args[0] == "--bash-completion") {
+      writeBashCompletion(std::cout);
+      return 0;
     }
     if (args[0].rfind("-", 0) == 0) {
       return fail(kExitUsage, "unknown option '" + args[0] + "' (see recdiff --help)");

@@ -25,11 +25,13 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/studio/about_box.h"
 #include "app/studio/dataset_controller.h"
 #include "app/studio/job_runner.h"
 #include "app/studio/main_window.h"
 #include "app/studio/scrubber_benchmark.h"
 #include "app/studio/studio_controller.h"
+#include "core/core_version.h"
 #include "core/process_tuning.h"
 #include "views/atomic_save.h"
 #include "views/series_chart.h"
@@ -51,14 +53,32 @@ void grabTo(MainWindow& window, const QString& path) {
   }
 }
 
+// --help and --version print and quit: they must work over ssh and in the
+// package build (help2man runs them) where no display exists, so without one
+// the window system is Qt's offscreen platform.
+void allowTextOnlyRunsWithoutDisplay(int argc, char** argv) {
+  if (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+      qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) {
+    return;
+  }
+  for (int i = 1; i < argc; ++i) {
+    const QByteArray arg(argv[i]);
+    if (arg == "--help" || arg == "-h" || arg == "--help-all" || arg == "--version" || arg == "-v") {
+      qputenv("QT_QPA_PLATFORM", "offscreen");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   recdiff::tuneProcess(argv);  // before any library spins up threads
+  allowTextOnlyRunsWithoutDisplay(argc, argv);
   QApplication app(argc, argv);
   QCoreApplication::setOrganizationName("RecDiff");
   QCoreApplication::setApplicationName("RecDiff Studio");
-  QCoreApplication::setApplicationVersion("0.1.0");
+  QCoreApplication::setApplicationVersion(QString::fromStdString(recdiff::buildInfo().recdiffVersion));
   QApplication::setStyle(QStyleFactory::create("Fusion"));
   QApplication::setWindowIcon(QIcon(":/icons/recdiff-studio.svg"));
   QFile sheet(":/style/studio.qss");
@@ -67,7 +87,10 @@ int main(int argc, char** argv) {
   QCommandLineParser parser;
   parser.setApplicationDescription("A workbench for diffusion-based sequential recommendation.");
   parser.addHelpOption();
-  parser.addVersionOption();
+  // Not addVersionOption(): the version alone does not say what a bug report
+  // needs (LibTorch, Qt, BLAS, CUDA).
+  const QCommandLineOption version({"v", "version"}, "Show the version and the libraries it runs on, then quit.");
+  parser.addOption(version);
   const QCommandLineOption demo("demo", "Start the built-in demo immediately.");
   const QCommandLineOption screenshot("screenshot", "Grab the window to PNG when ready, then quit.", "PATH");
   const QCommandLineOption panel("panel", "Raise this panel before the screenshot (dataset, model, training, evaluation, scrubber, interests, projection, log).", "NAME");
@@ -77,6 +100,10 @@ int main(int argc, char** argv) {
   parser.addOptions({demo, screenshot, panel, screenshotDir, timeout, benchScrubber});
   parser.addPositionalArgument("session", "A session file (*.rdsession) to open.", "[SESSION]");
   parser.process(app);
+  if (parser.isSet(version)) {
+    std::fputs(qPrintable(recdiff::studio::versionText()), stdout);
+    return 0;
+  }
   if (parser.positionalArguments().size() > 1) {
     std::fprintf(stderr, "recdiff-studio: expected at most one session file, got %lld arguments\n",
                  static_cast<long long>(parser.positionalArguments().size()));

@@ -21,6 +21,7 @@
 #include "app/studio/main_window.h"
 #include "app/studio/studio_controller.h"
 #include "app/studio/training_controller.h"
+#include "core/core_version.h"
 #include "core/train/demo_recipe.h"
 #include "gui_test_support.h"
 #include "views/comparison_table_model.h"
@@ -146,6 +147,14 @@ class MainWindowTest : public QObject {
     QVERIFY(text.contains("BLAS"));
     QVERIFY(text.contains("CUDA"));
     QVERIFY(text.contains(qVersion()));
+    // --version prints the same list, as plain lines.
+    const QString version = studio::versionText();
+    QVERIFY2(version.startsWith("recdiff-studio " + QString::fromStdString(recdiff::buildInfo().recdiffVersion) + "\n"),
+             qPrintable(version));
+    for (const char* library : {"Qt: ", "LibTorch: ", "CUDA: ", "BLAS: "}) {
+      QVERIFY2(version.contains(QString("\n") + library), qPrintable(version));
+    }
+    QVERIFY(!version.contains('<'));
   }
 
   void docksAndLayoutAreRemembered() {

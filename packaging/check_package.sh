@@ -64,7 +64,7 @@ xvfb-run -a -s "-screen 0 1600x1000x24" recdiff-studio /usr/share/recdiff-studio
 [ -s "$work/session.png" ]
 SCRIPT
 step "running the installed programs with $here hidden"
-if unshare --mount true 2> /dev/null; then
+if unshare --mount bash -c "mount --bind '$empty' '$empty'" 2> /dev/null; then
   unshare --mount bash -c "mount --bind '$empty' '$build_dir' && mount --bind '$empty' '$here' && bash '$work/installed.sh'" ||
     fail "the installed programs (above)"
 else

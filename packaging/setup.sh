@@ -32,6 +32,7 @@ core_packages=(
   libtorch-dev libopenblas0-pthread
   libeigen3-dev nlohmann-json3-dev libhnswlib-dev
   libopencv-dev  # the -core/-imgproc… parts alone ship no OpenCVConfig.cmake
+  libgtest-dev  # the core tests
   clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/run.sh)
 )
 gui_packages=(

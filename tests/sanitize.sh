@@ -31,7 +31,7 @@ selection=(-L "core|cli")
 if [ "$base_only" = 1 ]; then
   tests=$(cd "$here/tests/core" && ls test_*.cpp | grep -v "_torch\.cpp$" | sed 's/\.cpp$//')
   cmake --build "$build_dir" --target $tests -- -j"$jobs"
-  selection=(-R "^($(echo $tests | tr ' ' '|'))\$")
+  selection=(-R "^($(echo $tests | tr ' ' '|'))\\.")
 else
   cmake --build "$build_dir" -- -j"$jobs"
 fi

@@ -255,12 +255,6 @@ void ProjectionPanel::clearMap(const QString& why) {
   selected_->clear();
 }
 
-QStringList ProjectionPanel::selectionLines() const {
-  QStringList lines;
-  for (int i = 0; i < selected_->count(); ++i) lines << selected_->item(i)->text();
-  return lines;
-}
-
 void ProjectionPanel::showSelection() {
   selected_->clear();
   const QVector<int> items = map_->selection();

@@ -63,7 +63,6 @@ class ProjectionPanel : public QWidget {
   ProjectionMap* map() const { return map_; }
   bool colourByCategory() const;
   QVector<int> selectedItems() const { return map_->selection(); }
-  QStringList selectionLines() const;  // what the list shows
   // Writes the selected items as CSV (item, label, category, popularity).
   bool exportSelection(const QString& path, QString* error) const;
 

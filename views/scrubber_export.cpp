@@ -6,7 +6,6 @@
 #include <QPainter>
 #include <QSvgGenerator>
 
-#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "views/atomic_save.h"
@@ -52,11 +51,10 @@ bool ScrubberPanel::exportVideo(const QString& path, double framesPerSecond, QSt
   }
   for (int i = 0; i < stepCount(); ++i) {
     setCurrentStep(i);
-    const QImage frame = grab().toImage().convertToFormat(QImage::Format_RGB888).copy(0, 0, size.width(), size.height());
-    cv::Mat rgb(frame.height(), frame.width(), CV_8UC3, const_cast<uchar*>(frame.constBits()),
-                static_cast<std::size_t>(frame.bytesPerLine()));
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    // OpenCV's frames are BGR, which Qt converts to directly.
+    const QImage frame = grab().toImage().convertToFormat(QImage::Format_BGR888).copy(0, 0, size.width(), size.height());
+    const cv::Mat bgr(frame.height(), frame.width(), CV_8UC3, const_cast<uchar*>(frame.constBits()),
+                      static_cast<std::size_t>(frame.bytesPerLine()));
     writer.write(bgr);
   }
   writer.release();

@@ -285,6 +285,7 @@ void ScrubberPanel::buildCharts() {
   auto* accuracyLayout = new QVBoxLayout(accuracyPage);
   accuracyLayout->setContentsMargins(0, 0, 0, 0);
   accuracyButton_ = new QPushButton(tr("Compute over the test split"), accuracyPage);
+  accuracyButton_->setObjectName("computeStepAccuracy");
   accuracyButton_->setToolTip(tr("Rank x̂0 of every step for every test user (the DimeRec paper's Figure 5); "
                                  "uses the sampler and seed above"));
   connect(accuracyButton_, &QPushButton::clicked, this, [this] { Q_EMIT stepAccuracyRequested(request()); });

@@ -1,8 +1,10 @@
-// The only studio translation unit that includes LibTorch headers.
+// The studio's calls into the LibTorch core (core_facade.h).
 #include "app/studio/core_facade.h"
 
 #include <chrono>
 #include <filesystem>
+
+#include "app/studio/metrics_json.h"
 
 #include "core/core_version.h"
 #include "core/eval/evaluator.h"
@@ -106,6 +108,26 @@ views::TrainingEpochPoint toPoint(const train::EpochReport& e, std::int64_t glob
 
 }  // namespace
 
+std::vector<views::TrainingEpochPoint> epochPoints(const nlohmann::json& history) {
+  std::vector<views::TrainingEpochPoint> points;
+  if (!history.is_array()) return points;
+  for (const nlohmann::json& record : history) {
+    const auto globalEpoch = static_cast<std::int64_t>(points.size()) + 1;
+    if (record.is_object() && !record.contains("collapse")) {
+      try {
+        points.push_back(toPoint(train::epochReportFromJson(record), globalEpoch));
+        continue;
+      } catch (const std::exception&) {
+        // Not a checkpoint's epoch: read leniently below.
+      }
+    }
+    points.push_back(legacyEpochFromJson(record, globalEpoch));
+  }
+  return points;
+}
+
+nlohmann::json metricsToJson(const eval::RankingMetrics& metrics) { return train::toJson(metrics); }
+
 views::EpochCollapse collapseFigures(const eval::ModelDiagnostics& d) {
   views::EpochCollapse c;
   c.itemEffectiveRank = d.embedding.effectiveRank;
@@ -189,6 +211,7 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
   callbacks.onEpoch = [&](const train::EpochReport& e) {
     const views::TrainingEpochPoint p = toPoint(e, ++globalEpoch);
     outcome.history.push_back(p);
+    outcome.historyRecords.push_back(train::toJson(e));
     if (onEpoch) onEpoch(p);
   };
   if (resumed) {  // the charts start with the epochs done before the interruption
@@ -275,10 +298,6 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDat
   result.summary = summarize(loaded.meta);
   result.model = makeHandle(loaded.model, loaded.meta.datasetFingerprint);
   return result;
-}
-
-CheckpointSummary readCheckpointSummary(const std::string& path) {
-  return summarize(train::readCheckpointMeta(path));
 }
 
 }  // namespace core

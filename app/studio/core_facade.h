@@ -1,6 +1,7 @@
-// The studio's one door into the LibTorch core. This header names no torch
-// type, so QObject headers and views may include it; core_facade.cpp is the
-// only studio translation unit that includes LibTorch headers.
+// The studio's door into the LibTorch core: datasets, training, evaluation
+// and checkpoints. This header names no torch type, so QObject headers and
+// views may include it; LibTorch is included only by the .cpp files that run
+// a model (this one's, and inspection_facade.cpp for the inspection docks).
 //
 // ModelHandle is how the rest of the GUI (and the inspection docks) holds a
 // trained model: a shared, torch-free handle. Code that runs the model
@@ -105,6 +106,15 @@ struct InterruptedRun {
   std::uint64_t seed = 0;
 };
 
+// The charts' points of a saved history: the epochs as checkpoints store
+// them (EpochReport JSON, "diagnostics" holding the collapse figures), or as
+// sessions before version 0.1 stored them ("collapse"). Malformed entries
+// give empty points rather than an error: a session is still opened.
+std::vector<views::TrainingEpochPoint> epochPoints(const nlohmann::json& history);
+// {"hr@20": ..., "ndcg@20": ..., "mrr": ..., "count": n}: the core's form,
+// the one checkpoints hold.
+nlohmann::json metricsToJson(const eval::RankingMetrics& metrics);
+
 // Where the state of the run training towards `checkpointPath` is kept.
 std::string trainingStatePath(const std::string& checkpointPath);
 
@@ -117,7 +127,10 @@ struct TrainOutcome {
   bool cancelled = false;
   std::int64_t bestEpoch = 0;
   std::optional<eval::RankingMetrics> bestValidation;
-  std::vector<views::TrainingEpochPoint> history;
+  std::vector<views::TrainingEpochPoint> history;  // for the charts
+  // The same epochs as the checkpoint stores them (the core's EpochReport
+  // JSON): what a session saves, so sessions and checkpoints read alike.
+  nlohmann::json historyRecords = nlohmann::json::array();
   bool checkpointWritten = false;
   double seconds = 0.0;
 };
@@ -175,7 +188,6 @@ struct LoadedCheckpoint {
 // naming the file and the problem. With `dataset`, a checkpoint trained on
 // other data is refused.
 LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDataset* dataset);
-CheckpointSummary readCheckpointSummary(const std::string& path);
 
 }  // namespace core
 }  // namespace recdiff::studio

@@ -100,14 +100,12 @@ void DatasetController::load(const DatasetSource& source) {
         stats_ = result->stats;
         reportLines_ = result->report;
         warnings_ = result->warnings;
-        lastError_.clear();
         loading_ = false;
         Q_EMIT loaded();
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
       job.post([this, message] {
-        lastError_ = message;
         loading_ = false;
         Q_EMIT failed(message);
       });

@@ -42,7 +42,6 @@ class DatasetController : public QObject {
   void clear();
 
   // The last error: the full message and, for reader errors, file and line.
-  QString lastError() const { return lastError_; }
 
  Q_SIGNALS:
   void loadingStarted(const QString& what);
@@ -59,7 +58,6 @@ class DatasetController : public QObject {
   data::DatasetStats stats_;
   QStringList reportLines_;
   QStringList warnings_;
-  QString lastError_;
   bool loading_ = false;
 };
 

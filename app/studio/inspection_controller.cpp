@@ -230,8 +230,6 @@ bool InspectionController::startStepAccuracy(const ModelHandle& model,
   return true;
 }
 
-void InspectionController::cancelStepAccuracy() { jobs_->cancel(kStepKind); }
-
 bool InspectionController::startRanking(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
                                         const QString& device, int threads, QString* error) {
   if (!canRunOnTestSplit(model, dataset.get(), error)) return false;

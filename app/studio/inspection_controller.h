@@ -76,7 +76,6 @@ class InspectionController : public QObject {
   bool startStepAccuracy(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
                          const views::ScrubberRequest& request, const QString& device, int threads,
                          QString* error = nullptr);
-  void cancelStepAccuracy();
   const std::vector<eval::StepAccuracy>& lastStepAccuracy() const { return steps_; }
 
   // Every test user's final rank of the true item (one reverse run each,

@@ -24,6 +24,7 @@
 #include "app/studio/core_facade.h"
 #include "app/studio/demo.h"
 #include "app/studio/evaluation_controller.h"
+#include "app/studio/job_runner.h"
 #include "app/studio/studio_controller.h"
 #include "app/studio/studio_settings.h"
 #include "app/studio/training_controller.h"
@@ -285,7 +286,7 @@ void MainWindow::buildActions() {
   cancelAction_ = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this,
                                  &MainWindow::cancelCurrent);
   cancelAction_->setShortcut(QKeySequence(Qt::Key_Escape));
-  cancelAction_->setToolTip(tr("Cancel training or evaluation (Esc)"));
+  cancelAction_->setToolTip(tr("Cancel what is running: training, evaluation, ranking, a projection (Esc)"));
   evaluateAction_ = run->addAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Evaluate"), this, [this] {
     showPanel("evaluation");
     QString error;
@@ -492,14 +493,14 @@ void MainWindow::startTraining() {
   if (!studio_->startTraining(&error, continueRun)) trainingPanel_->showError(tr("Cannot start training"), error);
 }
 
+// Esc stops whatever runs: the demo's sequence (else it would start its next
+// stage), a training run (through its controller, which also wakes a paused
+// run), and every other job: evaluation, ranking, step accuracy, projection,
+// dataset loading.
 void MainWindow::cancelCurrent() {
-  if (studio_->training()->isRunning()) {
-    studio_->training()->cancel();
-  } else if (studio_->evaluation()->isRunning()) {
-    studio_->evaluation()->cancel();
-  } else if (demo_->isRunning()) {
-    demo_->abort();
-  }
+  if (demo_->isRunning()) demo_->abort();
+  if (studio_->training()->isRunning()) studio_->training()->cancel();
+  studio_->jobs()->cancelAll();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

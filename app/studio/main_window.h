@@ -32,6 +32,7 @@ class LogPanel;
 class InterestsPanel;
 class ModelPanel;
 class ProjectionPanel;
+struct ProjectionSettings;
 class ScrubberPanel;
 class StartPage;
 class TrainingPanel;
@@ -129,6 +130,10 @@ class MainWindow : public QMainWindow {
   // The Interests panel's second model, for the scrubber's last user.
   void refreshInterestComparisons();
   void startInterestComparison();
+  // Maps the catalogue with these settings (the Projection panel's Compute,
+  // and the demo's last stage); false, with the panel saying why, when it
+  // cannot start.
+  bool startProjection(const views::ProjectionSettings& settings);
   void continueDemoWithProjection(const QString& message);
   void buildActions();
   void buildStatusBar();

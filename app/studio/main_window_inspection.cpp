@@ -94,22 +94,7 @@ QList<QDockWidget*> MainWindow::buildInspectionDocks() {
 void MainWindow::wireInspection() {
   inspection_ = new InspectionController(studio_->jobs(), this);
   projection_ = new ProjectionController(studio_->jobs(), this);
-  connect(projectionPanel_, &views::ProjectionPanel::computeRequested, this, [this](const views::ProjectionSettings& p) {
-    const views::TrainingRequest& training = studio_->session().training;
-    ProjectionRequest r;
-    r.method = p.method;
-    r.perplexity = p.perplexity;
-    r.neighbours = p.neighbours;
-    r.seed = p.seed;
-    r.normalise = p.normalise;
-    QString error;
-    if (!projection_->start(studio_->currentModel(), studio_->dataset(), r, QString::fromStdString(training.device),
-                            training.threads, &error)) {
-      projectionPanel_->showError(tr("Cannot map the catalogue"), error);
-      return;
-    }
-    studio_->setViewState("projection", toJson(p));
-  });
+  connect(projectionPanel_, &views::ProjectionPanel::computeRequested, this, &MainWindow::startProjection);
   connect(projectionPanel_, &views::ProjectionPanel::cancelRequested, projection_, &ProjectionController::cancel);
   connect(projection_, &ProjectionController::started, this,
           [this](const QString& what) { projectionPanel_->setBusy(true, what); });
@@ -237,6 +222,24 @@ void MainWindow::wireInspection() {
   });
 }
 
+bool MainWindow::startProjection(const views::ProjectionSettings& p) {
+  const views::TrainingRequest& training = studio_->session().training;
+  ProjectionRequest r;
+  r.method = p.method;
+  r.perplexity = p.perplexity;
+  r.neighbours = p.neighbours;
+  r.seed = p.seed;
+  r.normalise = p.normalise;
+  QString error;
+  if (!projection_->start(studio_->currentModel(), studio_->dataset(), r, QString::fromStdString(training.device),
+                          training.threads, &error)) {
+    projectionPanel_->showError(tr("Cannot map the catalogue"), error);
+    return false;
+  }
+  studio_->setViewState("projection", toJson(p));
+  return true;
+}
+
 void MainWindow::continueDemoWithProjection(const QString& message) {
   // Then its catalogue map, with the runs in it.
   demoInspecting_ = false;
@@ -247,8 +250,7 @@ void MainWindow::continueDemoWithProjection(const QString& message) {
   views::ProjectionSettings map = projectionPanel_->settings();
   map.method = "tsne";  // a few seconds for the demo's 500 items; the categories show as islands
   projectionPanel_->setSettings(map);
-  Q_EMIT projectionPanel_->computeRequested(map);
-  if (!projection_->isRunning()) {
+  if (!startProjection(map)) {
     demoProjecting_ = false;
     Q_EMIT demoFinished(true, message);
   }

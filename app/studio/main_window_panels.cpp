@@ -177,6 +177,8 @@ void MainWindow::wireTraining() {
   });
   connect(trainingPanel_, &views::TrainingPanel::startRequested, trainAction_, &QAction::trigger);
   TrainingController* t = studio_->training();
+  // Cancel (Esc) is enabled while any job runs.
+  connect(studio_->jobs(), &JobRunner::runningChanged, this, &MainWindow::refreshReadiness);
   connect(trainingPanel_, &views::TrainingPanel::pauseRequested, t, &TrainingController::pause);
   connect(trainingPanel_, &views::TrainingPanel::resumeRequested, t, &TrainingController::resume);
   connect(trainingPanel_, &views::TrainingPanel::cancelRequested, t, &TrainingController::cancel);
@@ -258,13 +260,8 @@ void MainWindow::refreshModels() {
   // its saved history (epoch means) after a switch of model or session.
   const QString currentId = s.current() ? QString::fromStdString(s.current()->id) : QString();
   if (!studio_->training()->isRunning() && currentId != chartsEntry_) {
-    std::vector<views::TrainingEpochPoint> history;
-    if (const ModelEntry* m = s.current()) {
-      for (std::size_t i = 0; i < m->history.size(); ++i) {
-        history.push_back(epochFromJson(m->history[i], static_cast<std::int64_t>(i) + 1));
-      }
-    }
-    trainingPanel_->showHistory(history);
+    trainingPanel_->showHistory(s.current() ? core::epochPoints(s.current()->history)
+                                            : std::vector<views::TrainingEpochPoint>());
     chartsEntry_ = currentId;
   }
   refreshReadiness();
@@ -282,7 +279,7 @@ void MainWindow::refreshReadiness() {
   trainingPanel_->setReady(why.isEmpty(), why);
   trainAction_->setEnabled(why.isEmpty() && !training);
   pauseAction_->setEnabled(training);
-  cancelAction_->setEnabled(training || studio_->evaluation()->isRunning() || demo_->isRunning());
+  cancelAction_->setEnabled(studio_->jobs()->anyRunning() || demo_->isRunning());
 }
 
 void MainWindow::refreshEvaluation() {

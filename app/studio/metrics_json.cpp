@@ -7,15 +7,6 @@
 
 namespace recdiff::studio {
 
-nlohmann::json metricsToJson(const eval::RankingMetrics& m) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : m.hitRate) j["hr@" + std::to_string(k)] = v;
-  for (const auto& [k, v] : m.ndcg) j["ndcg@" + std::to_string(k)] = v;
-  j["mrr"] = m.mrr;
-  j["count"] = m.count;
-  return j;
-}
-
 std::optional<eval::RankingMetrics> metricsFromJson(const nlohmann::json& j) {
   if (!j.is_object()) return std::nullopt;
   eval::RankingMetrics m;
@@ -99,15 +90,7 @@ std::optional<views::EpochCollapse> collapseFromJson(const nlohmann::json& c) {
   return collapse;
 }
 
-nlohmann::json epochToJson(const views::TrainingEpochPoint& e) {
-  nlohmann::json j = {{"stage", e.stage}, {"epoch", e.epoch},   {"losses", e.meanLosses},
-                      {"improved", e.improved}, {"train_seconds", e.seconds}};
-  if (e.validation) j["validation"] = metricsToJson(*e.validation);
-  if (e.collapse) j["collapse"] = collapseToJson(*e.collapse);
-  return j;
-}
-
-views::TrainingEpochPoint epochFromJson(const nlohmann::json& j, std::int64_t globalEpoch) {
+views::TrainingEpochPoint legacyEpochFromJson(const nlohmann::json& j, std::int64_t globalEpoch) {
   views::TrainingEpochPoint e;
   e.globalEpoch = globalEpoch;
   if (!j.is_object()) return e;

@@ -1,5 +1,8 @@
-// JSON forms of metrics and epochs, the same the core's trainer writes into
-// checkpoints, so session files and checkpoint metadata read alike.
+// Lenient readers of what session files hold: metrics (written in the core's
+// form, core::metricsToJson), the collapse figures of an evaluated split, and
+// the epochs of sessions written before they took the checkpoint's epoch form
+// (core::epochPoints reads both). A session is hostile input: a malformed
+// value gives an empty result, never an exception.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +15,8 @@
 
 namespace recdiff::studio {
 
-// {"hr@20": 0.03, "ndcg@20": 0.01, ..., "mrr": ..., "count": n}
-nlohmann::json metricsToJson(const eval::RankingMetrics& metrics);
-// Empty for anything that is not such an object.
+// {"hr@20": 0.03, "ndcg@20": 0.01, ..., "mrr": ..., "count": n}; empty for
+// anything that is not such an object.
 std::optional<eval::RankingMetrics> metricsFromJson(const nlohmann::json& json);
 
 // The collapse figures of an epoch or of an evaluated split:
@@ -24,8 +26,8 @@ nlohmann::json collapseToJson(const views::EpochCollapse& collapse);
 // Empty for anything that is not an object.
 std::optional<views::EpochCollapse> collapseFromJson(const nlohmann::json& json);
 
-// {"stage", "epoch", "losses", "validation", "improved", "train_seconds", ...}
-nlohmann::json epochToJson(const views::TrainingEpochPoint& epoch);
-views::TrainingEpochPoint epochFromJson(const nlohmann::json& json, std::int64_t globalEpoch);
+// An epoch as sessions stored it before: {"stage", "epoch", "losses",
+// "validation", "improved", "train_seconds", "collapse": {...}}.
+views::TrainingEpochPoint legacyEpochFromJson(const nlohmann::json& json, std::int64_t globalEpoch);
 
 }  // namespace recdiff::studio

@@ -109,6 +109,7 @@ void StudioController::adoptSession(const SessionDocument& document, const QStri
   path_ = path;
   handles_.clear();
   uncheckedCheckpoints_.clear();
+  checkpointErrors_.clear();
   datasets_->clear();
   if (session_.dataset.kind != DatasetSource::Kind::None) datasets_->load(session_.dataset);
   loadSessionCheckpoints();
@@ -243,7 +244,7 @@ void StudioController::dropCheckpointsOfOtherData() {
                                "again, or open the dataset it was trained on")
                                 .arg(QString::fromStdString(e->checkpoint), QString::fromStdString(it.value().first),
                                      datasets_->name());
-    e->results["checkpoint_error"] = problem.toStdString();
+    checkpointErrors_.insert(it.key(), problem);
     Q_EMIT message(problem, 1);
   }
   Q_EMIT modelsChanged();
@@ -298,6 +299,7 @@ void StudioController::removeModel(int index) {
   }
   session_.models.erase(session_.models.begin() + index);
   handles_.remove(id);
+  checkpointErrors_.remove(id);
   session_.currentModel = std::min(session_.currentModel, static_cast<int>(session_.models.size()) - 1);
   setModified(true);
   Q_EMIT modelsChanged();
@@ -356,9 +358,8 @@ QString StudioController::modelStatus(const ModelEntry& e) const {
   const QString checkpoint = e.checkpoint.empty() ? QString() : QFileInfo(QString::fromStdString(e.checkpoint)).fileName();
   if (handle.isNull()) {
     if (!checkpoint.isEmpty()) {
-      return e.results.contains("checkpoint_error")
-                 ? tr("Checkpoint %1 could not be loaded: %2")
-                       .arg(checkpoint, QString::fromStdString(e.results["checkpoint_error"].get<std::string>()))
+      return checkpointErrors_.contains(id)
+                 ? tr("Checkpoint %1 could not be loaded: %2").arg(checkpoint, checkpointErrors_.value(id))
                  : tr("Loading checkpoint %1…").arg(checkpoint);
     }
     return tr("Not trained yet: press Start in the Training panel (F5).");
@@ -395,7 +396,7 @@ void StudioController::loadSessionCheckpoints() {
           if (generation != generation_ || !entry(id)) return;
           handles_.insert(id, loaded->model);
           uncheckedCheckpoints_.insert(id, {loaded->summary.datasetName, loaded->summary.datasetFingerprint});
-          entry(id)->results.erase("checkpoint_error");
+          checkpointErrors_.remove(id);
           dropCheckpointsOfOtherData();
           Q_EMIT modelsChanged();
           if (session_.current() && QString::fromStdString(session_.current()->id) == id) Q_EMIT currentModelChanged();
@@ -404,7 +405,7 @@ void StudioController::loadSessionCheckpoints() {
         const QString message = QString::fromStdString(e.what());
         ctx.post([this, id = id, message, generation] {
           if (generation != generation_ || !entry(id)) return;
-          entry(id)->results["checkpoint_error"] = message.toStdString();
+          checkpointErrors_.insert(id, message);
           Q_EMIT this->message(message, 1);
           Q_EMIT modelsChanged();
         });
@@ -527,10 +528,9 @@ void StudioController::onTrainingFinished(const QString& entryId, bool ok, bool 
     handles_.insert(entryId, outcome.model);
     e->checkpoint = outcome.checkpointWritten ? training_->lastCheckpoint().toStdString() : std::string();
     e->results = nlohmann::json::object();
-    if (outcome.bestValidation) e->results["validation"] = metricsToJson(*outcome.bestValidation);
+    if (outcome.bestValidation) e->results["validation"] = core::metricsToJson(*outcome.bestValidation);
     e->results["best_epoch"] = outcome.bestEpoch;
-    e->history = nlohmann::json::array();
-    for (const auto& p : outcome.history) e->history.push_back(epochToJson(p));
+    e->history = outcome.historyRecords;
     setModified(true);
     if (session_.current() == e) Q_EMIT currentModelChanged();
   }
@@ -562,7 +562,7 @@ void StudioController::onEvaluationFinished(const QString& entryId, bool ok, boo
   ModelEntry* e = entry(entryId);
   if (!e || !ok || cancelled || !evaluation_->lastMetrics()) return;
   nlohmann::json& split = e->results[evaluation_->lastSplit().toStdString()];
-  split = metricsToJson(*evaluation_->lastMetrics());
+  split = core::metricsToJson(*evaluation_->lastMetrics());
   // Beside the metrics of the split it was measured on (metricsFromJson
   // skips it): the comparison table's routing-collapse columns.
   if (const auto& collapse = evaluation_->lastCollapse()) split["collapse"] = collapseToJson(*collapse);

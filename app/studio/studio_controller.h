@@ -123,6 +123,9 @@ class StudioController : public QObject {
   QString path_;
   bool modified_ = false;
   QHash<QString, ModelHandle> handles_;  // by entry id
+  // Why an entry's checkpoint did not load, by entry id: shown in its status,
+  // never saved (the file may load next time).
+  QHash<QString, QString> checkpointErrors_;
   // Checkpoints loaded before the data they must match: entry id -> the
   // dataset (name, fingerprint) they were trained on, until checked.
   QHash<QString, std::pair<std::string, std::string>> uncheckedCheckpoints_;

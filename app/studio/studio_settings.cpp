@@ -25,13 +25,6 @@ void addRecentSession(const QString& path) {
   s.setValue("sessions/recent", list);
 }
 
-void removeRecentSession(const QString& path) {
-  QSettings s;
-  QStringList list = s.value("sessions/recent").toStringList();
-  list.removeAll(QFileInfo(path).absoluteFilePath());
-  s.setValue("sessions/recent", list);
-}
-
 QByteArray windowGeometry() { return QSettings().value("window/geometry").toByteArray(); }
 QByteArray windowState() { return QSettings().value("window/state").toByteArray(); }
 

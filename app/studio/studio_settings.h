@@ -13,7 +13,6 @@ constexpr int kMaxRecent = 8;
 
 QStringList recentSessions();  // existing files only, most recent first
 void addRecentSession(const QString& path);
-void removeRecentSession(const QString& path);
 
 QByteArray windowGeometry();
 QByteArray windowState();

@@ -44,7 +44,6 @@ class TrainingController : public QObject {
   bool isPaused() const { return paused_; }
   QString runningEntry() const { return isRunning() ? entryId_ : QString(); }
   const core::TrainOutcome& lastOutcome() const { return outcome_; }
-  QString lastEntry() const { return entryId_; }
   QString lastCheckpoint() const { return checkpoint_; }
 
  Q_SIGNALS:

@@ -4,10 +4,10 @@
 #include "core/analysis/random_stream.h"
 
 // hnswlib is a Debian package (libhnswlib-dev) that packaging/setup.sh
-// installs; where it is missing (a machine set up by unpacking only Eigen and
-// nlohmann-json), hnswKnn falls back to the exact VP-tree.
-#if __has_include(<hnswlib/hnswlib.h>)
-#define RECDIFF_HAVE_HNSWLIB 1
+// installs; CMake finds it and defines RECDIFF_HAVE_HNSWLIB for this file
+// (core/CMakeLists.txt). Where it is missing (a machine set up by unpacking
+// only Eigen and nlohmann-json), hnswKnn falls back to the exact VP-tree.
+#ifdef RECDIFF_HAVE_HNSWLIB
 #ifdef RECDIFF_SANITIZE
 // hnswlib 0.6.2 (Debian 12) prefetches the entry after the last one of a
 // link list, reading 4 bytes past its block (hnswalg.h:214, its SSE path):

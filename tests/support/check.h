@@ -1,14 +1,24 @@
-// A minimal test harness for the core tests.
+// The core tests' checks, run by GoogleTest.
 //
-// Why not Qt Test here: the core and its tests must build and run on machines
-// without Qt (the GPU machine has LibTorch but no Qt), so the core tests use
-// this small harness, and the view tests use Qt Test. Each test executable
-// registers cases with TEST_CASE and ends with the plain summary line
-// "N passed, N failed, N skipped".
+// A file registers cases with TEST_CASE("what it shows") and checks with
+// CHECK, CHECK_EQ, CHECK_NEAR and CHECK_THROWS_WITH; tests/support/check_main.cpp
+// hands every case to GoogleTest (each its own test, "<executable>.<name
+// with _ for anything but letters and digits>"), and CMake's
+// gtest_discover_tests makes each its own CTest entry.
 //
-// Every test executable accepts:
+// Why these macros and not GoogleTest's ASSERT_*: a CHECK throws, so it ends
+// the case from any depth, also inside the helpers that build a model or
+// train a run and return it; ASSERT_* only returns from the function it is
+// in, and only from one that returns void. The message names the file and
+// line of the check that failed. SKIP (and requireSharedDatasets()) becomes
+// GTEST_SKIP with the reason.
+//
+// Why not Qt Test: the core and its tests must build and run on machines
+// without Qt (the GPU machine has LibTorch but no Qt).
+//
+// Every test executable accepts GoogleTest's options (--gtest_filter,
+// --gtest_list_tests, --gtest_output=xml:FILE, ...) and
 //   --device cpu|cuda   device for tests that use LibTorch (see testDevice())
-//   --filter SUBSTRING  run only the cases whose name contains SUBSTRING
 #pragma once
 
 #include <cmath>

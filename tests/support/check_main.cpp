@@ -1,8 +1,11 @@
-// The main() of every core test executable: runs the registered cases and
-// prints one line per case and a summary CTest and CI can read.
+// The main() of every core test executable: registers each TEST_CASE with
+// GoogleTest and runs them (tests/support/check.h says why the cases are
+// written with our CHECK macros).
 #include "tests/support/check.h"
 
-#include <chrono>
+#include <gtest/gtest.h>
+
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -63,6 +66,44 @@ void releaseTempDirs(bool keep) {
   }
   caseTempDirs().clear();
 }
+
+// A GoogleTest test name: letters, digits and '_' only, so that
+// --gtest_filter and the CTest names that gtest_discover_tests makes work.
+std::string testName(const std::string& caseName) {
+  std::string name;
+  for (char c : caseName) {
+    const bool word = std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (word) {
+      name += c;
+    } else if (!name.empty() && name.back() != '_') {
+      name += '_';
+    }
+  }
+  while (!name.empty() && name.back() == '_') name.pop_back();
+  return name.empty() ? "unnamed" : name;
+}
+
+class RegisteredCase : public ::testing::Test {
+ public:
+  explicit RegisteredCase(const Case& c) : case_(c) {}
+  void TestBody() override {
+    RecordProperty("case", case_.name);
+    try {
+      case_.body();
+    } catch (const Skip& s) {
+      releaseTempDirs(/*keep=*/false);
+      GTEST_SKIP() << s.what();
+    } catch (const Failure& f) {
+      ADD_FAILURE() << case_.name << ": " << f.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << case_.name << ": unexpected exception: " << e.what();
+    }
+    releaseTempDirs(/*keep=*/HasFailure());
+  }
+
+ private:
+  const Case& case_;
+};
 }  // namespace
 
 std::string makeTempDir() {
@@ -83,41 +124,29 @@ std::string location(const char* file, int line) {
 
 int main(int argc, char** argv) {
   using namespace recdiff::test;
-  std::string filter;
+  ::testing::InitGoogleTest(&argc, argv);  // takes its --gtest_* options out of argv
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
+    const std::string arg = argv[i];
     if (arg == "--device" && i + 1 < argc) {
       deviceOption() = argv[++i];
-    } else if (arg == "--filter" && i + 1 < argc) {
-      filter = argv[++i];
     } else {
-      std::cerr << "usage: " << argv[0] << " [--device cpu|cuda] [--filter SUBSTRING]\n";
+      std::cerr << "usage: " << argv[0] << " [--device cpu|cuda] [--gtest_filter=PATTERN] [GoogleTest options]\n";
       return 2;
     }
   }
-  int passed = 0, failed = 0, skipped = 0;
+  const std::string suite = std::filesystem::path(argv[0]).filename().string();
+  std::vector<std::string> names;
   for (const Case& c : registry()) {
-    if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
-    const auto start = std::chrono::steady_clock::now();
-    const int failedBefore = failed;
-    try {
-      c.body();
-      ++passed;
-      const double ms = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - start).count();
-      std::cout << "PASS " << c.name << " (" << static_cast<long>(ms) << " ms)\n";
-    } catch (const Skip& s) {
-      ++skipped;
-      std::cout << "SKIP " << c.name << ": " << s.what() << "\n";
-    } catch (const Failure& f) {
-      ++failed;
-      std::cout << "FAIL " << c.name << ": " << f.what() << "\n";
-    } catch (const std::exception& e) {
-      ++failed;
-      std::cout << "FAIL " << c.name << ": unexpected exception: " << e.what() << "\n";
+    const std::string name = testName(c.name);
+    for (const std::string& other : names) {
+      if (other == name) {
+        std::cerr << suite << ": two cases are both named '" << name << "' once punctuation is dropped\n";
+        return 2;
+      }
     }
-    releaseTempDirs(/*keep=*/failed > failedBefore);
+    names.push_back(name);
+    ::testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                            [&c]() -> ::testing::Test* { return new RegisteredCase(c); });
   }
-  std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped\n";
-  return failed == 0 ? 0 : 1;
+  return RUN_ALL_TESTS();
 }

@@ -222,9 +222,48 @@ class ItemModelsTest : public QObject {
     QVERIFY(!studio::collapseFromJson(nlohmann::json::array()).has_value());
   }
 
+  // A session's history: epochs in the checkpoint's form (what sessions
+  // write now, and what a loaded checkpoint brings) and in the form sessions
+  // wrote before; both give the charts their collapse figures (issue 43).
+  void epochHistoriesOfBothForms() {
+    const nlohmann::json checkpointEpoch = {
+        {"stage", "main"}, {"epoch", 1}, {"losses", {{"total", 1.5}}}, {"train_seconds", 2.0},
+        {"validation_seconds", 0.5}, {"improved", true}, {"lr", 0.001},
+        {"validation", {{"hr@20", 0.3}, {"ndcg@20", 0.12}, {"mrr", 0.1}, {"count", 100}}},
+        {"diagnostics",
+         {{"embedding", {{"singular_value_entropy", 3.0}, {"effective_rank", 21.5}, {"isotropy", 0.4},
+                         {"collapsed", false}, {"dimensions", 32}}},
+          {"interests", {{"users", 100}, {"k", 4}, {"distinct_routing_directions", 3.0},
+                         {"mean_offdiag_abs_covariance", 0.01}, {"l_reg", 0.09}, {"l_reg_concentration", 0.08},
+                         {"l_reg_redundancy", 0.01}, {"collapse_threshold", 0.9}, {"collapsed_head_share", 0.25},
+                         {"mean_head_peak", 0.7}, {"mean_effective_items", 3.5}, {"mean_effective_item_share", 0.2},
+                         {"head_redundancy", 0.12}, {"users_with_one_position", 0},
+                         {"head_win_share", {0.4, 0.3, 0.2, 0.1}}}}}}};
+    const nlohmann::json sessionEpoch = {
+        {"stage", "main"}, {"epoch", 2}, {"losses", {{"total", 1.2}}}, {"improved", false}, {"train_seconds", 2.5},
+        {"validation", {{"hr@20", 0.31}, {"ndcg@20", 0.13}, {"mrr", 0.1}, {"count", 100}}},
+        {"collapse", {{"item_effective_rank", 22.0}, {"interests", 4}, {"collapsed_head_share", 0.5}}}};
+    const auto points = studio::core::epochPoints(nlohmann::json::array({checkpointEpoch, sessionEpoch, "garbage"}));
+    QCOMPARE(points.size(), std::size_t{3});
+    QCOMPARE(points[0].globalEpoch, std::int64_t{1});
+    QVERIFY(points[0].collapse.has_value());
+    QCOMPARE(points[0].collapse->collapsedHeadShare, 0.25);
+    QCOMPARE(points[0].collapse->itemEffectiveRank, 21.5);
+    QCOMPARE(points[0].collapse->largestHeadShare, 0.4);
+    QCOMPARE(points[0].seconds, 2.5);  // training and validation
+    QVERIFY(points[0].validation.has_value());
+    QCOMPARE(points[0].validation->ndcg.at(20), 0.12);
+    QCOMPARE(points[1].globalEpoch, std::int64_t{2});
+    QVERIFY(points[1].collapse.has_value());
+    QCOMPARE(points[1].collapse->collapsedHeadShare, 0.5);
+    QCOMPARE(points[1].meanLosses.at("total"), 1.2);
+    QVERIFY(!points[2].validation.has_value());  // hostile entry: an empty point, no exception
+    QVERIFY(studio::core::epochPoints(nlohmann::json("not a list")).empty());
+  }
+
   void metricsJsonRoundTrip() {
     const eval::RankingMetrics m = metrics(0.7);
-    const auto back = studio::metricsFromJson(studio::metricsToJson(m));
+    const auto back = studio::metricsFromJson(studio::core::metricsToJson(m));
     QVERIFY(back.has_value());
     QCOMPARE(back->hitRate.at(20), m.hitRate.at(20));
     QCOMPARE(back->ndcg.at(50), m.ndcg.at(50));

@@ -18,6 +18,8 @@
 #include "app/studio/dataset_controller.h"
 #include "app/studio/demo.h"
 #include "app/studio/evaluation_controller.h"
+#include "app/studio/inspection_controller.h"
+#include "app/studio/job_runner.h"
 #include "app/studio/main_window.h"
 #include "app/studio/studio_controller.h"
 #include "app/studio/training_controller.h"
@@ -238,6 +240,26 @@ class MainWindowTest : public QObject {
     QCOMPARE(w->evaluationPanel()->comparisonModel()->rows().size(), 1);
     QVERIFY(w->evaluationPanel()->comparisonModel()->rows().first().metrics.has_value());
     QVERIFY(w->studio()->session().current()->results.contains("test"));
+    // Esc stops any job, not only training and evaluation: here the
+    // scrubber's HR@K of every step over the test split.
+    w->showPanel("scrubber");
+    QSignalSpy steps(w->inspection(), &studio::InspectionController::stepAccuracyFinished);
+    auto* accuracy = w->scrubberPanel()->findChild<QPushButton*>("computeStepAccuracy");
+    QVERIFY(accuracy);
+    QTest::mouseClick(accuracy, Qt::LeftButton);
+    QVERIFY(w->studio()->jobs()->anyRunning());
+    QAction* cancelAction = nullptr;
+    for (QAction* a : w->findChildren<QAction*>()) {
+      if (a->shortcut() == QKeySequence(Qt::Key_Escape)) cancelAction = a;
+    }
+    QVERIFY(cancelAction && cancelAction->isEnabled());
+    w->activateWindow();
+    QTest::keyClick(w.get(), Qt::Key_Escape);
+    QVERIFY(testing::waitForCount(steps, 1, 60000));
+    QVERIFY2(steps.first().at(1).toString().startsWith("Stopped early"), qPrintable(steps.first().at(1).toString()));
+    QTRY_VERIFY(!w->studio()->jobs()->anyRunning());
+    QVERIFY(!cancelAction->isEnabled());
+
     // A second model appears in the comparison, not yet evaluated.
     QVERIFY(w->studio()->addModel("adigrec", testing::smallAdigrec(1), "second") >= 0);
     QCOMPARE(w->evaluationPanel()->comparisonModel()->rows().size(), 2);

@@ -111,7 +111,9 @@ class TrainingPanelTest : public QObject {
     QVERIFY(QFileInfo::exists(QString::fromStdString(entry->checkpoint)));
     QVERIFY(entry->results.contains("validation"));
     QCOMPARE(entry->history.size(), std::size_t{1});
-    QVERIFY(entry->history.front().contains("collapse"));  // kept in the session
+    // Kept in the session, in the checkpoint's epoch form.
+    QVERIFY(entry->history.front().contains("diagnostics"));
+    QVERIFY(entry->history.front()["diagnostics"].contains("interests"));
     QVERIFY(window_->modelPanel()->findChild<QLabel*>("modelStatus")->text().startsWith("Trained"));
   }
 
@@ -265,7 +267,7 @@ class TrainingPanelTest : public QObject {
     for (std::size_t e = 0; e < 8; ++e) {
       QCOMPARE(continued[e]["losses"].dump(), straight[e]["losses"].dump());
       QCOMPARE(continued[e]["validation"].dump(), straight[e]["validation"].dump());
-      QVERIFY(continued[e].contains("collapse"));
+      QVERIFY(continued[e].contains("diagnostics"));
     }
     QCOMPARE(panel()->validationChart()->pointCount("NDCG@20"), 8);
     QCOMPARE(panel()->collapseChart()->pointCount("heads collapsed onto one item"), 8);

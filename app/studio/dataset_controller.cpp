@@ -11,8 +11,6 @@ namespace recdiff::studio {
 
 namespace {
 
-const QString kKind = QStringLiteral("dataset");
-
 struct LoadResult {
   std::shared_ptr<const data::SequenceDataset> dataset;
   std::shared_ptr<const data::SyntheticTruth> truth;
@@ -76,7 +74,7 @@ LoadResult generate(const data::SyntheticConfig& config) {
 
 DatasetController::DatasetController(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
 
-bool DatasetController::isLoading() const { return loading_; }
+bool DatasetController::isLoading() const { return jobs_->isRunning(JobKind::Dataset); }
 
 void DatasetController::load(const DatasetSource& source) {
   if (source.kind == DatasetSource::Kind::None) {
@@ -86,31 +84,26 @@ void DatasetController::load(const DatasetSource& source) {
   const QString what = source.kind == DatasetSource::Kind::Synthetic
                            ? tr("Generating the synthetic dataset…")
                            : tr("Reading %1…").arg(QString::fromStdString(source.spec.path));
-  loading_ = true;
-  Q_EMIT loadingStarted(what);
-  jobs_->start(kKind, [this, source](JobContext& job) {
+  jobs_->start(JobKind::Dataset, [this, source](JobContext& job) {
     try {
       auto result = std::make_shared<LoadResult>(source.kind == DatasetSource::Kind::Synthetic
                                                      ? generate(source.synthetic)
                                                      : readFile(source.spec));
-      job.post([this, source, result] {
+      job.finish([this, source, result] {
         source_ = source;
         dataset_ = result->dataset;
         truth_ = result->truth;
         stats_ = result->stats;
         reportLines_ = result->report;
         warnings_ = result->warnings;
-        loading_ = false;
         Q_EMIT loaded();
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      job.post([this, message] {
-        loading_ = false;
-        Q_EMIT failed(message);
-      });
+      job.finish([this, message] { Q_EMIT failed(message); });
     }
   });
+  Q_EMIT loadingStarted(what);  // (isLoading() is true from here on)
 }
 
 QString DatasetController::name() const {
@@ -126,8 +119,7 @@ QString DatasetController::splitName() const {
 }
 
 void DatasetController::clear() {
-  jobs_->discard(kKind);
-  loading_ = false;
+  jobs_->discard(JobKind::Dataset);
   dataset_.reset();
   truth_.reset();
   stats_ = {};

@@ -58,7 +58,6 @@ class DatasetController : public QObject {
   data::DatasetStats stats_;
   QStringList reportLines_;
   QStringList warnings_;
-  bool loading_ = false;
 };
 
 }  // namespace recdiff::studio

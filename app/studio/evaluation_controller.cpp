@@ -8,7 +8,6 @@
 namespace recdiff::studio {
 
 namespace {
-const QString kKind = QStringLiteral("evaluate");
 
 // The split's collapse figures, or none when the model cannot be diagnosed
 // (e.g. a one-item catalogue has no spectrum).
@@ -31,7 +30,7 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
     if (error) *error = why;
     return false;
   };
-  if (running_) return fail(tr("An evaluation is already running."));
+  if (isRunning()) return fail(tr("An evaluation is already running."));
   if (job.model.isNull()) return fail(tr("Train the model or load a checkpoint first."));
   if (!job.dataset) return fail(tr("Load a dataset first."));
   const auto& samples = job.split == "validation" ? job.dataset->validation : job.dataset->test;
@@ -43,19 +42,17 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
                     .arg(job.model.numItems())
                     .arg(job.dataset->numItems));
   }
-  running_ = true;
   metrics_.reset();
   collapse_.reset();
   split_ = job.split;
   const QString description = tr("Ranking %1 %2 samples with %3…").arg(samples.size()).arg(job.split, job.label);
-  jobs_->start(kKind, [this, job](JobContext& ctx) {
+  jobs_->start(JobKind::Evaluation, [this, job](JobContext& ctx) {
     const auto& list = job.split == "validation" ? job.dataset->validation : job.dataset->test;
     auto report = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT progress(done, total); });
     try {
       const eval::RankingMetrics m = core::evaluate(job.model, list, job.settings, report);
       const std::optional<views::EpochCollapse> collapse = collapseOn(job, list);
-      ctx.post([this, job, m, collapse] {
-        running_ = false;
+      ctx.finish([this, job, m, collapse] {
         metrics_ = m;
         collapse_ = collapse;
         const double ndcg = m.ndcg.count(20) ? m.ndcg.at(20) : 0.0;
@@ -69,14 +66,12 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
                             .arg(100.0 * ndcg, 0, 'f', 2));
       });
     } catch (const JobCancelled&) {
-      ctx.post([this, job] {
-        running_ = false;
+      ctx.finish([this, job] {
         Q_EMIT finished(job.entryId, true, true, tr("Evaluation cancelled."));
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.post([this, job, message] {
-        running_ = false;
+      ctx.finish([this, job, message] {
         Q_EMIT finished(job.entryId, false, false, message);
       });
     }
@@ -85,8 +80,8 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
   return true;
 }
 
-void EvaluationController::cancel() {
-  if (running_) jobs_->cancel(kKind);
-}
+bool EvaluationController::isRunning() const { return jobs_->isRunning(JobKind::Evaluation); }
+
+void EvaluationController::cancel() { jobs_->cancel(JobKind::Evaluation); }
 
 }  // namespace recdiff::studio

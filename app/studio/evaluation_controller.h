@@ -32,7 +32,7 @@ class EvaluationController : public QObject {
 
   bool start(const EvaluationJob& job, QString* error = nullptr);
   void cancel();
-  bool isRunning() const { return running_; }
+  bool isRunning() const;
   const std::optional<eval::RankingMetrics>& lastMetrics() const { return metrics_; }
   // Empty when the diagnostics failed (they are extra: the metrics stand).
   const std::optional<views::EpochCollapse>& lastCollapse() const { return collapse_; }
@@ -49,7 +49,6 @@ class EvaluationController : public QObject {
   std::optional<eval::RankingMetrics> metrics_;
   std::optional<views::EpochCollapse> collapse_;
   QString split_;
-  bool running_ = false;
 };
 
 }  // namespace recdiff::studio

@@ -7,10 +7,6 @@
 namespace recdiff::studio {
 
 namespace {
-const QString kKind = QStringLiteral("inspect");
-const QString kStepKind = QStringLiteral("step-accuracy");
-const QString kRankKind = QStringLiteral("rank-users");
-const QString kRoutingKind = QStringLiteral("inspect-routing");
 
 // `known`, or the model's diagnostics across test users computed now; none
 // when they fail: they are extra (e.g. a one-item catalogue has no
@@ -67,6 +63,10 @@ QStringList testSampleLabels(const data::SequenceDataset& dataset) {
   return labels;
 }
 
+bool InspectionController::isRunning() const { return jobs_->isRunning(JobKind::Inspection); }
+
+bool InspectionController::isRoutingRunning() const { return jobs_->isRunning(JobKind::Routing); }
+
 InspectionController::InspectionController(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
 
 bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
@@ -92,10 +92,9 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
                     .arg(comparison.model.numItems())
                     .arg(dataset->numItems));
   }
-  running_ = true;
   const QString user = testSampleLabels(*dataset).at(request.sample);
   const std::optional<eval::ModelDiagnostics> known = knownDiagnostics(model);
-  jobs_->start(kKind, [this, model, dataset, request, device, threads, user, known, comparison](JobContext& ctx) {
+  jobs_->start(JobKind::Inspection, [this, model, dataset, request, device, threads, user, known, comparison](JobContext& ctx) {
     InspectionResult result;
     result.sample = request.sample;
     result.user = user;
@@ -135,16 +134,14 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
       if (two) record(comparison.model, 1, comparison.label + " · ");
       result.inspection = core::inspectSample(model, sample, threads);
       result.diagnostics = diagnosticsFor(model, *dataset, threads, known);
-      ctx.post([this, result, model] {
-        running_ = false;
+      ctx.finish([this, result, model] {
         last_ = result;
         rememberDiagnostics(model, result.diagnostics);
         Q_EMIT finished(true, tr("%1: %2 reverse run(s) recorded.").arg(result.user).arg(result.runs.size()));
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.post([this, message] {
-        running_ = false;
+      ctx.finish([this, message] {
         Q_EMIT finished(false, message);
       });
     }
@@ -161,28 +158,25 @@ bool InspectionController::startRouting(const ModelHandle& model, std::shared_pt
     return false;
   }
   const std::optional<eval::ModelDiagnostics> known = knownDiagnostics(model);
-  jobs_->start(kRoutingKind, [this, model, dataset, sample, threads, known](JobContext& ctx) {
+  jobs_->start(JobKind::Routing, [this, model, dataset, sample, threads, known](JobContext& ctx) {
     RoutingResult result;
     result.sample = sample;
     result.model = model;
     try {
       result.inspection = core::inspectSample(model, dataset->test[static_cast<std::size_t>(sample)], threads);
       result.diagnostics = diagnosticsFor(model, *dataset, threads, known);
-      ctx.post([this, result] {
-        routingRunning_ = false;
+      ctx.finish([this, result] {
         routing_ = result;
         rememberDiagnostics(result.model, result.diagnostics);
         Q_EMIT routingFinished(true, QString());
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.post([this, message] {
-        routingRunning_ = false;
+      ctx.finish([this, message] {
         Q_EMIT routingFinished(false, message);
       });
     }
   });
-  routingRunning_ = true;
   return true;
 }
 
@@ -211,12 +205,12 @@ bool InspectionController::startStepAccuracy(const ModelHandle& model,
   settings.sampler = request.sampler == "ddpm" ? "ddpm" : "ddim";
   settings.steps = settings.sampler == "ddim" ? request.ddimSteps : 0;
   settings.seed = request.seed;
-  jobs_->start(kStepKind, [this, model, dataset, settings](JobContext& ctx) {
+  jobs_->start(JobKind::StepAccuracy, [this, model, dataset, settings](JobContext& ctx) {
     auto progress = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT stepAccuracyProgress(done, total); });
     try {
       auto steps = core::stepAccuracy(model, *dataset, settings, progress);
       const bool cancelled = ctx.cancelled();
-      ctx.post([this, steps, cancelled] {
+      ctx.finish([this, steps, cancelled] {
         steps_ = steps;
         Q_EMIT stepAccuracyFinished(true, cancelled ? tr("Stopped early: the steps so far are averaged over the "
                                                          "users done.")
@@ -224,7 +218,7 @@ bool InspectionController::startStepAccuracy(const ModelHandle& model,
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.post([this, message] { Q_EMIT stepAccuracyFinished(false, message); });
+      ctx.finish([this, message] { Q_EMIT stepAccuracyFinished(false, message); });
     }
   });
   return true;
@@ -236,21 +230,21 @@ bool InspectionController::startRanking(const ModelHandle& model, std::shared_pt
   core::EvalSettings settings;
   settings.device = device.toStdString();
   settings.threads = threads;
-  jobs_->start(kRankKind, [this, model, dataset, settings](JobContext& ctx) {
+  jobs_->start(JobKind::Ranking, [this, model, dataset, settings](JobContext& ctx) {
     auto progress = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT rankingProgress(done, total); });
     try {
       std::vector<std::int64_t> ranks;
       core::evaluate(model, dataset->test, settings, progress, &ranks);
-      ctx.post([this, model, ranks] {
+      ctx.finish([this, model, ranks] {
         ranked_ = model;
         ranks_ = QVector<qint64>(ranks.begin(), ranks.end());
         Q_EMIT rankingFinished(true, tr("Test users ranked by their true item's final rank."));
       });
     } catch (const JobCancelled&) {
-      ctx.post([this] { Q_EMIT rankingFinished(false, tr("Ranking cancelled.")); });
+      ctx.finish([this] { Q_EMIT rankingFinished(false, tr("Ranking cancelled.")); });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.post([this, message] { Q_EMIT rankingFinished(false, message); });
+      ctx.finish([this, message] { Q_EMIT rankingFinished(false, message); });
     }
   });
   return true;

@@ -61,7 +61,7 @@ class InspectionController : public QObject {
   bool start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
              const views::ScrubberRequest& request, const QString& device, int threads, QString* error = nullptr,
              const ScrubberComparison& comparison = {});
-  bool isRunning() const { return running_; }
+  bool isRunning() const;
   const InspectionResult& last() const { return last_; }
 
   // `model`'s inspection outputs for test sample `sample`, with its
@@ -69,7 +69,7 @@ class InspectionController : public QObject {
   bool startRouting(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset, int sample,
                     int threads, QString* error = nullptr);
   const RoutingResult& lastRouting() const { return routing_; }
-  bool isRoutingRunning() const { return routingRunning_; }
+  bool isRoutingRunning() const;
 
   // HR@K of x̂0 at every reverse step over the whole test split, with the
   // request's sampler (DDIM when it says "ddim" or "both") and seed.
@@ -107,8 +107,6 @@ class InspectionController : public QObject {
   std::vector<eval::StepAccuracy> steps_;
   ModelHandle ranked_;     // the model ranks_ belong to
   QVector<qint64> ranks_;
-  bool running_ = false;
-  bool routingRunning_ = false;
 };
 
 }  // namespace recdiff::studio

@@ -7,8 +7,24 @@
 
 #include <cstdint>
 #include <exception>
+#include <vector>
 
 namespace recdiff::studio {
+
+QString jobKindName(JobKind kind) {
+  switch (kind) {
+    case JobKind::Dataset: return QStringLiteral("dataset");
+    case JobKind::Checkpoints: return QStringLiteral("checkpoints");
+    case JobKind::Training: return QStringLiteral("training");
+    case JobKind::Evaluation: return QStringLiteral("evaluation");
+    case JobKind::Inspection: return QStringLiteral("reverse runs");
+    case JobKind::Routing: return QStringLiteral("routing");
+    case JobKind::StepAccuracy: return QStringLiteral("step accuracy");
+    case JobKind::Ranking: return QStringLiteral("ranking");
+    case JobKind::Projection: return QStringLiteral("projection");
+  }
+  return QStringLiteral("job");
+}
 
 std::function<bool(std::int64_t, std::int64_t)> JobContext::throttledProgress(
     std::function<void(qint64, qint64)> report) const {
@@ -27,12 +43,27 @@ std::function<bool(std::int64_t, std::int64_t)> JobContext::throttledProgress(
 void JobContext::post(std::function<void()> fn) const {
   JobRunner* runner = runner_.data();
   if (!runner) return;
-  const QString kind = kind_;
+  const JobKind kind = kind_;
   const quint64 id = id_;
   QMetaObject::invokeMethod(
       runner,
       [runner, kind, id, fn = std::move(fn)] {
         if (runner->isCurrent(kind, id)) fn();
+      },
+      Qt::QueuedConnection);
+}
+
+void JobContext::finish(std::function<void()> deliver) const {
+  JobRunner* runner = runner_.data();
+  if (!runner) return;
+  const JobKind kind = kind_;
+  const quint64 id = id_;
+  QMetaObject::invokeMethod(
+      runner,
+      [runner, kind, id, deliver = std::move(deliver)] {
+        if (!runner->isCurrent(kind, id)) return;
+        runner->finished(kind, id);
+        deliver();
       },
       Qt::QueuedConnection);
 }
@@ -47,8 +78,7 @@ JobRunner::~JobRunner() {
   pool_.waitForDone();
 }
 
-quint64 JobRunner::start(const QString& kind, std::function<void(JobContext&)> work,
-                         std::function<void()> onCancel) {
+quint64 JobRunner::start(JobKind kind, std::function<void(JobContext&)> work, std::function<void()> onCancel) {
   cancel(kind);
   Job job;
   job.id = nextId_++;
@@ -56,7 +86,7 @@ quint64 JobRunner::start(const QString& kind, std::function<void(JobContext&)> w
   job.cancel = std::make_shared<std::atomic<bool>>(false);
   job.onCancel = std::move(onCancel);
   const bool wasRunning = isRunning(kind);
-  jobs_.insert(kind, job);
+  jobs_[kind] = job;
 
   auto context = std::make_shared<JobContext>();
   context->id_ = job.id;
@@ -70,9 +100,9 @@ quint64 JobRunner::start(const QString& kind, std::function<void(JobContext&)> w
       work(*context);
     } catch (const std::exception& e) {
       // Work functions report their own errors; this is the last resort.
-      qWarning("job %s #%llu failed: %s", qPrintable(kind), static_cast<unsigned long long>(id), e.what());
+      qWarning("job %s #%llu failed: %s", qPrintable(jobKindName(kind)), static_cast<unsigned long long>(id), e.what());
     } catch (...) {
-      qWarning("job %s #%llu failed", qPrintable(kind), static_cast<unsigned long long>(id));
+      qWarning("job %s #%llu failed", qPrintable(jobKindName(kind)), static_cast<unsigned long long>(id));
     }
     if (JobRunner* runner = self.data()) {
       QMetaObject::invokeMethod(runner, [runner, kind, id] { runner->finished(kind, id); },
@@ -83,51 +113,58 @@ quint64 JobRunner::start(const QString& kind, std::function<void(JobContext&)> w
   return id;
 }
 
-void JobRunner::cancel(const QString& kind) {
+void JobRunner::cancel(JobKind kind) {
   auto it = jobs_.find(kind);
-  if (it == jobs_.end() || !it->running) return;
-  if (!it->cancel->exchange(true) && it->onCancel) it->onCancel();
+  if (it == jobs_.end() || !it->second.running) return;
+  // (onCancel may start or end other jobs: called on a copy.)
+  const std::function<void()> onCancel = it->second.onCancel;
+  if (!it->second.cancel->exchange(true) && onCancel) onCancel();
 }
 
 void JobRunner::cancelAll() {
-  for (auto it = jobs_.begin(); it != jobs_.end(); ++it) cancel(it.key());
+  std::vector<JobKind> kinds;
+  for (const auto& [kind, job] : jobs_) kinds.push_back(kind);
+  for (JobKind kind : kinds) cancel(kind);
 }
 
-void JobRunner::discard(const QString& kind) {
-  if (!jobs_.contains(kind)) return;
+void JobRunner::discard(JobKind kind) {
+  auto it = jobs_.find(kind);
+  if (it == jobs_.end()) return;
   cancel(kind);
-  const bool wasRunning = jobs_.value(kind).running;
-  jobs_.remove(kind);
+  it = jobs_.find(kind);
+  const bool wasRunning = it != jobs_.end() && it->second.running;
+  if (it != jobs_.end()) jobs_.erase(it);
   if (wasRunning) Q_EMIT runningChanged(kind, false);
 }
 
-bool JobRunner::isRunning(const QString& kind) const {
+bool JobRunner::isRunning(JobKind kind) const {
   const auto it = jobs_.find(kind);
-  return it != jobs_.end() && it->running;
+  return it != jobs_.end() && it->second.running;
 }
 
 bool JobRunner::anyRunning() const {
-  for (const Job& j : jobs_) {
-    if (j.running) return true;
+  for (const auto& [kind, job] : jobs_) {
+    if (job.running) return true;
   }
   return false;
 }
 
-quint64 JobRunner::currentId(const QString& kind) const {
+quint64 JobRunner::currentId(JobKind kind) const {
   const auto it = jobs_.find(kind);
-  return it == jobs_.end() ? 0 : it->id;
+  return it == jobs_.end() ? 0 : it->second.id;
 }
 
-bool JobRunner::isCurrent(const QString& kind, quint64 id) const {
+bool JobRunner::isCurrent(JobKind kind, quint64 id) const {
   const auto it = jobs_.find(kind);
-  return it != jobs_.end() && it->id == id;
+  return it != jobs_.end() && it->second.id == id;
 }
 
-void JobRunner::finished(const QString& kind, quint64 id) {
+void JobRunner::finished(JobKind kind, quint64 id) {
   auto it = jobs_.find(kind);
-  if (it == jobs_.end() || it->id != id) return;  // a stale job ended; the current one still runs
-  it->running = false;
-  it->onCancel = nullptr;
+  // A stale job ended (the current one still runs), or finish() came first.
+  if (it == jobs_.end() || it->second.id != id || !it->second.running) return;
+  it->second.running = false;
+  it->second.onCancel = nullptr;
   Q_EMIT runningChanged(kind, false);
 }
 

@@ -173,6 +173,17 @@ void MainWindow::showEvent(QShowEvent* event) {
   if (defaultDockSizesPending_ && !startVisible_) applyDefaultDockSizes();
 }
 
+// Alt+1…8 show or hide a panel, by the panel rather than by the order the
+// docks were made in; a panel added by other code has none.
+QKeySequence MainWindow::panelShortcut(const QString& dockName) {
+  static const char* const order[] = {"datasetDock", "modelDock",     "trainingDock",  "evaluationDock",
+                                      "logDock",     "scrubberDock",  "interestsDock", "projectionDock"};
+  for (int i = 0; i < 8; ++i) {
+    if (dockName == order[i]) return QKeySequence(QString("Alt+%1").arg(i + 1));
+  }
+  return {};
+}
+
 void MainWindow::addPanel(QDockWidget* d, Qt::DockWidgetArea area) {
   if (!d) return;
   if (d->objectName().isEmpty()) d->setObjectName(d->windowTitle().simplified().replace(' ', '_') + "Dock");
@@ -182,6 +193,7 @@ void MainWindow::addPanel(QDockWidget* d, Qt::DockWidgetArea area) {
   }
   docks_ << d;
   addDockWidget(area, d);
+  d->toggleViewAction()->setShortcut(panelShortcut(d->objectName()));
   if (viewMenu_) viewMenu_->insertAction(panelSeparator_, d->toggleViewAction());
   if (startVisible_) d->hide();
 }
@@ -305,12 +317,9 @@ void MainWindow::buildActions() {
   checkpoint->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
 
   viewMenu_ = menuBar()->addMenu(tr("&View"));
-  const QString keys[] = {"1", "2", "3", "4", "5"};
-  int i = 0;
   for (QDockWidget* d : docks_) {
-    QAction* toggle = d->toggleViewAction();
-    if (i < 5) toggle->setShortcut(QKeySequence("Alt+" + keys[i++]));
-    viewMenu_->addAction(toggle);
+    d->toggleViewAction()->setShortcut(panelShortcut(d->objectName()));
+    viewMenu_->addAction(d->toggleViewAction());
   }
   panelSeparator_ = viewMenu_->addSeparator();
   QAction* start = viewMenu_->addAction(tr("&Start Page"), this, [this] { setStartPageVisible(!startVisible_); });

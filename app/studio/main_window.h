@@ -8,6 +8,7 @@
 // and reach the trained model through studio()->currentModel().
 #pragma once
 
+#include <QKeySequence>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
@@ -134,6 +135,7 @@ class MainWindow : public QMainWindow {
   // and the demo's last stage); false, with the panel saying why, when it
   // cannot start.
   bool startProjection(const views::ProjectionSettings& settings);
+  static QKeySequence panelShortcut(const QString& dockName);
   void continueDemoWithProjection(const QString& message);
   void buildActions();
   void buildStatusBar();

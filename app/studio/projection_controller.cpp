@@ -14,8 +14,6 @@ namespace recdiff::studio {
 
 namespace {
 
-const QString kKind = QStringLiteral("projection");
-
 QVector<QPointF> toPoints(const analysis::Matrix& m) {
   QVector<QPointF> out;
   out.reserve(static_cast<int>(m.rows()));
@@ -57,8 +55,7 @@ bool ProjectionController::start(const ModelHandle& model, std::shared_ptr<const
   if (!dataset) return fail(tr("Load a dataset first."));
   const auto method = analysis::parseProjectionMethod(request.method.toStdString());
   if (!method) return fail(tr("Unknown projection method '%1'.").arg(request.method));
-  running_ = true;
-  jobs_->start(kKind, [this, model, dataset, request, device, threads, method](JobContext& ctx) {
+  jobs_->start(JobKind::Projection, [this, model, dataset, request, device, threads, method](JobContext& ctx) {
     QElapsedTimer clock;
     clock.start();
     try {
@@ -110,8 +107,7 @@ bool ProjectionController::start(const ModelHandle& model, std::shared_ptr<const
       addContours(result.contours, analysis::kde2d(layout, kde), QColor(0x33, 0x33, 0x33));
       if (placed.rows() > 1) addContours(result.contours, analysis::kde2d(placed, kde), QColor(0xd5, 0x5e, 0x00));
       result.seconds = clock.elapsed() / 1000.0;
-      ctx.post([this, result] {
-        running_ = false;
+      ctx.finish([this, result] {
         last_ = result;
         Q_EMIT finished(true, false,
                         tr("Mapped %1 items and %2 generated embeddings in %3 s.")
@@ -120,14 +116,12 @@ bool ProjectionController::start(const ModelHandle& model, std::shared_ptr<const
                             .arg(result.seconds, 0, 'f', 1));
       });
     } catch (const analysis::Cancelled&) {
-      ctx.post([this] {
-        running_ = false;
+      ctx.finish([this] {
         Q_EMIT finished(true, true, tr("Projection cancelled."));
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.post([this, message] {
-        running_ = false;
+      ctx.finish([this, message] {
         Q_EMIT finished(false, false, message);
       });
     }
@@ -136,9 +130,9 @@ bool ProjectionController::start(const ModelHandle& model, std::shared_ptr<const
   return true;
 }
 
-void ProjectionController::cancel() {
-  if (running_) jobs_->cancel(kKind);
-}
+bool ProjectionController::isRunning() const { return jobs_->isRunning(JobKind::Projection); }
+
+void ProjectionController::cancel() { jobs_->cancel(JobKind::Projection); }
 
 QVector<QPointF> ProjectionController::place(const std::vector<float>& rows, std::int64_t dim) const {
   if (!last_.placement || dim <= 0 || rows.empty()) return {};

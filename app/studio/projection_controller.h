@@ -50,7 +50,7 @@ class ProjectionController : public QObject {
   bool start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
              const ProjectionRequest& request, const QString& device, int threads, QString* error = nullptr);
   void cancel();
-  bool isRunning() const { return running_; }
+  bool isRunning() const;
   const ProjectionResult& last() const { return last_; }
   // Map positions of embedding rows (dim floats each), through the last
   // result's placement; empty when there is none.
@@ -68,7 +68,6 @@ class ProjectionController : public QObject {
  private:
   JobRunner* jobs_;
   ProjectionResult last_;
-  bool running_ = false;
 };
 
 }  // namespace recdiff::studio

@@ -19,8 +19,6 @@ namespace recdiff::studio {
 
 namespace {
 
-const QString kCheckpointJobs = QStringLiteral("checkpoint");
-
 nlohmann::json datasetJson(const DatasetSource& source) {
   SessionDocument d;
   d.dataset = source;
@@ -103,7 +101,7 @@ bool StudioController::openSession(const QString& path, QString* error) {
 void StudioController::adoptSession(const SessionDocument& document, const QString& path, bool modified) {
   training_->cancel();
   evaluation_->cancel();
-  jobs_->discard(kCheckpointJobs);
+  jobs_->discard(JobKind::Checkpoints);
   ++generation_;
   session_ = document;
   path_ = path;
@@ -387,7 +385,7 @@ void StudioController::loadSessionCheckpoints() {
   }
   if (pending.empty()) return;
   const quint64 generation = generation_;
-  jobs_->start(kCheckpointJobs, [this, pending, generation](JobContext& ctx) {
+  jobs_->start(JobKind::Checkpoints, [this, pending, generation](JobContext& ctx) {
     for (const auto& [id, path] : pending) {
       if (ctx.cancelled()) return;
       try {
@@ -417,7 +415,7 @@ void StudioController::loadSessionCheckpoints() {
 void StudioController::loadCheckpoint(const QString& path) {
   const quint64 generation = generation_;
   auto dataset = this->dataset();
-  jobs_->start(kCheckpointJobs, [this, path, dataset, generation](JobContext& ctx) {
+  jobs_->start(JobKind::Checkpoints, [this, path, dataset, generation](JobContext& ctx) {
     try {
       auto loaded = std::make_shared<core::LoadedCheckpoint>(core::loadCheckpoint(path.toStdString(), dataset.get()));
       ctx.post([this, path, loaded, generation] {

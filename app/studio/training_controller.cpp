@@ -11,8 +11,6 @@ namespace recdiff::studio {
 
 namespace {
 
-const QString kKind = QStringLiteral("train");
-
 // Batch points gathered on the worker and sent in bunches.
 struct BatchBuffer {
   std::vector<views::TrainingBatchPoint> points;
@@ -23,7 +21,7 @@ struct BatchBuffer {
 
 TrainingController::TrainingController(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
 
-bool TrainingController::isRunning() const { return running_; }
+bool TrainingController::isRunning() const { return jobs_->isRunning(JobKind::Training); }
 
 bool TrainingController::start(const TrainingJob& job, QString* error) {
   auto fail = [&](const QString& why) {
@@ -46,7 +44,6 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
   entryId_ = job.entryId;
   checkpoint_ = QString::fromStdString(job.settings.checkpointPath);
   paused_ = false;
-  running_ = true;
   auto control = control_;
   const QString description = tr("Training %1 on %2 (%3, %4 threads)")
                                   .arg(job.label, QString::fromStdString(job.dataset->name),
@@ -54,7 +51,7 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
                                        job.settings.threads > 0 ? QString::number(job.settings.threads)
                                                                 : tr("all"));
   jobs_->start(
-      kKind,
+      JobKind::Training,
       [this, job, control](JobContext& ctx) {
         auto buffer = std::make_shared<BatchBuffer>();
         buffer->sinceFlush.start();
@@ -77,7 +74,7 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
           auto outcome = std::make_shared<core::TrainOutcome>(
               core::train(job.modelName, job.config, *job.dataset, job.settings, onBatch, onEpoch, control.get()));
           flush();
-          ctx.post([this, job, outcome] {
+          ctx.finish([this, job, outcome] {
             outcome_ = *outcome;
             QString message;
             if (outcome->cancelled) {
@@ -96,7 +93,6 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
                 message += tr(" Validation NDCG@20 %1 %.").arg(100.0 * outcome->bestValidation->ndcg.at(20), 0, 'f', 2);
               }
             }
-            running_ = false;
             paused_ = false;
             Q_EMIT finished(job.entryId, true, outcome->cancelled, message);
           });
@@ -111,9 +107,8 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
             message = QString::fromStdString(e.what());
           } catch (...) {
           }
-          ctx.post([this, job, message] {
+          ctx.finish([this, job, message] {
             outcome_ = {};
-            running_ = false;
             paused_ = false;
             Q_EMIT finished(job.entryId, false, false, message);
           });
@@ -141,7 +136,7 @@ void TrainingController::resume() {
 void TrainingController::cancel() {
   if (!isRunning()) return;
   paused_ = false;
-  jobs_->cancel(kKind);  // calls control->requestCancel(), which also wakes a paused run
+  jobs_->cancel(JobKind::Training);  // calls control->requestCancel(), which also wakes a paused run
   Q_EMIT stopping();
 }
 

@@ -62,7 +62,6 @@ class TrainingController : public QObject {
   QString entryId_;
   QString checkpoint_;
   bool paused_ = false;
-  bool running_ = false;
 };
 
 }  // namespace recdiff::studio

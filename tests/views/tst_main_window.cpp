@@ -99,6 +99,14 @@ class MainWindowTest : public QObject {
           QKeySequence("Ctrl+Q"), QKeySequence("F5"), QKeySequence("Esc"), QKeySequence("F7")}) {
       QVERIFY2(actionFor(w.get(), keys), qPrintable(keys.toString()));
     }
+    // Alt+1…8: each panel its own key, whatever order the docks were made in.
+    const char* const panels[] = {"datasetDock", "modelDock",    "trainingDock",  "evaluationDock",
+                                  "logDock",     "scrubberDock", "interestsDock", "projectionDock"};
+    for (int i = 0; i < 8; ++i) {
+      QDockWidget* d = w->dock(panels[i]);
+      QVERIFY2(d, panels[i]);
+      QCOMPARE(d->toggleViewAction()->shortcut(), QKeySequence(QString("Alt+%1").arg(i + 1)));
+    }
     QVERIFY(w->isStartPageVisible());
     QVERIFY(w->startPage()->isVisible());
     // Status bar: device and threads.

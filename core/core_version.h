@@ -11,7 +11,7 @@ struct BuildInfo {
   std::string torchVersion;
   bool cudaAvailable = false;  // at run time
   int cudaDevices = 0;
-  std::string blas;            // e.g. "OpenBLAS 0.3.21 (pthread)" when known
+  std::string blas;  // e.g. "OpenBLAS 0.3.21 (pthread)" when known
   int intraOpThreads = 1;
 };
 

@@ -23,8 +23,8 @@ bool isGenericCore(const std::string& core) {
 
 const char* bestCoreForThisCpu() {
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq")) {
     return "SkylakeX";
   }
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
@@ -49,8 +49,8 @@ void setBlasThreads(int n) {
 }
 
 void tuneProcess(char** argv) {
-  mallopt(M_MMAP_MAX, 0);                  // large blocks come from the heap ...
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);      // ... and stay there once freed
+  mallopt(M_MMAP_MAX, 0);              // large blocks come from the heap ...
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);  // ... and stay there once freed
   const char* noReexec = std::getenv("RECDIFF_NO_REEXEC");
   if (noReexec != nullptr && std::strcmp(noReexec, "0") != 0) return;
 

@@ -34,8 +34,8 @@ inline const std::string& scratchFolder() {
 // Writes `size` bytes to `name` in the scratch folder; returns its path.
 inline std::string writeInput(const std::string& name, const std::uint8_t* data, std::size_t size) {
   const std::string path = scratchFolder() + "/" + name;
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data),
-                                                                 static_cast<std::streamsize>(size));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   return path;
 }
 

@@ -41,9 +41,8 @@ void styleAxis(QAbstractAxis* axis) {
 
 QColor seriesColor(int index) {
   // Okabe-Ito, without the yellow that vanishes on white.
-  static const QColor palette[] = {QColor(0x00, 0x72, 0xb2), QColor(0xd5, 0x5e, 0x00),
-                                   QColor(0x00, 0x9e, 0x73), QColor(0xcc, 0x79, 0xa7),
-                                   QColor(0x56, 0xb4, 0xe9), QColor(0xe6, 0x9f, 0x00),
+  static const QColor palette[] = {QColor(0x00, 0x72, 0xb2), QColor(0xd5, 0x5e, 0x00), QColor(0x00, 0x9e, 0x73),
+                                   QColor(0xcc, 0x79, 0xa7), QColor(0x56, 0xb4, 0xe9), QColor(0xe6, 0x9f, 0x00),
                                    QColor(0x33, 0x33, 0x33)};
   constexpr int n = sizeof(palette) / sizeof(palette[0]);
   return palette[((index % n) + n) % n];

@@ -15,11 +15,16 @@ namespace {
 // Two lines: the table is already wide with nine metric columns.
 QString routingHeader(int figure) {
   switch (figure) {
-    case ComparisonTableModel::CollapsedHeads: return ComparisonTableModel::tr("Heads\ncollapsed");
-    case ComparisonTableModel::EffectiveItemsPerHead: return ComparisonTableModel::tr("Items\nper head");
-    case ComparisonTableModel::HeadRedundancy: return ComparisonTableModel::tr("Head\nredundancy");
-    case ComparisonTableModel::LReg: return ComparisonTableModel::tr("L_reg");
-    default: return {};
+    case ComparisonTableModel::CollapsedHeads:
+      return ComparisonTableModel::tr("Heads\ncollapsed");
+    case ComparisonTableModel::EffectiveItemsPerHead:
+      return ComparisonTableModel::tr("Items\nper head");
+    case ComparisonTableModel::HeadRedundancy:
+      return ComparisonTableModel::tr("Head\nredundancy");
+    case ComparisonTableModel::LReg:
+      return ComparisonTableModel::tr("L_reg");
+    default:
+      return {};
   }
 }
 
@@ -33,15 +38,18 @@ QString threeSignificantDigits(double v) {
 QString routingHeaderToolTip(int figure) {
   switch (figure) {
     case ComparisonTableModel::CollapsedHeads:
-      return ComparisonTableModel::tr("Routing collapse (paper 000 §4.4.2, \"a single interest expressed by a single "
-                                      "item\"): the share of heads, over the split's users, with at least 0.9 of "
-                                      "their weight on one history item");
+      return ComparisonTableModel::tr(
+          "Routing collapse (paper 000 §4.4.2, \"a single interest expressed by a single "
+          "item\"): the share of heads, over the split's users, with at least 0.9 of "
+          "their weight on one history item");
     case ComparisonTableModel::EffectiveItemsPerHead:
       return ComparisonTableModel::tr("Effective items per head: exp(entropy) of a head's weights, 1 = one item");
     case ComparisonTableModel::HeadRedundancy:
-      return ComparisonTableModel::tr("Head redundancy: mean cosine of two heads' weights, 0 = disjoint, 1 = identical");
+      return ComparisonTableModel::tr(
+          "Head redundancy: mean cosine of two heads' weights, 0 = disjoint, 1 = identical");
     case ComparisonTableModel::LReg:
-      return ComparisonTableModel::tr("The covariance regulariser L_reg (Eq. 18) of the routing weights, mean over users");
+      return ComparisonTableModel::tr(
+          "The covariance regulariser L_reg (Eq. 18) of the routing weights, mean over users");
     default:
       return {};
   }
@@ -98,11 +106,20 @@ std::optional<double> ComparisonTableModel::routingValue(int row, int column) co
   if (!c || c->interests <= 0) return std::nullopt;
   double v = 0.0;
   switch (column - metricColumns()) {
-    case CollapsedHeads: v = c->collapsedHeadShare; break;
-    case EffectiveItemsPerHead: v = c->effectiveItemsPerHead; break;
-    case HeadRedundancy: v = c->headRedundancy; break;
-    case LReg: v = c->lReg; break;
-    default: return std::nullopt;
+    case CollapsedHeads:
+      v = c->collapsedHeadShare;
+      break;
+    case EffectiveItemsPerHead:
+      v = c->effectiveItemsPerHead;
+      break;
+    case HeadRedundancy:
+      v = c->headRedundancy;
+      break;
+    case LReg:
+      v = c->lReg;
+      break;
+    default:
+      return std::nullopt;
   }
   if (!std::isfinite(v)) return std::nullopt;  // a record from before the figure existed
   return v;

@@ -16,9 +16,9 @@
 namespace recdiff::views {
 
 struct ComparisonRow {
-  QString label;       // the session's name for the model, e.g. "ADIGRec (demo)"
-  QString modelType;   // the registry's display name
-  QString split;       // "test" or "validation", or "" when not evaluated
+  QString label;      // the session's name for the model, e.g. "ADIGRec (demo)"
+  QString modelType;  // the registry's display name
+  QString split;      // "test" or "validation", or "" when not evaluated
   std::optional<eval::RankingMetrics> metrics;
   std::optional<EpochCollapse> collapse;  // on the same split; none = not measured
 };

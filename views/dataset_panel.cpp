@@ -123,8 +123,9 @@ QWidget* DatasetPanel::buildSource() {
   fileSource_->setObjectName("fileSource");
   syntheticSource_ = new QRadioButton(tr("Synthetic (planted interests)"), box);
   syntheticSource_->setObjectName("syntheticSource");
-  syntheticSource_->setToolTip(tr("Users with 1..K interests that move between them; the planted "
-                                  "structure is known, so a model's interests can be checked."));
+  syntheticSource_->setToolTip(
+      tr("Users with 1..K interests that move between them; the planted "
+         "structure is known, so a model's interests can be checked."));
   fileSource_->setChecked(true);
   auto* group = new QButtonGroup(box);
   group->addButton(fileSource_);
@@ -149,17 +150,23 @@ QWidget* DatasetPanel::buildSource() {
   const data::SyntheticConfig d;
   synUsers_ = spin(syntheticOptions_, 10, 1000000, d.users, tr("Number of users"), "synUsers");
   synItems_ = spin(syntheticOptions_, 10, 1000000, d.items, tr("Number of items"), "synItems");
-  synCategories_ = spin(syntheticOptions_, 1, 1000, d.categories, tr("Number of item categories (interests)"), "synCategories");
-  synInterests_ = spin(syntheticOptions_, 1, 100, d.maxInterestsPerUser, tr("Each user has 1..K interests"), "synInterests");
+  synCategories_ =
+      spin(syntheticOptions_, 1, 1000, d.categories, tr("Number of item categories (interests)"), "synCategories");
+  synInterests_ =
+      spin(syntheticOptions_, 1, 100, d.maxInterestsPerUser, tr("Each user has 1..K interests"), "synInterests");
   synMeanLength_ = new QDoubleSpinBox(syntheticOptions_);
   synMeanLength_->setRange(2, 1000);
   synMeanLength_->setDecimals(1);
   synMeanLength_->setValue(d.meanLength);
   synMeanLength_->setToolTip(tr("Mean sequence length"));
-  synSeed_ = spin(syntheticOptions_, 0, 2147483647, static_cast<int>(d.seed), tr("Random seed: same seed, same data"), "synSeed");
-  const std::pair<QString, QWidget*> fields[] = {{tr("users"), synUsers_},        {tr("items"), synItems_},
-                                                 {tr("categories"), synCategories_}, {tr("interests ≤"), synInterests_},
-                                                 {tr("mean length"), synMeanLength_}, {tr("seed"), synSeed_}};
+  synSeed_ = spin(syntheticOptions_, 0, 2147483647, static_cast<int>(d.seed), tr("Random seed: same seed, same data"),
+                  "synSeed");
+  const std::pair<QString, QWidget*> fields[] = {{tr("users"), synUsers_},
+                                                 {tr("items"), synItems_},
+                                                 {tr("categories"), synCategories_},
+                                                 {tr("interests ≤"), synInterests_},
+                                                 {tr("mean length"), synMeanLength_},
+                                                 {tr("seed"), synSeed_}};
   int field = 0;
   for (const auto& [label, w] : fields) {
     auto* l = new QLabel(label, syntheticOptions_);
@@ -197,18 +204,20 @@ QWidget* DatasetPanel::buildOptions() {
   split_->addItem(tr("Leave-one-out"), static_cast<int>(data::SplitKind::LeaveOneOut));
   split_->addItem(tr("User ratio 8:1:1"), static_cast<int>(data::SplitKind::UserRatio));
   split_->addItem(tr("Published"), static_cast<int>(data::SplitKind::Published));
-  split_->setToolTip(tr("Default: the published split of a split folder, else leave-one-out "
-                        "(last item = test, second last = validation)"));
+  split_->setToolTip(
+      tr("Default: the published split of a split folder, else leave-one-out "
+         "(last item = test, second last = validation)"));
   filter_ = new QComboBox(box);
   filter_->setObjectName("datasetFilter");
   filter_->addItem(tr("Logs only"), static_cast<int>(data::FilterMode::Auto));
   filter_->addItem(tr("Always"), static_cast<int>(data::FilterMode::Apply));
   filter_->addItem(tr("Never"), static_cast<int>(data::FilterMode::None));
-  filter_->setToolTip(tr("When to apply k-core filtering and truncation. Logs only: raw interaction "
-                         "logs are filtered; sequences.txt and split folders are taken as published."));
+  filter_->setToolTip(
+      tr("When to apply k-core filtering and truncation. Logs only: raw interaction "
+         "logs are filtered; sequences.txt and split folders are taken as published."));
   const data::PreprocessOptions d;
-  minItemCount_ = spin(box, 0, 1000000, d.minItemCount,
-                       tr("Items with fewer interactions are removed (papers: 5)"), "minItemCount");
+  minItemCount_ = spin(box, 0, 1000000, d.minItemCount, tr("Items with fewer interactions are removed (papers: 5)"),
+                       "minItemCount");
   minSequenceLength_ = spin(box, 0, 1000000, d.minSequenceLength,
                             tr("Users with fewer interactions are removed (papers: 3)"), "minSequenceLength");
   maxLength_ = spin(box, 0, 1000000, d.maxLength, tr("Keep each user's last N interactions (0 = all)"), "maxLength");
@@ -219,8 +228,9 @@ QWidget* DatasetPanel::buildOptions() {
   dedupe_->setToolTip(tr("Repeated (user, item, timestamp) events in a log count once"));
   strict_ = new QCheckBox(tr("Stop at the first bad line"), box);
   strict_->setObjectName("strictReading");
-  strict_->setToolTip(tr("Off: bad lines are skipped and counted in the report. On: the first bad "
-                         "line is an error naming the file and line."));
+  strict_->setToolTip(
+      tr("Off: bad lines are skipped and counted in the report. On: the first bad "
+         "line is an error naming the file and line."));
   auto addPair = [grid, box](int row, int col, const QString& label, QWidget* w) {
     auto* l = new QLabel(label, box);
     l->setBuddy(w);
@@ -254,9 +264,9 @@ void DatasetPanel::updateEnabled() {
 }
 
 void DatasetPanel::browseFile() {
-  const QString file = QFileDialog::getOpenFileName(
-      this, tr("Open a dataset file"), QFileInfo(path_->text()).absolutePath(),
-      tr("Datasets (*.txt *.csv *.tsv *.dat *.inter *.data);;All files (*)"));
+  const QString file =
+      QFileDialog::getOpenFileName(this, tr("Open a dataset file"), QFileInfo(path_->text()).absolutePath(),
+                                   tr("Datasets (*.txt *.csv *.tsv *.dat *.inter *.data);;All files (*)"));
   if (file.isEmpty()) return;
   setPath(file);
   Q_EMIT loadRequested();
@@ -353,9 +363,7 @@ void DatasetPanel::showDataset(const QString& name, const QString& split, const 
                        .arg(stats.interactions));
 }
 
-void DatasetPanel::showError(const QString& title, const QString& details) {
-  banner_->showError(title, details);
-}
+void DatasetPanel::showError(const QString& title, const QString& details) { banner_->showError(title, details); }
 
 void DatasetPanel::clearDataset() {
   stats_->clear();

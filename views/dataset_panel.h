@@ -56,8 +56,8 @@ class DatasetPanel : public QWidget {
   HistogramChart* popularityChart() const { return popularity_; }
 
  Q_SIGNALS:
-  void loadRequested();       // file/folder source: read spec()
-  void generateRequested();   // synthetic source: read syntheticConfig()
+  void loadRequested();      // file/folder source: read spec()
+  void generateRequested();  // synthetic source: read syntheticConfig()
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;

@@ -12,8 +12,7 @@ QString count(std::size_t n) { return QLocale().toString(static_cast<qulonglong>
 
 DatasetStatsModel::DatasetStatsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void DatasetStatsModel::setStats(const QString& name, const QString& split,
-                                 const data::DatasetStats& s) {
+void DatasetStatsModel::setStats(const QString& name, const QString& split, const data::DatasetStats& s) {
   beginResetModel();
   rows_.clear();
   const QString unit = QString::fromStdString(s.unit);
@@ -34,13 +33,12 @@ void DatasetStatsModel::setStats(const QString& name, const QString& split,
       tr("Interactions per %1").arg(units.endsWith('s') ? units.chopped(1) : units), s.averageLength);
   add(tr("Length range"), QString("%1 – %2").arg(count(s.minLength), count(s.maxLength)),
       tr("Shortest and longest sequence"), static_cast<qulonglong>(s.maxLength));
-  add(tr("Sparsity"), QLocale().toString(100.0 * s.sparsity, 'f', 3) + " %",
-      tr("1 − interactions / (users × items)"), s.sparsity);
+  add(tr("Sparsity"), QLocale().toString(100.0 * s.sparsity, 'f', 3) + " %", tr("1 − interactions / (users × items)"),
+      s.sparsity);
   if (s.trainSamples + s.validationSamples + s.testSamples > 0) {
     add(tr("Train samples"), count(s.trainSamples), tr("Samples the model trains on"),
         static_cast<qulonglong>(s.trainSamples));
-    add(tr("Validation samples"), count(s.validationSamples),
-        tr("Samples for early stopping and model selection"),
+    add(tr("Validation samples"), count(s.validationSamples), tr("Samples for early stopping and model selection"),
         static_cast<qulonglong>(s.validationSamples));
     add(tr("Test samples"), count(s.testSamples), tr("Samples the Evaluation panel ranks"),
         static_cast<qulonglong>(s.testSamples));
@@ -65,9 +63,7 @@ int DatasetStatsModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
 
-int DatasetStatsModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int DatasetStatsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant DatasetStatsModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};

@@ -57,7 +57,7 @@ void ErrorBanner::showMessage(const QString& title, const QString& details, Kind
   // Colours come from the style sheet's [kind="..."] selectors; re-polish so
   // a change of kind takes effect, with a palette fallback when no sheet is set.
   QPalette p = palette();
-  const QColor background = kind == Kind::Error ? QColor(0xfd, 0xe2, 0xe1)
+  const QColor background = kind == Kind::Error     ? QColor(0xfd, 0xe2, 0xe1)
                             : kind == Kind::Warning ? QColor(0xff, 0xf3, 0xcd)
                                                     : QColor(0xdd, 0xeb, 0xf7);
   p.setColor(QPalette::Window, background);

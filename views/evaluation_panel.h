@@ -39,8 +39,7 @@ class EvaluationPanel : public QWidget {
   void setProgress(qint64 done, qint64 total);
   void evaluationFinished(bool ok, bool cancelled, const QString& message);
   // The current model's metrics (or none).
-  void showMetrics(const QString& modelLabel, const QString& split,
-                   const std::optional<eval::RankingMetrics>& metrics);
+  void showMetrics(const QString& modelLabel, const QString& split, const std::optional<eval::RankingMetrics>& metrics);
   void setComparison(const QVector<ComparisonRow>& rows);
   bool isRunning() const { return running_; }
 

@@ -71,11 +71,13 @@ QVariant HeadRoutingModel::data(const QModelIndex& index, int role) const {
     case Qt::UserRole:
       return column == Head ? QVariant(row) : raw(h, column);
     case Qt::TextAlignmentRole:
-      return column == PeakItem ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+      return column == PeakItem ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::ForegroundRole:
       return collapsed && column == Collapsed ? QVariant(QColor(0xb2182b)) : QVariant();
     case Qt::ToolTipRole:
-      if (column == Collapsed && !canCollapse()) return tr("A history of one item puts every head on it: collapse cannot show");
+      if (column == Collapsed && !canCollapse())
+        return tr("A history of one item puts every head on it: collapse cannot show");
       if (column == Collapsed && collapsed) {
         return tr("Collapsed: %1 of this head's weight sits on one item (threshold %2)")
             .arg(h.peak, 0, 'f', 2)
@@ -91,26 +93,38 @@ QVariant HeadRoutingModel::headerData(int section, Qt::Orientation orientation, 
   if (orientation == Qt::Vertical) return {};
   if (role == Qt::DisplayRole) {
     switch (section) {
-      case Head: return tr("Head");
-      case Peak: return tr("Peak\nweight");
-      case PeakItem: return tr("Peak item");
-      case EffectiveItems: return tr("Effective\nitems");
-      case HistoryShare: return tr("% of\nhistory");
-      case Collapsed: return tr("Collapsed");
-      default: return {};
+      case Head:
+        return tr("Head");
+      case Peak:
+        return tr("Peak\nweight");
+      case PeakItem:
+        return tr("Peak item");
+      case EffectiveItems:
+        return tr("Effective\nitems");
+      case HistoryShare:
+        return tr("% of\nhistory");
+      case Collapsed:
+        return tr("Collapsed");
+      default:
+        return {};
     }
   }
   if (role != Qt::ToolTipRole) return {};
   switch (section) {
-    case Peak: return tr("The largest weight the head's softmax puts on one history position");
-    case PeakItem: return tr("The history item that position holds");
-    case EffectiveItems: return tr("exp(entropy) of the head's weights: 1 = one item, L = the whole history evenly");
-    case HistoryShare: return tr("Effective items as a share of the history's length L");
+    case Peak:
+      return tr("The largest weight the head's softmax puts on one history position");
+    case PeakItem:
+      return tr("The history item that position holds");
+    case EffectiveItems:
+      return tr("exp(entropy) of the head's weights: 1 = one item, L = the whole history evenly");
+    case HistoryShare:
+      return tr("Effective items as a share of the history's length L");
     case Collapsed:
       return tr("Routing collapse (paper 000 §4.4.2): \"a single interest expressed by a single item\" — "
                 "peak weight ≥ %1")
           .arg(threshold_, 0, 'f', 2);
-    default: return {};
+    default:
+      return {};
   }
 }
 

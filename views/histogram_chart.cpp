@@ -77,8 +77,7 @@ Bins unitIntervalBins(const std::vector<long>& hist) {
   return bins;
 }
 
-HistogramChart::HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle,
-                               QWidget* parent)
+HistogramChart::HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent)
     : QChartView(parent), xTitle_(xTitle), yTitle_(yTitle) {
   auto* c = new QChart;
   c->setTitle(title);

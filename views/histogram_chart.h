@@ -39,8 +39,7 @@ class HistogramChart : public QChartView {
   Q_OBJECT
 
  public:
-  HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle,
-                 QWidget* parent = nullptr);
+  HistogramChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
 
   void setBins(const Bins& bins);
   void clear();

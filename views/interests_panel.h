@@ -44,8 +44,8 @@ class InterestsPanel : public QWidget {
   // display labels and the opaque ids the app knows them by. The choice is
   // kept when its id is still offered (no comparisonChanged either way).
   void setComparisonModels(const QStringList& labels, const QStringList& ids);
-  QString comparisonId() const;  // "" = none
-  QStringList comparisonIds() const;  // all offered, in order
+  QString comparisonId() const;             // "" = none
+  QStringList comparisonIds() const;        // all offered, in order
   void setComparisonId(const QString& id);  // emits comparisonChanged when it changes
   // The second pane, filled by the app for the same user.
   RoutingPane* comparison() const { return second_; }

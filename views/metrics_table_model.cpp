@@ -4,9 +4,7 @@
 
 namespace recdiff::views {
 
-QString formatPercent(double fraction, int decimals) {
-  return QLocale().toString(100.0 * fraction, 'f', decimals);
-}
+QString formatPercent(double fraction, int decimals) { return QLocale().toString(100.0 * fraction, 'f', decimals); }
 
 MetricsTableModel::MetricsTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -29,9 +27,7 @@ int MetricsTableModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(cutoffs_.size());
 }
 
-int MetricsTableModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int MetricsTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant MetricsTableModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
@@ -67,10 +63,14 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const {
 QVariant MetricsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case CutoffColumn: return tr("Cutoff K");
-    case HitRateColumn: return tr("HR@K (%)");
-    case NdcgColumn: return tr("NDCG@K (%)");
-    default: return {};
+    case CutoffColumn:
+      return tr("Cutoff K");
+    case HitRateColumn:
+      return tr("HR@K (%)");
+    case NdcgColumn:
+      return tr("NDCG@K (%)");
+    default:
+      return {};
   }
 }
 

@@ -182,15 +182,13 @@ QString ModelPanel::selectedModelName() const { return type_->currentData().toSt
 models::Config ModelPanel::config() const { return form_->config(); }
 
 void ModelPanel::setEditingEnabled(bool enabled) {
-  for (QWidget* w : std::initializer_list<QWidget*>{entries_combo_, add_, remove_, label_, type_, reset_,
-                                                     loadCheckpoint_, form_}) {
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{entries_combo_, add_, remove_, label_, type_, reset_, loadCheckpoint_, form_}) {
     w->setEnabled(enabled);
   }
   if (enabled) remove_->setEnabled(!entries_.isEmpty());
 }
 
-void ModelPanel::showError(const QString& title, const QString& details) {
-  banner_->showError(title, details);
-}
+void ModelPanel::showError(const QString& title, const QString& details) { banner_->showError(title, details); }
 
 }  // namespace recdiff::views

@@ -25,9 +25,9 @@ class ParamForm;
 // One model of the session as the panel lists it.
 struct ModelEntryView {
   QString label;
-  QString modelName;   // registry key
+  QString modelName;  // registry key
   models::Config config;
-  QString status;      // e.g. "trained: best epoch 4, validation NDCG@20 3.1 %"
+  QString status;  // e.g. "trained: best epoch 4, validation NDCG@20 3.1 %"
 };
 
 class ModelPanel : public QWidget {

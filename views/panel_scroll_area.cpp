@@ -13,9 +13,7 @@ PanelScrollArea::PanelScrollArea(QWidget* panel, QWidget* parent) : QScrollArea(
   fitPanel();
 }
 
-QSize PanelScrollArea::sizeHint() const {
-  return widget() ? widget()->sizeHint() : QScrollArea::sizeHint();
-}
+QSize PanelScrollArea::sizeHint() const { return widget() ? widget()->sizeHint() : QScrollArea::sizeHint(); }
 
 void PanelScrollArea::resizeEvent(QResizeEvent* event) {
   QScrollArea::resizeEvent(event);

@@ -86,13 +86,13 @@ void ParamForm::setModel(const models::ModelInfo& info, const models::Config& co
     QGridLayout* grid = training.contains(key) ? trainGrid : modelGrid;
     const int row = grid->rowCount();
     auto* label = new QLabel(key, grid->parentWidget());
-    const QString tip = QString::fromStdString(spec.description) +
-                        (spec.paperValue.empty() ? QString()
-                                                 : tr("\nPaper: %1").arg(QString::fromStdString(spec.paperValue))) +
-                        tr("\nDefault: %1").arg(QString::fromStdString(spec.defaultValue.dump())) +
-                        (spec.defaultValue.is_number()
-                             ? tr("\nRange: %1").arg(QString::fromStdString(spec.range.text(spec.isInteger())))
-                             : QString());
+    const QString tip =
+        QString::fromStdString(spec.description) +
+        (spec.paperValue.empty() ? QString() : tr("\nPaper: %1").arg(QString::fromStdString(spec.paperValue))) +
+        tr("\nDefault: %1").arg(QString::fromStdString(spec.defaultValue.dump())) +
+        (spec.defaultValue.is_number()
+             ? tr("\nRange: %1").arg(QString::fromStdString(spec.range.text(spec.isInteger())))
+             : QString());
     label->setToolTip(tip);
     QWidget* editor = makeEditor(spec);
     editor->setParent(grid->parentWidget());
@@ -131,8 +131,8 @@ QWidget* ParamForm::makeEditor(const models::ParamSpec& spec) {
   if (d.is_number_integer()) {
     auto* box = new QSpinBox;
     const auto limit = [](double v) {
-      return static_cast<int>(std::clamp(v, double(std::numeric_limits<int>::min()),
-                                         double(std::numeric_limits<int>::max())));
+      return static_cast<int>(
+          std::clamp(v, double(std::numeric_limits<int>::min()), double(std::numeric_limits<int>::max())));
     };
     box->setRange(limit(spec.range.min), limit(spec.range.max));
     box->setKeyboardTracking(false);
@@ -169,8 +169,8 @@ void ParamForm::setEditorValue(const models::ParamSpec& spec, const nlohmann::js
   } else if (auto* real = qobject_cast<QDoubleSpinBox*>(w)) {
     real->setValue(v.is_number() ? v.get<double>() : spec.defaultValue.get<double>());
   } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
-    const QString text = QString::fromStdString(v.is_string() ? v.get<std::string>()
-                                                              : spec.defaultValue.get<std::string>());
+    const QString text =
+        QString::fromStdString(v.is_string() ? v.get<std::string>() : spec.defaultValue.get<std::string>());
     combo->setCurrentIndex(std::max(0, combo->findText(text)));
   } else if (auto* edit = qobject_cast<QLineEdit*>(w)) {
     edit->setText(QString::fromStdString(v.is_string() ? v.get<std::string>() : spec.defaultValue.get<std::string>()));

@@ -149,8 +149,8 @@ ProjectionPanel::ProjectionPanel(QWidget* parent) : QWidget(parent) {
   connect(exportMap, &QPushButton::clicked, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save map"), QString(), tr("PNG (*.png)"));
     QString error;
-    if (!path.isEmpty() &&
-        !saveAtomically(path, [this](QIODevice& device) { return map_->grab().save(&device, "PNG"); }, &error)) {
+    if (!path.isEmpty() && !saveAtomically(
+                               path, [this](QIODevice& device) { return map_->grab().save(&device, "PNG"); }, &error)) {
       banner_->showError(tr("Export failed"), error);
     }
   });
@@ -186,7 +186,9 @@ void ProjectionPanel::setItems(const QStringList& labels, const QVector<int>& ca
   recolour();
 }
 
-void ProjectionPanel::setNeighbourFinder(std::function<QVector<int>(int, int)> finder) { neighbours_of_ = std::move(finder); }
+void ProjectionPanel::setNeighbourFinder(std::function<QVector<int>(int, int)> finder) {
+  neighbours_of_ = std::move(finder);
+}
 
 bool ProjectionPanel::colourByCategory() const { return colourBy_->currentIndex() == 0 && !categoryNames_.isEmpty(); }
 
@@ -199,7 +201,8 @@ void ProjectionPanel::recolour() {
     for (int i = 0; i < index.size() && i < category_.size(); ++i) index[i] = category_[i];
     const int shown = std::min<int>(categoryNames_.size(), 12);
     for (int c = 0; c < shown; ++c) {
-      legend << QStringLiteral("<span style='color:%1'>●</span> %2").arg(colors[c].name(), categoryNames_[c].toHtmlEscaped());
+      legend << QStringLiteral("<span style='color:%1'>●</span> %2")
+                    .arg(colors[c].name(), categoryNames_[c].toHtmlEscaped());
     }
     if (categoryNames_.size() > shown) legend << tr("… %1 more (colours repeat)").arg(categoryNames_.size() - shown);
   } else {
@@ -211,11 +214,13 @@ void ProjectionPanel::recolour() {
       const double f = std::log1p(popularity_[i]) / std::log1p(most);
       index[i] = std::min(kPopularityBins - 1, static_cast<int>(f * kPopularityBins));
     }
-    legend << tr("popularity: <span style='color:#440154'>●</span> rare … <span style='color:#fde725'>●</span> "
-                 "popular (log scale)");
+    legend << tr(
+        "popularity: <span style='color:#440154'>●</span> rare … <span style='color:#fde725'>●</span> "
+        "popular (log scale)");
   }
-  legend << tr("<span style='color:#333333'>—</span> catalogue density, <span style='color:#d55e00'>—</span> "
-               "generated density (50 %, 90 % of the mass), <span style='color:#e69f00'>◆</span> scrubbed runs");
+  legend << tr(
+      "<span style='color:#333333'>—</span> catalogue density, <span style='color:#d55e00'>—</span> "
+      "generated density (50 %, 90 % of the mass), <span style='color:#e69f00'>◆</span> scrubbed runs");
   legend_->setText(legend.join(" &nbsp; "));
   map_->setCatalog(catalog_, index, labels_, colors);
 }
@@ -261,7 +266,8 @@ void ProjectionPanel::showSelection() {
   for (int i : items) selected_->addItem(i < labels_.size() ? labels_[i] : QString::number(i + 1));
   if (items.size() == 1 && neighbours_of_) {
     selected_->addItem(tr("— nearest in the embedding space —"));
-    for (int n : neighbours_of_(items.front(), 10)) selected_->addItem(n < labels_.size() ? labels_[n] : QString::number(n + 1));
+    for (int n : neighbours_of_(items.front(), 10))
+      selected_->addItem(n < labels_.size() ? labels_[n] : QString::number(n + 1));
   }
   status_->setText(tr("%1 items selected").arg(items.size()));
 }

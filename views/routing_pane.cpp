@@ -34,16 +34,18 @@ RoutingPane::RoutingPane(QWidget* parent) : QWidget(parent) {
   layout->addWidget(title_);
   userLayout_ = new QBoxLayout(QBoxLayout::LeftToRight);
   routing_ = new HeatmapView(tr("Routing weights A (history × interest)"), this);
-  routing_->setToolTip(tr("Each interest's softmax over the history: where it looks. Outlined: its peak item. "
-                          "\"collapsed\": the peak holds at least the threshold of the weight — a single "
-                          "interest expressed by a single item (paper 000 §4.4.2)."));
+  routing_->setToolTip(
+      tr("Each interest's softmax over the history: where it looks. Outlined: its peak item. "
+         "\"collapsed\": the peak holds at least the threshold of the weight — a single "
+         "interest expressed by a single item (paper 000 §4.4.2)."));
   auto* details = new QVBoxLayout;
   userFigures_ = richLabel(this);
   userFigures_->setObjectName("userFigures");
-  userFigures_->setToolTip(tr("L_reg's terms, each summed the way L_reg sums the rows of C: concentration (its "
-                              "diagonal: a head's variance over the history grows as it narrows onto few items) and "
-                              "redundancy (off the diagonal: heads moving together). They need not add up to L_reg: "
-                              "L_reg ≤ concentration + redundancy ≤ √2 L_reg."));
+  userFigures_->setToolTip(
+      tr("L_reg's terms, each summed the way L_reg sums the rows of C: concentration (its "
+         "diagonal: a head's variance over the history grows as it narrows onto few items) and "
+         "redundancy (off the diagonal: heads moving together). They need not add up to L_reg: "
+         "L_reg ≤ concentration + redundancy ≤ √2 L_reg."));
   heads_ = new HeadRoutingModel(this);
   headTable_ = new QTableView(this);
   headTable_->setObjectName("headRoutingTable");
@@ -62,8 +64,9 @@ RoutingPane::RoutingPane(QWidget* parent) : QWidget(parent) {
   covariance_ = new HeatmapView(tr("Covariance C of the routing weights"), this);
   covariance_->setScale(HeatmapView::Scale::Diverging);
   covariance_->setMinimumHeight(150);
-  covariance_->setToolTip(tr("C = (A − Ā)ᵀ(A − Ā)/L (Eq. 17); L_reg sums the norms of its rows (Eq. 18). "
-                             "Diagonal: concentration; off the diagonal: heads moving together."));
+  covariance_->setToolTip(
+      tr("C = (A − Ā)ᵀ(A − Ā)/L (Eq. 17); L_reg sums the norms of its rows (Eq. 18). "
+         "Diagonal: concentration; off the diagonal: heads moving together."));
   details->addWidget(userFigures_);
   details->addWidget(headTable_);
   details->addWidget(covariance_, 1);
@@ -76,14 +79,16 @@ RoutingPane::RoutingPane(QWidget* parent) : QWidget(parent) {
   peaks_ = new HistogramChart(tr("Head peak weights across users"), tr("peak weight"), tr("heads"), this);
   peaks_->setObjectName("headPeakHistogram");
   peaks_->setMinimumHeight(240);  // room for its count ticks, which Qt elides when they crowd
-  peaks_->setToolTip(tr("Each user's heads by their largest weight on one item: a pile at the right (≥ the "
-                        "threshold) is routing collapse, a head on a single item"));
+  peaks_->setToolTip(
+      tr("Each user's heads by their largest weight on one item: a pile at the right (≥ the "
+         "threshold) is routing collapse, a head on a single item"));
   auto* acrossRight = new QVBoxLayout;
   shares_ = new HeatmapView(tr("Per head, across users"), this);
   shares_->setMinimumHeight(100);
-  shares_->setToolTip(tr("positions won: the head's share of all history positions where it has the largest "
-                         "weight (a head that never wins is dead); collapsed: the share of users whose head sits "
-                         "on one item"));
+  shares_->setToolTip(
+      tr("positions won: the head's share of all history positions where it has the largest "
+         "weight (a head that never wins is dead); collapsed: the share of users whose head sits "
+         "on one item"));
   acrossUsers_ = richLabel(this);
   acrossRight->addWidget(acrossUsers_);
   acrossRight->addWidget(shares_, 1);
@@ -148,7 +153,7 @@ void RoutingPane::setInspection(const Inspection& inspection, const QVector<qint
   }
   const auto reg = inspection.find("l_reg");
   regulariser_ = reg != inspection.end() && !reg->second.values.empty() ? reg->second.values[0]
-                                                                         : std::numeric_limits<double>::quiet_NaN();
+                                                                        : std::numeric_limits<double>::quiet_NaN();
   QStringList heads;
   for (int c = 0; c < k; ++c) heads << headLabel(c);
   showCovariance(inspection, heads);
@@ -162,8 +167,8 @@ void RoutingPane::showCovariance(const Inspection& inspection, const QStringList
     return;
   }
   QVector<float> c(cov->second.values.begin(), cov->second.values.end());
-  covariance_->setMatrix(static_cast<int>(cov->second.shape[0]), static_cast<int>(cov->second.shape[1]), c,
-                         headLabels, headLabels);
+  covariance_->setMatrix(static_cast<int>(cov->second.shape[0]), static_cast<int>(cov->second.shape[1]), c, headLabels,
+                         headLabels);
 }
 
 void RoutingPane::showRouting() {
@@ -218,7 +223,9 @@ QStringList RoutingPane::topItemsText() const {
                       [&](int x, int y) { return user_.values[x * user_.k + c] > user_.values[y * user_.k + c]; });
     QStringList items;
     for (std::size_t i = 0; i < top; ++i) {
-      items << QStringLiteral("%1 (%2)").arg(user_.rowLabels[order[i]]).arg(user_.values[order[i] * user_.k + c], 0, 'f', 2);
+      items << QStringLiteral("%1 (%2)")
+                   .arg(user_.rowLabels[order[i]])
+                   .arg(user_.values[order[i] * user_.k + c], 0, 'f', 2);
     }
     lines << items.join(", ");
   }
@@ -307,7 +314,8 @@ void RoutingPane::setDiagnostics(const std::optional<eval::ModelDiagnostics>& d,
     }
     showAcrossUsers(i);
     lines << acrossUsersFigures(i);
-    acrossHeadline_ = tr("across %1 test users: <b>%2 %</b> of heads").arg(i.users).arg(100.0 * i.collapsedHeadShare, 0, 'f', 1);
+    acrossHeadline_ =
+        tr("across %1 test users: <b>%2 %</b> of heads").arg(i.users).arg(100.0 * i.collapsedHeadShare, 0, 'f', 1);
   } else {
     shares_->clear(tr("This model has no interest routing"));
     peaks_->clear();
@@ -316,7 +324,8 @@ void RoutingPane::setDiagnostics(const std::optional<eval::ModelDiagnostics>& d,
     QStringList pairs;
     for (std::size_t h = 0; h < d->categoryMatch->assignment.size(); ++h) {
       const int c = d->categoryMatch->assignment[h];
-      pairs << tr("%1→%2").arg(h + 1).arg(c >= 0 && c < categoryNames.size() ? categoryNames[c].toHtmlEscaped() : tr("none"));
+      pairs << tr("%1→%2").arg(h + 1).arg(c >= 0 && c < categoryNames.size() ? categoryNames[c].toHtmlEscaped()
+                                                                             : tr("none"));
     }
     // Chance: the same heads over each user's own items in shuffled order
     // (interest_diagnostics.h); "above chance" needs half as much again.

@@ -63,11 +63,11 @@ class RoutingPane : public QWidget {
   // The selected user's figures (empty without routing or when A is malformed).
   const std::optional<analysis::UserInterestStats>& userStats() const { return stats_; }
   double collapseThreshold() const { return threshold_; }
-  double regulariser() const { return regulariser_; }  // the model's own L_reg; NaN when not exposed
+  double regulariser() const { return regulariser_; }               // the model's own L_reg; NaN when not exposed
   QVector<qint64> topItemPerInterest() const { return topItems_; }  // each head's peak item
-  QString summary() const;          // the line over the pane, without the model's name
-  QString userText() const;         // the selected user's figures
-  QString diagnosticsText() const;  // across users
+  QString summary() const;                                          // the line over the pane, without the model's name
+  QString userText() const;                                         // the selected user's figures
+  QString diagnosticsText() const;                                  // across users
 
  private:
   // A's rows for the user's real (unpadded) history positions.

@@ -52,7 +52,8 @@ bool ScrubberPanel::exportVideo(const QString& path, double framesPerSecond, QSt
   for (int i = 0; i < stepCount(); ++i) {
     setCurrentStep(i);
     // OpenCV's frames are BGR, which Qt converts to directly.
-    const QImage frame = grab().toImage().convertToFormat(QImage::Format_BGR888).copy(0, 0, size.width(), size.height());
+    const QImage frame =
+        grab().toImage().convertToFormat(QImage::Format_BGR888).copy(0, 0, size.width(), size.height());
     const cv::Mat bgr(frame.height(), frame.width(), CV_8UC3, const_cast<uchar*>(frame.constBits()),
                       static_cast<std::size_t>(frame.bytesPerLine()));
     writer.write(bgr);
@@ -63,12 +64,12 @@ bool ScrubberPanel::exportVideo(const QString& path, double framesPerSecond, QSt
 }
 
 void ScrubberPanel::exportDialog() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(),
-                                                    tr("Charts (*.png *.svg);;Video of the run (*.avi)"));
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export"), QString(), tr("Charts (*.png *.svg);;Video of the run (*.avi)"));
   if (path.isEmpty()) return;
   QString error;
   const bool ok = QFileInfo(path).suffix().compare("avi", Qt::CaseInsensitive) == 0 ? exportVideo(path, 10.0, &error)
-                                                                                     : exportCharts(path, &error);
+                                                                                    : exportCharts(path, &error);
   if (!ok) banner_->showError(tr("Export failed"), error);
 }
 

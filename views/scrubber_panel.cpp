@@ -68,8 +68,9 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   order_->addItem(tr("in test order"), static_cast<int>(UserOrder::Test));
   order_->addItem(tr("best final rank first"), static_cast<int>(UserOrder::BestRankFirst));
   order_->addItem(tr("worst final rank first"), static_cast<int>(UserOrder::WorstRankFirst));
-  order_->setToolTip(tr("List the users by the rank the model gives their true next item at the end of the "
-                        "reverse process (ranks every test user once)"));
+  order_->setToolTip(
+      tr("List the users by the rank the model gives their true next item at the end of the "
+         "reverse process (ranks every test user once)"));
   runCount_ = new QSpinBox(this);
   runCount_->setRange(1, 16);
   runCount_->setToolTip(tr("Stochastic reverse runs, one seed each: their spread shows the generated distribution"));
@@ -227,9 +228,8 @@ ScrubberPanel::ScrubberPanel(QWidget* parent) : QWidget(parent) {
   connect(forward, &QToolButton::clicked, this, [this] { setCurrentStep(currentStep() + 1); });
   connect(last, &QToolButton::clicked, this, [this] { setCurrentStep(stepCount() - 1); });
   connect(playButton_, &QToolButton::clicked, this, [this] { setPlaying(!isPlaying()); });
-  connect(speed_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
-    playTimer_->setInterval(1000 / std::max(1, speed_->currentData().toInt()));
-  });
+  connect(speed_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          [this] { playTimer_->setInterval(1000 / std::max(1, speed_->currentData().toInt())); });
   playTimer_->setInterval(1000 / kSpeeds[2]);
   connect(exportButton, &QPushButton::clicked, this, &ScrubberPanel::exportDialog);
 
@@ -254,8 +254,7 @@ void ScrubberPanel::buildCharts() {
   auto* v = new QVBoxLayout(chartBox_);
   v->setContentsMargins(0, 0, 0, 0);
   rankChart_ = new StepChart(tr("Rank of the true next item (by x̂0)"), tr("rank (log)"), true, chartBox_);
-  cosineChart_ = new StepChart(tr("Cosine to the true item (solid x̂0, dashed x_t)"), tr("cosine"),
-                               false, chartBox_);
+  cosineChart_ = new StepChart(tr("Cosine to the true item (solid x̂0, dashed x_t)"), tr("cosine"), false, chartBox_);
   normChart_ = new StepChart(tr("‖x_t‖"), tr("norm"), false, chartBox_);
   // The charts share their x axis and their runs: one legend (above them)
   // and one axis title (at the bottom) leave the plots the height. The
@@ -267,16 +266,18 @@ void ScrubberPanel::buildCharts() {
   runLegend_->setTextFormat(Qt::RichText);
   sensitivityChart_ = new StepChart(tr("Sensitivity of x̂0 to x_t"), tr("elasticity"), false, chartBox_);
   sensitivityChart_->setMinimumYRange(0.0, 1.0);
-  sensitivityChart_->setToolTip(tr("How much x̂0 changes, relative to itself, per relative change of x_t (a 1 % "
-                                   "nudge at each step): 0 = x̂0 ignores x_t, 1 = it moves in proportion"));
+  sensitivityChart_->setToolTip(
+      tr("How much x̂0 changes, relative to itself, per relative change of x_t (a 1 % "
+         "nudge at each step): 0 = x̂0 ignores x_t, 1 = it moves in proportion"));
   noiseSentence_ = new WrappedLabel(chartBox_);
   noiseSentence_->setObjectName("noiseDependenceSentence");
   noiseSentence_->setTextFormat(Qt::PlainText);
   noiseSentence_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   noiseSentence_->setStyleSheet("QLabel { background: #eef4fb; border: 1px solid #c9d9ec; padding: 4px; }");
-  noiseSentence_->setToolTip(tr("Seeds that give the same top items (mean overlap >= 95 %) mean the output does not "
-                                "depend on the noise; below 70 % it does. Sensitivity: how much x̂0 changes, "
-                                "relative to itself, per relative change of x_t (a 1 % nudge at every step)."));
+  noiseSentence_->setToolTip(
+      tr("Seeds that give the same top items (mean overlap >= 95 %) mean the output does not "
+         "depend on the noise; below 70 % it does. Sensitivity: how much x̂0 changes, "
+         "relative to itself, per relative change of x_t (a 1 % nudge at every step)."));
   for (StepChart* c : {rankChart_, cosineChart_, normChart_, sensitivityChart_}) c->chart()->legend()->hide();
   rankChart_->setTimeAxisTitleVisible(false);
   sensitivityChart_->setTimeAxisTitleVisible(false);
@@ -286,8 +287,9 @@ void ScrubberPanel::buildCharts() {
   accuracyLayout->setContentsMargins(0, 0, 0, 0);
   accuracyButton_ = new QPushButton(tr("Compute over the test split"), accuracyPage);
   accuracyButton_->setObjectName("computeStepAccuracy");
-  accuracyButton_->setToolTip(tr("Rank x̂0 of every step for every test user (the DimeRec paper's Figure 5); "
-                                 "uses the sampler and seed above"));
+  accuracyButton_->setToolTip(
+      tr("Rank x̂0 of every step for every test user (the DimeRec paper's Figure 5); "
+         "uses the sampler and seed above"));
   connect(accuracyButton_, &QPushButton::clicked, this, [this] { Q_EMIT stepAccuracyRequested(request()); });
   accuracyLayout->addWidget(accuracyButton_, 0, Qt::AlignLeft);
   accuracyLayout->addWidget(accuracyChart_, 1);
@@ -352,7 +354,9 @@ void ScrubberPanel::setSampleRanks(const QVector<qint64>& ranks) {
   fillUserList();
 }
 
-void ScrubberPanel::setUserOrder(UserOrder order) { order_->setCurrentIndex(order_->findData(static_cast<int>(order))); }
+void ScrubberPanel::setUserOrder(UserOrder order) {
+  order_->setCurrentIndex(order_->findData(static_cast<int>(order)));
+}
 
 ScrubberPanel::UserOrder ScrubberPanel::userOrder() const {
   return static_cast<UserOrder>(order_->currentData().toInt());
@@ -378,8 +382,8 @@ void ScrubberPanel::fillUserList() {
   const QSignalBlocker block(user_);
   user_->clear();
   for (int sample : order) {
-    const QString label = ranked ? tr("%1 · final rank %2").arg(sampleLabels_[sample]).arg(sampleRanks_[sample])
-                                 : sampleLabels_[sample];
+    const QString label =
+        ranked ? tr("%1 · final rank %2").arg(sampleLabels_[sample]).arg(sampleRanks_[sample]) : sampleLabels_[sample];
     user_->addItem(label, sample);
   }
   const int row = user_->findData(selected);
@@ -409,7 +413,8 @@ void ScrubberPanel::setHistory(const QVector<qint64>& history, qint64 target) {
   QStringList parts;
   const int shown = 12;
   if (history.size() > shown) parts << tr("… %1 earlier").arg(history.size() - shown);
-  for (int i = std::max(0, static_cast<int>(history.size()) - shown); i < history.size(); ++i) parts << label(history[i]);
+  for (int i = std::max(0, static_cast<int>(history.size()) - shown); i < history.size(); ++i)
+    parts << label(history[i]);
   history_->setText(tr("<b>History</b> (oldest → newest, %1 items): %2 &nbsp;⟶&nbsp; <b>true next item:</b> "
                        "<span style='background:#f6dca0'>%3</span>")
                         .arg(history.size())
@@ -425,7 +430,8 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
     runChoice_->clear();
     for (const auto& r : runs_) runChoice_->addItem(r.label);
   }
-  for (StepChart* c : {rankChart_, cosineChart_, normChart_, sensitivityChart_}) c->clear();  // the test-set chart stays
+  for (StepChart* c : {rankChart_, cosineChart_, normChart_, sensitivityChart_})
+    c->clear();  // the test-set chart stays
   QStringList legend;
   int color = 0;
   for (const auto& r : runs_) {
@@ -433,7 +439,8 @@ void ScrubberPanel::setRuns(const QVector<ScrubberRun>& runs) {
                   .arg(seriesColor(color).name(), r.label.toHtmlEscaped().replace(" ", "&nbsp;"));
     QVector<QPointF> rank, cosXt, cosX0, norm;
     for (const auto& s : r.table.steps) {
-      if (!s.targetRank.empty() && s.targetRank[0] > 0) rank.push_back(QPointF(s.t, static_cast<double>(s.targetRank[0])));
+      if (!s.targetRank.empty() && s.targetRank[0] > 0)
+        rank.push_back(QPointF(s.t, static_cast<double>(s.targetRank[0])));
       if (!s.cosXtTarget.empty()) cosXt.push_back(QPointF(s.t, s.cosXtTarget[0]));
       if (!s.cosX0Target.empty()) cosX0.push_back(QPointF(s.t, s.cosX0Target[0]));
       if (!s.normXt.empty()) norm.push_back(QPointF(s.t, s.normXt[0]));
@@ -596,7 +603,8 @@ void ScrubberPanel::refreshStep() {
     const int j = partnerStep();
     const auto& o = other.steps[static_cast<std::size_t>(j)];
     partnerItems_->setStep(&other, j, 0, target_);
-    const QString rank = o.targetRank.empty() || o.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(o.targetRank[0]);
+    const QString rank =
+        o.targetRank.empty() || o.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(o.targetRank[0]);
     // Two lines, always: the run's name and where it is fit the narrow column
     // without eliding, and a constant height never re-lays the panel out.
     partnerTitle_->setText(tr("%1\nstep %2 of %3 · t = %4 · rank of the true item %5")
@@ -609,14 +617,18 @@ void ScrubberPanel::refreshStep() {
     partnerItems_->setStep(nullptr, 0, 0, 0);
   }
   for (StepChart* c : charts()) c->setCursor(s.t);
-  auto num = [](const std::vector<float>& v) { return v.empty() || !std::isfinite(v[0]) ? QStringLiteral("–") : QString::number(v[0], 'f', 3); };
-  const QString rank = s.targetRank.empty() || s.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(s.targetRank[0]);
-  summary_->setText(tr("Step %1 of %2 · t = %3%4 · rank of the true item %5 · ‖x_t‖ %6 · cos(x_t, e) %7 · cos(x̂0, e) %8")
-                        .arg(i + 1)
-                        .arg(table.steps.size())
-                        .arg(s.t)
-                        .arg(s.t == 0 ? tr(" (final x0)") : QString())
-                        .arg(rank, num(s.normXt), num(s.cosXtTarget), num(s.cosX0Target)));
+  auto num = [](const std::vector<float>& v) {
+    return v.empty() || !std::isfinite(v[0]) ? QStringLiteral("–") : QString::number(v[0], 'f', 3);
+  };
+  const QString rank =
+      s.targetRank.empty() || s.targetRank[0] < 0 ? QStringLiteral("–") : QString::number(s.targetRank[0]);
+  summary_->setText(
+      tr("Step %1 of %2 · t = %3%4 · rank of the true item %5 · ‖x_t‖ %6 · cos(x_t, e) %7 · cos(x̂0, e) %8")
+          .arg(i + 1)
+          .arg(table.steps.size())
+          .arg(s.t)
+          .arg(s.t == 0 ? tr(" (final x0)") : QString())
+          .arg(rank, num(s.normXt), num(s.cosXtTarget), num(s.cosX0Target)));
 }
 
 }  // namespace recdiff::views

@@ -41,20 +41,20 @@ class TraceStepModel;
 class WrappedLabel;
 
 struct ScrubberRequest {
-  int sample = 0;              // index into the test split
-  int runs = 1;                // stochastic runs, seeds seed..seed+runs-1
+  int sample = 0;  // index into the test split
+  int runs = 1;    // stochastic runs, seeds seed..seed+runs-1
   quint64 seed = 1;
-  QString sampler = "ddpm";    // "ddpm", "ddim" or "both"
-  int ddimSteps = 10;          // S for DDIM
+  QString sampler = "ddpm";  // "ddpm", "ddim" or "both"
+  int ddimSteps = 10;        // S for DDIM
   bool excludeHistory = false;
-  int compareWith = -1;        // index into setComparisonModels' list; -1 = none
+  int compareWith = -1;  // index into setComparisonModels' list; -1 = none
 };
 
 struct ScrubberRun {
-  QString label;               // "seed 1 · DDPM" (prefixed by the model when two run)
-  diffusion::TraceTable table; // batch 1
-  int model = 0;               // 0 = the current model, 1 = the one compared with
-  QString sampler = "ddpm";    // "ddpm" or "ddim": runs of one sampler differ only by their noise
+  QString label;                // "seed 1 · DDPM" (prefixed by the model when two run)
+  diffusion::TraceTable table;  // batch 1
+  int model = 0;                // 0 = the current model, 1 = the one compared with
+  QString sampler = "ddpm";     // "ddpm" or "ddim": runs of one sampler differ only by their noise
 };
 
 class ScrubberPanel : public QWidget {
@@ -86,11 +86,11 @@ class ScrubberPanel : public QWidget {
   ScrubberRequest request() const;
   void setRequest(const ScrubberRequest& request);
   int stepCount() const;
-  int currentStep() const;       // index into the selected run's steps
+  int currentStep() const;  // index into the selected run's steps
   void setCurrentStep(int step);
   int currentRun() const;
   void setCurrentRun(int run);
-  int currentTimestep() const;   // t of the current step (0 = final x0)
+  int currentTimestep() const;  // t of the current step (0 = final x0)
   bool isPlaying() const;
   void setPlaying(bool playing);
   const QVector<ScrubberRun>& runs() const { return runs_; }
@@ -101,7 +101,7 @@ class ScrubberPanel : public QWidget {
   int partnerStep() const;
   TraceStepModel* partnerItems() const { return partnerItems_; }
   QSlider* slider() const { return slider_; }
-  QString stepSummary() const;   // the line under the slider
+  QString stepSummary() const;  // the line under the slider
   // The charts' shared legend: every run's whole label beside its colour.
   QString runLegendText() const;
   QList<StepChart*> charts() const;

@@ -22,8 +22,7 @@ constexpr int kMaxDrawnPoints = 2000;
 
 }  // namespace
 
-SeriesChart::SeriesChart(const QString& title, const QString& xTitle, const QString& yTitle,
-                         QWidget* parent)
+SeriesChart::SeriesChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent)
     : QChartView(parent), yTitle_(yTitle) {
   auto* c = new QChart;
   c->setTitle(title);

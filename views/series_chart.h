@@ -22,8 +22,7 @@ class SeriesChart : public QChartView {
   Q_OBJECT
 
  public:
-  explicit SeriesChart(const QString& title, const QString& xTitle, const QString& yTitle,
-                       QWidget* parent = nullptr);
+  explicit SeriesChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
 
   // Adds a point; the series is created on first use. With smoothing > 0
   // the drawn value is an exponential moving average (weight of the past).
@@ -48,9 +47,9 @@ class SeriesChart : public QChartView {
 
  private:
   struct Track {
-    QVector<QPointF> raw;   // every received point (x, y)
+    QVector<QPointF> raw;  // every received point (x, y)
     QLineSeries* series = nullptr;
-    int drawn = 0;          // raw points already on the series
+    int drawn = 0;  // raw points already on the series
     double ema = 0.0;
     bool hasEma = false;
   };

@@ -9,7 +9,6 @@
 #include <QStyle>
 #include <QVBoxLayout>
 
-
 namespace recdiff::views {
 
 StartPage::StartPage(QWidget* parent) : QWidget(parent) {
@@ -32,10 +31,9 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
   f.setPointSizeF(f.pointSizeF() * 2.0);
   f.setBold(true);
   title->setFont(f);
-  auto* subtitle = new QLabel(
-      tr("A workbench for diffusion-based sequential recommendation: load a dataset, "
-         "train or load a model, and compare the results."),
-      this);
+  auto* subtitle = new QLabel(tr("A workbench for diffusion-based sequential recommendation: load a dataset, "
+                                 "train or load a model, and compare the results."),
+                              this);
   subtitle->setWordWrap(true);
   titles->addWidget(title);
   titles->addWidget(subtitle);
@@ -67,21 +65,19 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
 
   auto* buttons = new QVBoxLayout;
   buttons->setSpacing(8);
-  QPushButton* demo = bigButton("startDemo", style()->standardIcon(QStyle::SP_MediaPlay),
-                                tr("Start the demo"),
+  QPushButton* demo = bigButton("startDemo", style()->standardIcon(QStyle::SP_MediaPlay), tr("Start the demo"),
                                 tr("Synthetic users with planted interests and a small ADIGRec: "
                                    "trains in under a minute on a laptop CPU, then shows the results."));
   demo->setDefault(true);
-  QPushButton* classroom = bigButton("openClassroom", style()->standardIcon(QStyle::SP_FileDialogInfoView),
-                                     tr("Classroom session"),
-                                     tr("The same synthetic data and model, ready to train step by step."));
-  QPushButton* dataset = bigButton("openDataset", style()->standardIcon(QStyle::SP_DirOpenIcon),
-                                   tr("Open a dataset…"),
+  QPushButton* classroom =
+      bigButton("openClassroom", style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Classroom session"),
+                tr("The same synthetic data and model, ready to train step by step."));
+  QPushButton* dataset = bigButton("openDataset", style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open a dataset…"),
                                    tr("sequences.txt, an interaction log (.csv, .inter, u.data…), or a "
                                       "folder with train/val/test.tsv. You can also drop it on the window."));
-  QPushButton* session = bigButton("openSession", style()->standardIcon(QStyle::SP_DialogOpenButton),
-                                   tr("Open a session…"),
-                                   tr("A saved session: dataset, models, checkpoints and results."));
+  QPushButton* session =
+      bigButton("openSession", style()->standardIcon(QStyle::SP_DialogOpenButton), tr("Open a session…"),
+                tr("A saved session: dataset, models, checkpoints and results."));
   for (QPushButton* b : {demo, classroom, dataset, session}) buttons->addWidget(b);
   column->addLayout(buttons);
   connect(demo, &QPushButton::clicked, this, &StartPage::demoRequested);
@@ -100,9 +96,8 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
   column->addWidget(recent_);
   column->addWidget(recentEmpty_);
   column->addStretch(2);
-  connect(recent_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
-    Q_EMIT recentSessionRequested(item->data(Qt::UserRole).toString());
-  });
+  connect(recent_, &QListWidget::itemActivated, this,
+          [this](QListWidgetItem* item) { Q_EMIT recentSessionRequested(item->data(Qt::UserRole).toString()); });
   setRecentSessions({});
 }
 
@@ -117,9 +112,9 @@ QPushButton* StartPage::bigButton(const QString& objectName, const QIcon& icon, 
   auto* iconLabel = new QLabel(button);
   iconLabel->setPixmap(icon.pixmap(32, 32));
   iconLabel->setAttribute(Qt::WA_TransparentForMouseEvents);
-  auto* text = new QLabel("<b>" + title.toHtmlEscaped() + "</b><br><span style='color:#4a4f55'>" +
-                              subtitle.toHtmlEscaped() + "</span>",
-                          button);
+  auto* text = new QLabel(
+      "<b>" + title.toHtmlEscaped() + "</b><br><span style='color:#4a4f55'>" + subtitle.toHtmlEscaped() + "</span>",
+      button);
   text->setWordWrap(true);
   text->setAttribute(Qt::WA_TransparentForMouseEvents);
   layout->addWidget(iconLabel);

@@ -32,8 +32,7 @@ class StartPage : public QWidget {
   void discardRecoveryRequested();
 
  private:
-  QPushButton* bigButton(const QString& objectName, const QIcon& icon, const QString& title,
-                         const QString& subtitle);
+  QPushButton* bigButton(const QString& objectName, const QIcon& icon, const QString& title, const QString& subtitle);
 
   QWidget* recovery_;
   QLabel* recoveryText_;

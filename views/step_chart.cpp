@@ -17,8 +17,7 @@
 
 namespace recdiff::views {
 
-StepChart::StepChart(const QString& title, const QString& yTitle, bool logScale, QWidget* parent)
-    : QChartView(parent) {
+StepChart::StepChart(const QString& title, const QString& yTitle, bool logScale, QWidget* parent) : QChartView(parent) {
   auto* c = new QChart;
   c->setTitle(title);
   styleChart(c);

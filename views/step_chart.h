@@ -48,7 +48,7 @@ class StepChart : public QChartView {
   QValueAxis* yAxis_ = nullptr;
   QLogValueAxis* logAxis_ = nullptr;
   QLineSeries* anchor_ = nullptr;  // empty; maps (t, y) to the plot for the cursor
-  QPixmap frame_;                   // the chart without the cursor
+  QPixmap frame_;                  // the chart without the cursor
   bool frameDirty_ = true;
   double minY_ = 0.0, maxY_ = 1.0, maxT_ = 1.0;
   double floorLow_ = 0.0, floorHigh_ = 0.0;  // equal: no minimum range

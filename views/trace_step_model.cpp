@@ -21,8 +21,10 @@ void TraceStepModel::setStep(const diffusion::TraceTable* table, int step, qint6
     const auto k = static_cast<std::size_t>(table->topK);
     const auto first = static_cast<std::size_t>(row) * k;
     if (s.topkIds.size() >= first + k && s.topkScores.size() >= first + k) {
-      ids.assign(s.topkIds.begin() + static_cast<std::ptrdiff_t>(first), s.topkIds.begin() + static_cast<std::ptrdiff_t>(first + k));
-      scores.assign(s.topkScores.begin() + static_cast<std::ptrdiff_t>(first), s.topkScores.begin() + static_cast<std::ptrdiff_t>(first + k));
+      ids.assign(s.topkIds.begin() + static_cast<std::ptrdiff_t>(first),
+                 s.topkIds.begin() + static_cast<std::ptrdiff_t>(first + k));
+      scores.assign(s.topkScores.begin() + static_cast<std::ptrdiff_t>(first),
+                    s.topkScores.begin() + static_cast<std::ptrdiff_t>(first + k));
     }
   }
   if (ids.size() == ids_.size() && !ids.empty()) {
@@ -91,12 +93,17 @@ QVariant TraceStepModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant TraceStepModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    return QAbstractTableModel::headerData(section, orientation, role);
   switch (section) {
-    case RankColumn: return tr("#");
-    case ItemColumn: return tr("Item");
-    case ScoreColumn: return tr("Score");
-    default: return {};
+    case RankColumn:
+      return tr("#");
+    case ItemColumn:
+      return tr("Item");
+    case ScoreColumn:
+      return tr("Score");
+    default:
+      return {};
   }
 }
 

@@ -55,8 +55,9 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
   epochs_->setObjectName("trainEpochs");
   epochs_->setRange(0, 100000);
   epochs_->setSpecialValueText(tr("model's"));
-  epochs_->setToolTip(tr("Epochs to train; \"model's\" uses the model's epochs parameter "
-                         "(early stopping may end sooner)"));
+  epochs_->setToolTip(
+      tr("Epochs to train; \"model's\" uses the model's epochs parameter "
+         "(early stopping may end sooner)"));
   validationSamples_ = new QSpinBox(settings);
   validationSamples_->setObjectName("validationSamples");
   validationSamples_->setRange(0, 100000000);
@@ -149,10 +150,11 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
   collapse_->setObjectName("collapseChart");
   collapse_->setPointsVisible(true);
   collapse_->setDisplayFactor(100.0);
-  collapse_->setToolTip(tr("Routing collapse (paper 000 §4.4.2) is \"a single interest expressed by a single item\": "
-                           "rising lines are collapse for the interest heads — heads with at least 0.9 of their "
-                           "weight on one item, heads attending alike (mean cosine), one head winning every "
-                           "position. For the item table a falling effective rank (of d) is collapse."));
+  collapse_->setToolTip(
+      tr("Routing collapse (paper 000 §4.4.2) is \"a single interest expressed by a single item\": "
+         "rising lines are collapse for the interest heads — heads with at least 0.9 of their "
+         "weight on one item, heads attending alike (mean cosine), one head winning every "
+         "position. For the item table a falling effective rank (of d) is collapse."));
   // Validation and the collapse watch share the lower half as tabs: three
   // stacked charts leave none of them room for its axis labels.
   epochCharts_ = new QTabWidget(charts);
@@ -270,7 +272,8 @@ void TrainingPanel::addEpoch(const TrainingEpochPoint& p) {
       collapse_->addPoint(tr("head redundancy (mean cosine × 100)"), x, c->headRedundancy);
       collapse_->addPoint(tr("largest head's share of positions"), x, c->largestHeadShare);
     }
-    if (c->dimensions > 0) collapse_->addPoint(tr("item-table effective rank (of d)"), x, c->itemEffectiveRank / c->dimensions);
+    if (c->dimensions > 0)
+      collapse_->addPoint(tr("item-table effective rank (of d)"), x, c->itemEffectiveRank / c->dimensions);
     collapse_->flush();
   }
   QString text = tr("Epoch %1 done in %2").arg(p.globalEpoch).arg(formatDuration(p.seconds));
@@ -320,9 +323,7 @@ void TrainingPanel::trainingFinished(bool ok, bool cancelled, const QString& mes
   updateButtons();
 }
 
-void TrainingPanel::showError(const QString& title, const QString& details) {
-  banner_->showError(title, details);
-}
+void TrainingPanel::showError(const QString& title, const QString& details) { banner_->showError(title, details); }
 
 void TrainingPanel::showHistory(const std::vector<TrainingEpochPoint>& epochs) {
   if (state_ != State::Idle) return;
@@ -344,8 +345,9 @@ void TrainingPanel::showHistory(const std::vector<TrainingEpochPoint>& epochs) {
   losses_->flush();
   progress_->setValue(0);
   eta_->clear();
-  status_->setText(epochs.empty() ? tr("Press Start (F5) to train the current model.")
-                                  : tr("Trained earlier: %1 epochs (the loss chart shows epoch means).").arg(epochs.size()));
+  status_->setText(epochs.empty()
+                       ? tr("Press Start (F5) to train the current model.")
+                       : tr("Trained earlier: %1 epochs (the loss chart shows epoch means).").arg(epochs.size()));
 }
 
 }  // namespace recdiff::views

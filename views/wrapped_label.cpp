@@ -19,9 +19,7 @@ QSize WrappedLabel::minimumSizeHint() const {
   return size;
 }
 
-QSize WrappedLabel::sizeHint() const {
-  return {QLabel::sizeHint().width(), minimumSizeHint().height()};
-}
+QSize WrappedLabel::sizeHint() const { return {QLabel::sizeHint().width(), minimumSizeHint().height()}; }
 
 void WrappedLabel::resizeEvent(QResizeEvent* event) {
   QLabel::resizeEvent(event);

@@ -21,18 +21,19 @@ namespace {
 nlohmann::ordered_json toJson(const eval::ModelDiagnostics& d) {
   nlohmann::ordered_json j;
   const auto& e = d.embedding;
-  j["embedding"] = {{"rows", e.rows},
-                    {"dimensions", e.dimensions},
-                    {"top_singular_values", e.topSingularValues},
-                    {"singular_value_variance", e.singularValueVariance},
-                    {"singular_value_entropy", e.singularValueEntropy},
-                    {"covariance_entropy", e.covarianceEntropy},
-                    {"effective_rank", e.effectiveRank},
-                    {"isotropy", e.isotropy},
-                    {"kl_to_gaussian", std::isfinite(e.klToGaussian) ? nlohmann::json(e.klToGaussian) : nlohmann::json()},
-                    {"collapsed", e.collapsed},
-                    {"gaussian_like", e.gaussianLike},
-                    {"verdict", e.verdict}};
+  j["embedding"] = {
+      {"rows", e.rows},
+      {"dimensions", e.dimensions},
+      {"top_singular_values", e.topSingularValues},
+      {"singular_value_variance", e.singularValueVariance},
+      {"singular_value_entropy", e.singularValueEntropy},
+      {"covariance_entropy", e.covarianceEntropy},
+      {"effective_rank", e.effectiveRank},
+      {"isotropy", e.isotropy},
+      {"kl_to_gaussian", std::isfinite(e.klToGaussian) ? nlohmann::json(e.klToGaussian) : nlohmann::json()},
+      {"collapsed", e.collapsed},
+      {"gaussian_like", e.gaussianLike},
+      {"verdict", e.verdict}};
   if (d.probe) {
     j["linear_probe"] = {{"classes", d.probe->classes},
                          {"test_accuracy", d.probe->test.accuracy},
@@ -99,13 +100,14 @@ void printText(std::ostream& out, const eval::ModelDiagnostics& d, const data::S
     return;
   }
   const auto& i = *d.interests;
-  std::snprintf(line, sizeof line,
-                "interest routing over %d users, k = %d (%d users with a one-item history left out of the head figures):\n"
-                "  routing collapse (paper 000 §4.4.2, a head on a single item: peak weight >= %.2f):\n"
-                "    %.1f %% of heads collapsed; mean peak %.3f; %.2f effective items per head (%.0f %% of the history)\n"
-                "    collapsed share per head:",
-                i.users, i.interests, i.usersWithOnePosition, i.collapseThreshold, 100 * i.collapsedHeadShare,
-                i.meanHeadPeak, i.meanEffectiveItems, 100 * i.meanEffectiveItemShare);
+  std::snprintf(
+      line, sizeof line,
+      "interest routing over %d users, k = %d (%d users with a one-item history left out of the head figures):\n"
+      "  routing collapse (paper 000 §4.4.2, a head on a single item: peak weight >= %.2f):\n"
+      "    %.1f %% of heads collapsed; mean peak %.3f; %.2f effective items per head (%.0f %% of the history)\n"
+      "    collapsed share per head:",
+      i.users, i.interests, i.usersWithOnePosition, i.collapseThreshold, 100 * i.collapsedHeadShare, i.meanHeadPeak,
+      i.meanEffectiveItems, 100 * i.meanEffectiveItemShare);
   out << line;
   for (double s : i.collapsedShareByHead) {
     std::snprintf(line, sizeof line, " %.3f", s);
@@ -118,13 +120,14 @@ void printText(std::ostream& out, const eval::ModelDiagnostics& d, const data::S
     std::snprintf(line, sizeof line, " %.3f", s);
     out << line;
   }
-  std::snprintf(line, sizeof line,
-                "\n  head redundancy (mean cosine of two heads' weights, 0 disjoint, 1 identical) %.3f\n"
-                "  mean L_reg %.4f: concentration terms %.4f, redundancy terms %.4f; mean |C_rc| off the diagonal %.4f\n"
-                "  distinct routing directions %.2f of %d (spectral; k also when every head sits on its own single item)\n"
-                "  argmax share per head:",
-                i.meanHeadRedundancy, i.meanLReg, i.meanLRegConcentration, i.meanLRegRedundancy,
-                i.meanOffDiagonalAbsCovariance, i.meanDistinctRoutingDirections, i.interests);
+  std::snprintf(
+      line, sizeof line,
+      "\n  head redundancy (mean cosine of two heads' weights, 0 disjoint, 1 identical) %.3f\n"
+      "  mean L_reg %.4f: concentration terms %.4f, redundancy terms %.4f; mean |C_rc| off the diagonal %.4f\n"
+      "  distinct routing directions %.2f of %d (spectral; k also when every head sits on its own single item)\n"
+      "  argmax share per head:",
+      i.meanHeadRedundancy, i.meanLReg, i.meanLRegConcentration, i.meanLRegRedundancy, i.meanOffDiagonalAbsCovariance,
+      i.meanDistinctRoutingDirections, i.interests);
   out << line;
   for (double s : i.argmaxShare) {
     std::snprintf(line, sizeof line, " %.3f", s);
@@ -141,7 +144,8 @@ void printText(std::ostream& out, const eval::ModelDiagnostics& d, const data::S
     const auto& names = dataset.metadata.categoryNames;
     for (std::size_t h = 0; h < d.categoryMatch->assignment.size(); ++h) {
       const int c = d.categoryMatch->assignment[h];
-      out << " " << h + 1 << "->" << (c >= 0 && static_cast<std::size_t>(c) < names.size() ? names[static_cast<std::size_t>(c)] : "none");
+      out << " " << h + 1 << "->"
+          << (c >= 0 && static_cast<std::size_t>(c) < names.size() ? names[static_cast<std::size_t>(c)] : "none");
     }
     out << "\n";
   }
@@ -160,8 +164,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   const auto d = eval::diagnoseModel(*loaded.model, dataset, dataset.test, args.get("device"), o);
   std::optional<eval::ReverseContribution> contribution;
   if (reverseSection) {
-    contribution = eval::reverseContribution(*loaded.model, dataset.test, reverseOptions, args.get("device"),
-                                             contributionOptions);
+    contribution =
+        eval::reverseContribution(*loaded.model, dataset.test, reverseOptions, args.get("device"), contributionOptions);
   }
   if (ctx.json) {
     nlohmann::ordered_json j = toJson(d);
@@ -178,21 +182,20 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "analyze",
-    "collapse diagnostics of a trained model: embeddings, probe, interest routing, reverse process",
-    "Example:\n  recdiff analyze adigrec.ckpt --data ../shared/datasets/ml-100k-adrec\n",
-    [](ArgParser& p) {
-      p.positional("CHECKPOINT", "checkpoint file");
-      p.section("Analysis")
-          .option("data", "PATH", "the dataset the model was trained on")
-          .option("users", "N", "test users whose routing is analysed (0 = all)", "2000")
-          .option("collapse-threshold", "P", "a head whose peak routing weight is >= P is collapsed", "0.9");
-      declareReverseContributionOptions(p);
-      declareRuntimeOptions(p);
-      declareDatasetOptions(p);
-    },
-    run});
+const bool registered = registerCommand(
+    {"analyze", "collapse diagnostics of a trained model: embeddings, probe, interest routing, reverse process",
+     "Example:\n  recdiff analyze adigrec.ckpt --data ../shared/datasets/ml-100k-adrec\n",
+     [](ArgParser& p) {
+       p.positional("CHECKPOINT", "checkpoint file");
+       p.section("Analysis")
+           .option("data", "PATH", "the dataset the model was trained on")
+           .option("users", "N", "test users whose routing is analysed (0 = all)", "2000")
+           .option("collapse-threshold", "P", "a head whose peak routing weight is >= P is collapsed", "0.9");
+       declareReverseContributionOptions(p);
+       declareRuntimeOptions(p);
+       declareDatasetOptions(p);
+     },
+     run});
 
 }  // namespace
 }  // namespace recdiff::cli

@@ -48,8 +48,8 @@ ArgParser& ArgParser::positional(const std::string& name, const std::string& hel
   return *this;
 }
 
-ArgParser& ArgParser::option(const std::string& name, const std::string& valueName,
-                             const std::string& help, const std::string& defaultValue) {
+ArgParser& ArgParser::option(const std::string& name, const std::string& valueName, const std::string& help,
+                             const std::string& defaultValue) {
   declare({Spec::Option, name, valueName, help, defaultValue, false});
   return *this;
 }
@@ -78,9 +78,8 @@ ParsedArgs ArgParser::parse(const std::vector<std::string>& args) const {
     if (s.kind == Spec::Option) parsed.defaults_[s.name] = s.defaultValue;
     if (s.kind == Spec::Flag) parsed.flags_[s.name] = false;
   }
-  if (std::find_if(args.begin(), args.end(), [](const std::string& a) {
-        return a == "--help" || a == "-h";
-      }) != args.end()) {
+  if (std::find_if(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; }) !=
+      args.end()) {
     parsed.flags_["help"] = true;
     return parsed;
   }
@@ -221,10 +220,9 @@ long long ParsedArgs::getInt(const std::string& name, long long min, long long m
   const std::string text = get(name);
   long long value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
-      value > max) {
-    throw UsageError("--" + name + " expects a whole number between " + std::to_string(min) +
-                     " and " + std::to_string(max) + ", got '" + text + "'");
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw UsageError("--" + name + " expects a whole number between " + std::to_string(min) + " and " +
+                     std::to_string(max) + ", got '" + text + "'");
   }
   return value;
 }
@@ -243,12 +241,11 @@ double ParsedArgs::getDouble(const std::string& name, double min, double max) co
   const std::string text = get(name);
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value) || value < min || value > max) {
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value < min ||
+      value > max) {
     std::ostringstream range;
     range << min << " and " << max;
-    throw UsageError("--" + name + " expects a number between " + range.str() + ", got '" +
-                     text + "'");
+    throw UsageError("--" + name + " expects a number between " + range.str() + ", got '" + text + "'");
   }
   return value;
 }

@@ -33,7 +33,8 @@ void writeBashCompletion(std::ostream& out) {
          "_recdiff() {\n"
          "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
          "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
-         "    COMPREPLY=($(compgen -W \"" << joined(firstWords)
+         "    COMPREPLY=($(compgen -W \""
+      << joined(firstWords)
       << " help --help --version --man-page --bash-completion\" -- \"$cur\"))\n"
          "    return\n"
          "  fi\n"
@@ -57,13 +58,14 @@ void writeBashCompletion(std::ostream& out) {
       if (s.kind == ArgParser::Spec::Option) valued.insert("--" + s.name);
       if (s.kind == ArgParser::Spec::Option || s.kind == ArgParser::Spec::Flag) options.insert("--" + s.name);
     }
-    out << "    \"" << c->name << "\") options=\"" << joined(options) << "\" valued=\"" << joined(valued)
-        << "\" ;;\n";
+    out << "    \"" << c->name << "\") options=\"" << joined(options) << "\" valued=\"" << joined(valued) << "\" ;;\n";
   }
   out << "    *) return ;;\n"
          "  esac\n"
          "  if [ \"$prev\" = --model ]; then\n"
-         "    COMPREPLY=($(compgen -W \"" << joined(models) << "\" -- \"$cur\"))\n"
+         "    COMPREPLY=($(compgen -W \""
+      << joined(models)
+      << "\" -- \"$cur\"))\n"
          "  elif [[ \" $valued \" == *\" $prev \"* ]] || [[ \"$cur\" != -* ]]; then\n"
          "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
          "  else\n"

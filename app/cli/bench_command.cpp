@@ -81,8 +81,8 @@ int benchTrain(const ParsedArgs& args, CommandContext& ctx) {
   options.seed = args.getUnsigned("seed");
   options.epochs = warmup + repeat;
   options.validationSamples = 1;  // the trainer validates; keep that out of the way
-  options.onlyStage = args.has("stage") ? stageIndex(*model, args.get("stage"))
-                                        : static_cast<int>(model->stages().size()) - 1;
+  options.onlyStage =
+      args.has("stage") ? stageIndex(*model, args.get("stage")) : static_cast<int>(model->stages().size()) - 1;
 
   std::vector<double> seconds;
   std::int64_t batches = 0;
@@ -206,10 +206,8 @@ int benchThreads(const ParsedArgs& args, CommandContext& ctx) {
     const auto t = timeBoth([&] {
       for (std::size_t i = 0; i < xs.size(); ++i) xs[i].mul_(0.999).add_(ys[i], 0.001).tanh_();
     });
-    elementwise.push_back({{"elements_per_kernel", chunk},
-                           {"seconds_1", t[0]},
-                           {"seconds_n", t[1]},
-                           {"speedup", t[0] / t[1]}});
+    elementwise.push_back(
+        {{"elements_per_kernel", chunk}, {"seconds_1", t[0]}, {"seconds_n", t[1]}, {"speedup", t[0] / t[1]}});
   }
   nlohmann::ordered_json j;
   j["case"] = "threads";
@@ -231,77 +229,73 @@ void declareRepetitions(ArgParser& p, const char* what, const char* warmup) {
       .option("repeat", "N", std::string(what) + " timed (median, min, max reported)", "3");
 }
 
-const bool trainRegistered = registerCommand({
-    "bench train",
-    "time training epochs of a model on a dataset (JSON)",
-    "Examples:\n"
-    "  recdiff bench train ../shared/datasets/ml-100k-adrec --model adrec --threads 2\n"
-    "  recdiff bench train ../shared/datasets/zhihu-dreamrec --model adigrec --set max_length=10\n",
-    [](ArgParser& p) {
-      p.positional("DATASET", "dataset file or folder");
-      declareModelOptions(p);
-      p.section("Case").option("stage", "NAME", "training stage to time (default: the last)");
-      declareRepetitions(p, "epochs", "1");
-      declareRuntimeOptions(p);
-      declareDatasetOptions(p);
-    },
-    benchTrain});
+const bool trainRegistered =
+    registerCommand({"bench train", "time training epochs of a model on a dataset (JSON)",
+                     "Examples:\n"
+                     "  recdiff bench train ../shared/datasets/ml-100k-adrec --model adrec --threads 2\n"
+                     "  recdiff bench train ../shared/datasets/zhihu-dreamrec --model adigrec --set max_length=10\n",
+                     [](ArgParser& p) {
+                       p.positional("DATASET", "dataset file or folder");
+                       declareModelOptions(p);
+                       p.section("Case").option("stage", "NAME", "training stage to time (default: the last)");
+                       declareRepetitions(p, "epochs", "1");
+                       declareRuntimeOptions(p);
+                       declareDatasetOptions(p);
+                     },
+                     benchTrain});
 
-const bool sampleRegistered = registerCommand({
-    "bench sample",
-    "time reverse sampling and full ranking of a whole split (JSON)",
-    "Times eval over the split: guidance, the reverse process of every sample and\n"
-    "the full-catalog ranking. --checkpoint uses a trained model, otherwise a\n"
-    "fresh one from --model/--set (same cost).\n\n"
-    "Example:\n"
-    "  recdiff bench sample ../shared/datasets/zhihu-dreamrec --model adigrec --set diffusion_steps=100\n",
-    [](ArgParser& p) {
-      p.positional("DATASET", "dataset file or folder");
-      declareModelOptions(p);
-      p.section("Case")
-          .option("checkpoint", "FILE", "time this trained model instead")
-          .option("on", "test|validation", "which split to sample and rank", "test")
-          .option("batch-size", "N", "samples per reverse batch", "1024");
-      declareRepetitions(p, "passes", "1");
-      declareRuntimeOptions(p);
-      declareReverseOptions(p);
-      declareDatasetOptions(p);
-    },
-    benchSample});
+const bool sampleRegistered = registerCommand(
+    {"bench sample", "time reverse sampling and full ranking of a whole split (JSON)",
+     "Times eval over the split: guidance, the reverse process of every sample and\n"
+     "the full-catalog ranking. --checkpoint uses a trained model, otherwise a\n"
+     "fresh one from --model/--set (same cost).\n\n"
+     "Example:\n"
+     "  recdiff bench sample ../shared/datasets/zhihu-dreamrec --model adigrec --set diffusion_steps=100\n",
+     [](ArgParser& p) {
+       p.positional("DATASET", "dataset file or folder");
+       declareModelOptions(p);
+       p.section("Case")
+           .option("checkpoint", "FILE", "time this trained model instead")
+           .option("on", "test|validation", "which split to sample and rank", "test")
+           .option("batch-size", "N", "samples per reverse batch", "1024");
+       declareRepetitions(p, "passes", "1");
+       declareRuntimeOptions(p);
+       declareReverseOptions(p);
+       declareDatasetOptions(p);
+     },
+     benchSample});
 
-const bool projectionRegistered = registerCommand({
-    "bench projection",
-    "time PCA, t-SNE and UMAP on clustered embeddings (JSON)",
-    "20 Gaussian clusters; PCA on --pca-points, t-SNE and UMAP on --points.\n"
-    "--write-points saves the t-SNE/UMAP input so that tests/bench/tsne_sklearn.py\n"
-    "and tests/bench/umap_js.mjs can time other implementations on the same points.\n\n"
-    "Example:\n"
-    "  recdiff bench projection --threads 2 --write-points /tmp/points.tsv\n",
-    [](ArgParser& p) {
-      p.section("Case")
-          .option("points", "N", "points for t-SNE and UMAP", "10000")
-          .option("pca-points", "N", "points for PCA", "50000")
-          .option("dimension", "D", "embedding dimension", "64")
-          .option("threads", "N", "worker threads (0 = all cores)", "0")
-          .option("seed", "N", "seed of the data and the layouts", "1")
-          .option("write-points", "FILE", "also write the t-SNE/UMAP input (TSV: label, coordinates)");
-    },
-    benchProjection});
+const bool projectionRegistered =
+    registerCommand({"bench projection", "time PCA, t-SNE and UMAP on clustered embeddings (JSON)",
+                     "20 Gaussian clusters; PCA on --pca-points, t-SNE and UMAP on --points.\n"
+                     "--write-points saves the t-SNE/UMAP input so that tests/bench/tsne_sklearn.py\n"
+                     "and tests/bench/umap_js.mjs can time other implementations on the same points.\n\n"
+                     "Example:\n"
+                     "  recdiff bench projection --threads 2 --write-points /tmp/points.tsv\n",
+                     [](ArgParser& p) {
+                       p.section("Case")
+                           .option("points", "N", "points for t-SNE and UMAP", "10000")
+                           .option("pca-points", "N", "points for PCA", "50000")
+                           .option("dimension", "D", "embedding dimension", "64")
+                           .option("threads", "N", "worker threads (0 = all cores)", "0")
+                           .option("seed", "N", "seed of the data and the layouts", "1")
+                           .option("write-points", "FILE", "also write the t-SNE/UMAP input (TSV: label, coordinates)");
+                     },
+                     benchProjection});
 
-const bool threadsRegistered = registerCommand({
-    "bench threads",
-    "the machine's thread-scaling ceiling: SGEMM and element-wise, 1 vs N threads (JSON)",
-    "Example:\n"
-    "  recdiff bench threads --threads 2\n",
-    [](ArgParser& p) {
-      p.section("Case")
-          .option("threads", "N", "the thread count compared with one", "2")
-          .option("gemm-size", "N", "SGEMM of two N x N matrices", "2048")
-          .option("elements", "N", "elements updated in all, in kernels of 16 Ki, 64 Ki, … up to N", "16777216")
-          .option("repeat", "N", "timed calls of each kernel (median reported)", "5")
-          .option("seed", "N", "seed of the inputs", "1");
-    },
-    benchThreads});
+const bool threadsRegistered = registerCommand(
+    {"bench threads", "the machine's thread-scaling ceiling: SGEMM and element-wise, 1 vs N threads (JSON)",
+     "Example:\n"
+     "  recdiff bench threads --threads 2\n",
+     [](ArgParser& p) {
+       p.section("Case")
+           .option("threads", "N", "the thread count compared with one", "2")
+           .option("gemm-size", "N", "SGEMM of two N x N matrices", "2048")
+           .option("elements", "N", "elements updated in all, in kernels of 16 Ki, 64 Ki, … up to N", "16777216")
+           .option("repeat", "N", "timed calls of each kernel (median reported)", "5")
+           .option("seed", "N", "seed of the inputs", "1");
+     },
+     benchThreads});
 
 }  // namespace
 }  // namespace recdiff::cli

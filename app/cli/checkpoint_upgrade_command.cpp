@@ -19,31 +19,32 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   }
   const train::CheckpointMeta meta = train::upgradeCheckpoint(from, to);
   if (ctx.json) {
-    ctx.out << nlohmann::json{{"from", from}, {"to", to}, {"model", meta.modelName},
+    ctx.out << nlohmann::json{{"from", from},
+                              {"to", to},
+                              {"model", meta.modelName},
                               {"format_version", train::kCheckpointFormatVersion}}
                    .dump(2)
             << '\n';
   } else {
-    ctx.out << "wrote " << to << " (" << meta.modelName << ", format " << train::kCheckpointFormatVersion
-            << ")\n";
+    ctx.out << "wrote " << to << " (" << meta.modelName << ", format " << train::kCheckpointFormatVersion << ")\n";
   }
   return 0;
 }
 
-const bool registered = registerCommand({
-    "checkpoint upgrade",
-    "rewrite an old (format 1) checkpoint in the data-only format; refuses one that carries code",
-    "Format 1 checkpoints were LibTorch archives, whose code entries LibTorch runs\n"
-    "when it opens them. This command opens one only when that code is nothing\n"
-    "but the declarations RecDiff Studio wrote, and refuses any other (it was\n"
-    "altered). Without NEW the file is replaced in place, atomically.\n\n"
-    "Example:\n  recdiff checkpoint upgrade checkpoints/old-adigrec.ckpt\n",
-    [](ArgParser& p) {
-      p.positional("OLD", "a format 1 checkpoint");
-      p.positional("NEW", "where to write the upgraded checkpoint (default: over OLD)", false);
-      p.flag("force", "replace NEW when it exists");
-    },
-    run});
+const bool registered =
+    registerCommand({"checkpoint upgrade",
+                     "rewrite an old (format 1) checkpoint in the data-only format; refuses one that carries code",
+                     "Format 1 checkpoints were LibTorch archives, whose code entries LibTorch runs\n"
+                     "when it opens them. This command opens one only when that code is nothing\n"
+                     "but the declarations RecDiff Studio wrote, and refuses any other (it was\n"
+                     "altered). Without NEW the file is replaced in place, atomically.\n\n"
+                     "Example:\n  recdiff checkpoint upgrade checkpoints/old-adigrec.ckpt\n",
+                     [](ArgParser& p) {
+                       p.positional("OLD", "a format 1 checkpoint");
+                       p.positional("NEW", "where to write the upgraded checkpoint (default: over OLD)", false);
+                       p.flag("force", "replace NEW when it exists");
+                     },
+                     run});
 
 }  // namespace
 }  // namespace recdiff::cli

@@ -16,8 +16,7 @@ std::vector<std::unique_ptr<Command>>& table() {
 
 bool registerCommand(Command command) {
   if (findCommand(command.name) != nullptr) {
-    std::fprintf(stderr, "recdiff: internal error: command '%s' registered twice\n",
-                 command.name.c_str());
+    std::fprintf(stderr, "recdiff: internal error: command '%s' registered twice\n", command.name.c_str());
     std::abort();
   }
   table().push_back(std::make_unique<Command>(std::move(command)));
@@ -38,9 +37,7 @@ const Command* findCommand(const std::string& name) {
   return nullptr;
 }
 
-std::string programSummary() {
-  return "train, evaluate and inspect diffusion-based sequential recommenders";
-}
+std::string programSummary() { return "train, evaluate and inspect diffusion-based sequential recommenders"; }
 
 std::string programDescription() {
   return "RecDiff Studio's command line: datasets, training, evaluation and\n"

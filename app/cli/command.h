@@ -32,17 +32,17 @@
 namespace recdiff::cli {
 
 struct CommandContext {
-  std::ostream& out;   // results (text, or JSON with --json)
-  std::ostream& err;   // progress and warnings
-  bool json = false;   // --json was given: write one JSON document to `out`
+  std::ostream& out;  // results (text, or JSON with --json)
+  std::ostream& err;  // progress and warnings
+  bool json = false;  // --json was given: write one JSON document to `out`
 };
 
 struct Command {
-  std::string name;     // "dataset stats"
-  std::string summary;  // one line
-  std::string usage;    // more --help text: details, examples ("" for none)
-  std::function<void(ArgParser&)> declare;                          // arguments
-  std::function<int(const ParsedArgs&, CommandContext&)> run;       // the work
+  std::string name;                                            // "dataset stats"
+  std::string summary;                                         // one line
+  std::string usage;                                           // more --help text: details, examples ("" for none)
+  std::function<void(ArgParser&)> declare;                     // arguments
+  std::function<int(const ParsedArgs&, CommandContext&)> run;  // the work
 };
 
 // Adds a command; returns true so that it can initialise a static.

@@ -116,7 +116,7 @@ struct Row {
 };
 
 struct Cell {
-  std::string name;  // "HR@20"
+  std::string name;              // "HR@20"
   double mean = 0.0, std = 0.0;  // percent; sample std over the seeds
 };
 
@@ -195,14 +195,14 @@ std::optional<nlohmann::ordered_json> keptRun(const std::string& path, const nlo
     std::ifstream in(path);
     kept = nlohmann::ordered_json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    throw data::DataError(path, 0, "not a readable run record (" + std::string(e.what()) +
-                                       "); remove it to run that seed again");
+    throw data::DataError(
+        path, 0, "not a readable run record (" + std::string(e.what()) + "); remove it to run that seed again");
   }
   // Compared as plain JSON: the same fields, whatever their order.
-  if (auto difference = train::firstDifference(nlohmann::json::parse(kept.dump()),
-                                               nlohmann::json::parse(expected.dump()))) {
-    throw data::DataError(path, 0, "a finished run with other settings (" + *difference +
-                                       "); give another --work-dir or remove it");
+  if (auto difference =
+          train::firstDifference(nlohmann::json::parse(kept.dump()), nlohmann::json::parse(expected.dump()))) {
+    throw data::DataError(
+        path, 0, "a finished run with other settings (" + *difference + "); give another --work-dir or remove it");
   }
   return kept;
 }
@@ -278,8 +278,9 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       train::TrainCallbacks callbacks;
       callbacks.onBatch = [&](const train::BatchReport& r) {
         if (InterruptGuard::requested()) control.requestCancel();
-        if (!quiet) progress.update(what + " " + r.stageName + " epoch " + std::to_string(r.epoch),
-                                    static_cast<long>(r.batch), static_cast<long>(r.batches), r.losses, r.etaSeconds);
+        if (!quiet)
+          progress.update(what + " " + r.stageName + " epoch " + std::to_string(r.epoch), static_cast<long>(r.batch),
+                          static_cast<long>(r.batches), r.losses, r.etaSeconds);
       };
       callbacks.onEpoch = [&](const train::EpochReport& r) {
         progress.finish();
@@ -357,37 +358,36 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "compare",
-    "train and evaluate several models over several seeds; paper-style table",
-    "A model entry is NAME or NAME:key=value:key=value (an ablation variant).\n"
-    "--set applies to every listed model that declares the key.\n"
-    "Ctrl+C stops after the current batch; with --work-dir, the same command then continues\n"
-    "where it stopped (finished runs are kept, the interrupted one resumes bit for bit).\n\n"
-    "Examples:\n"
-    "  recdiff compare ../shared/datasets/zhihu-dreamrec --models adigrec,dimerec,sasrec,comirec \\\n"
-    "      --seeds 1,2,3 --set max_length=10 --csv zhihu.csv\n"
-    "  recdiff compare ../shared/datasets/zhihu-dreamrec --models adigrec:guidance=g2,adigrec:guidance=g1\n",
-    [](ArgParser& p) {
-      p.positional("DATASET", "dataset file or folder");
-      p.section("Comparison")
-          .option("models", "LIST", "models or variants, comma-separated", "adigrec,sasrec,comirec")
-          .option("seeds", "LIST", "seeds, comma-separated", "1,2,3")
-          .option("set", "KEY=VALUE,...", "overrides for every model that has the key")
-          .option("epochs", "N", "maximum epochs (default: each model's)")
-          .option("validation-samples", "N", "validate on a random subset drawn with each run's seed (0 = all)", "0")
-          .option("csv", "FILE", "also write the table as CSV")
-          .option("work-dir", "DIR", "keep each finished run (and the one in progress) here; rerun to continue")
-          .flag("popularity", "add the popularity ranking as a row")
-          .flag("quiet", "no progress bar");
-      declareSelectionOption(p);
-      p.section("Runtime")
-          .option("device", "cpu|cuda", "where to compute", "cpu")
-          .option("threads", "N", "intra-op threads (0 = all cores)", "0");
-      declareReverseOptions(p);
-      declareDatasetOptions(p);
-    },
-    run});
+const bool registered = registerCommand(
+    {"compare", "train and evaluate several models over several seeds; paper-style table",
+     "A model entry is NAME or NAME:key=value:key=value (an ablation variant).\n"
+     "--set applies to every listed model that declares the key.\n"
+     "Ctrl+C stops after the current batch; with --work-dir, the same command then continues\n"
+     "where it stopped (finished runs are kept, the interrupted one resumes bit for bit).\n\n"
+     "Examples:\n"
+     "  recdiff compare ../shared/datasets/zhihu-dreamrec --models adigrec,dimerec,sasrec,comirec \\\n"
+     "      --seeds 1,2,3 --set max_length=10 --csv zhihu.csv\n"
+     "  recdiff compare ../shared/datasets/zhihu-dreamrec --models adigrec:guidance=g2,adigrec:guidance=g1\n",
+     [](ArgParser& p) {
+       p.positional("DATASET", "dataset file or folder");
+       p.section("Comparison")
+           .option("models", "LIST", "models or variants, comma-separated", "adigrec,sasrec,comirec")
+           .option("seeds", "LIST", "seeds, comma-separated", "1,2,3")
+           .option("set", "KEY=VALUE,...", "overrides for every model that has the key")
+           .option("epochs", "N", "maximum epochs (default: each model's)")
+           .option("validation-samples", "N", "validate on a random subset drawn with each run's seed (0 = all)", "0")
+           .option("csv", "FILE", "also write the table as CSV")
+           .option("work-dir", "DIR", "keep each finished run (and the one in progress) here; rerun to continue")
+           .flag("popularity", "add the popularity ranking as a row")
+           .flag("quiet", "no progress bar");
+       declareSelectionOption(p);
+       p.section("Runtime")
+           .option("device", "cpu|cuda", "where to compute", "cpu")
+           .option("threads", "N", "intra-op threads (0 = all cores)", "0");
+       declareReverseOptions(p);
+       declareDatasetOptions(p);
+     },
+     run});
 
 }  // namespace
 }  // namespace recdiff::cli

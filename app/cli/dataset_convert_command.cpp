@@ -67,21 +67,20 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "dataset convert",
-    "convert any supported input to sequences.txt (+ items.tsv)",
-    "Raw logs get the papers' preprocessing unless told otherwise (dedupe, 5-core\n"
-    "items, users with at least 3 items, chronological order); see the\n"
-    "Preprocessing options. Users are written in order of first appearance, items\n"
-    "as the input spells them.\n\n"
-    "Example:\n  recdiff dataset convert ml-1m/ratings.dat /tmp/ml-1m --max-len 200\n",
-    [](ArgParser& p) {
-      p.positional("INPUT", "dataset file or folder");
-      p.positional("OUTDIR", "folder to write into (created when missing)");
-      p.flag("force", "replace files already in OUTDIR");
-      declareDatasetOptions(p);
-    },
-    run});
+const bool registered =
+    registerCommand({"dataset convert", "convert any supported input to sequences.txt (+ items.tsv)",
+                     "Raw logs get the papers' preprocessing unless told otherwise (dedupe, 5-core\n"
+                     "items, users with at least 3 items, chronological order); see the\n"
+                     "Preprocessing options. Users are written in order of first appearance, items\n"
+                     "as the input spells them.\n\n"
+                     "Example:\n  recdiff dataset convert ml-1m/ratings.dat /tmp/ml-1m --max-len 200\n",
+                     [](ArgParser& p) {
+                       p.positional("INPUT", "dataset file or folder");
+                       p.positional("OUTDIR", "folder to write into (created when missing)");
+                       p.flag("force", "replace files already in OUTDIR");
+                       declareDatasetOptions(p);
+                     },
+                     run});
 
 }  // namespace
 }  // namespace recdiff::cli

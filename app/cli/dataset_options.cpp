@@ -63,8 +63,7 @@ data::DatasetSpec datasetSpecFromArgs(const ParsedArgs& args, const std::string&
   spec.read.strict = args.flag("strict");
   spec.preprocess.dedupe = !args.flag("no-dedupe");
 
-  const bool thresholdsGiven =
-      args.has("min-item-count") || args.has("min-seq-len") || args.has("max-len");
+  const bool thresholdsGiven = args.has("min-item-count") || args.has("min-seq-len") || args.has("max-len");
   if (args.flag("no-filter")) {
     if (thresholdsGiven) {
       throw UsageError("--no-filter contradicts --min-item-count / --min-seq-len / --max-len");
@@ -75,15 +74,13 @@ data::DatasetSpec datasetSpecFromArgs(const ParsedArgs& args, const std::string&
     // Thresholds not given keep the defaults of the kind of source.
     const data::ResolvedSource source = data::resolveSource(path, spec.format);
     const bool isLog = source.format == data::DataFormat::Interactions;
-    const data::PreprocessOptions defaults =
-        isLog ? data::PreprocessOptions{} : data::PreprocessOptions::none();
+    const data::PreprocessOptions defaults = isLog ? data::PreprocessOptions{} : data::PreprocessOptions::none();
     const int limit = 1'000'000'000;
-    spec.preprocess.minItemCount = args.has("min-item-count")
-        ? static_cast<int>(args.getInt("min-item-count", 0, limit)) : defaults.minItemCount;
-    spec.preprocess.minSequenceLength = args.has("min-seq-len")
-        ? static_cast<int>(args.getInt("min-seq-len", 0, limit)) : defaults.minSequenceLength;
-    spec.preprocess.maxLength =
-        args.has("max-len") ? static_cast<int>(args.getInt("max-len", 0, limit)) : 0;
+    spec.preprocess.minItemCount =
+        args.has("min-item-count") ? static_cast<int>(args.getInt("min-item-count", 0, limit)) : defaults.minItemCount;
+    spec.preprocess.minSequenceLength =
+        args.has("min-seq-len") ? static_cast<int>(args.getInt("min-seq-len", 0, limit)) : defaults.minSequenceLength;
+    spec.preprocess.maxLength = args.has("max-len") ? static_cast<int>(args.getInt("max-len", 0, limit)) : 0;
   }
   return spec;
 }

@@ -34,9 +34,7 @@ nlohmann::ordered_json statsToJson(const data::DatasetStats& s, bool histograms)
   j["minLength"] = s.minLength;
   j["maxLength"] = s.maxLength;
   if (s.trainSamples + s.validationSamples + s.testSamples > 0) {
-    j["samples"] = {{"train", s.trainSamples},
-                    {"validation", s.validationSamples},
-                    {"test", s.testSamples}};
+    j["samples"] = {{"train", s.trainSamples}, {"validation", s.validationSamples}, {"test", s.testSamples}};
   }
   if (histograms) {
     j["lengthHistogram"] = s.lengthHistogram;
@@ -58,8 +56,7 @@ nlohmann::ordered_json readReportToJson(const data::ReadReport& r) {
   for (const auto& [reason, n] : r.rejectedByReason) j["rejectedByReason"][reason] = n;
   j["examples"] = nlohmann::ordered_json::array();
   for (const auto& e : r.examples) {
-    j["examples"].push_back({{"line", e.line}, {"reason", e.reason}, {"detail", e.detail},
-                             {"text", e.text}});
+    j["examples"].push_back({{"line", e.line}, {"reason", e.reason}, {"detail", e.detail}, {"text", e.text}});
   }
   j["notes"] = r.notes;
   return j;
@@ -91,8 +88,7 @@ nlohmann::ordered_json loadReportToJson(const data::LoadReport& r) {
                        {"usersTruncated", p.usersTruncated},
                        {"truncatedInteractions", p.truncatedInteractions}};
   }
-  j["split"] = {{"kind", data::toString(r.split.kind)},
-                {"shortUsers", r.split.shortUsers}};
+  j["split"] = {{"kind", data::toString(r.split.kind)}, {"shortUsers", r.split.shortUsers}};
   if (!r.itemsPath.empty()) {
     j["items"] = {{"path", r.itemsPath}};
     if (r.itemsRead) j["items"]["read"] = readReportToJson(*r.itemsRead);
@@ -110,9 +106,7 @@ void printStatsTable(std::ostream& out, const data::DatasetStats& s, const data:
   struct Row {
     std::string label, now, then;
   };
-  auto lengths = [](const data::DatasetStats& x) {
-    return count(x.minLength) + " / " + count(x.maxLength);
-  };
+  auto lengths = [](const data::DatasetStats& x) { return count(x.minLength) + " / " + count(x.maxLength); };
   std::vector<Row> rows = {
       {s.unit, count(s.users), before ? count(before->users) : ""},
       {"items", count(s.items), before ? count(before->items) : ""},
@@ -134,8 +128,7 @@ void printStatsTable(std::ostream& out, const data::DatasetStats& s, const data:
     return std::string(width > text.size() ? width - text.size() : 0, ' ') + text;
   };
   if (before) {
-    out << std::string(labelWidth + 2, ' ') << pad("as read", thenWidth) << "  "
-        << pad("dataset", nowWidth) << '\n';
+    out << std::string(labelWidth + 2, ' ') << pad("as read", thenWidth) << "  " << pad("dataset", nowWidth) << '\n';
   }
   for (const Row& r : rows) {
     out << r.label << std::string(labelWidth - r.label.size() + 2, ' ');
@@ -145,8 +138,8 @@ void printStatsTable(std::ostream& out, const data::DatasetStats& s, const data:
   if (hasSamples) {
     const std::string label = "train/val/test";
     out << label << std::string(labelWidth > label.size() ? labelWidth - label.size() + 2 : 2, ' ')
-        << count(s.trainSamples) << " / " << count(s.validationSamples) << " / "
-        << count(s.testSamples) << " samples\n";
+        << count(s.trainSamples) << " / " << count(s.validationSamples) << " / " << count(s.testSamples)
+        << " samples\n";
   }
 }
 
@@ -167,8 +160,8 @@ void printHistograms(std::ostream& out, const data::DatasetStats& s) {
   for (std::size_t b = 0; b < bins.size(); ++b) {
     const std::string range = count(std::size_t{1} << b) + "-" + count((std::size_t{2} << b) - 1);
     out << "  " << std::string(range.size() < 13 ? 13 - range.size() : 0, ' ') << range << "  "
-        << std::string(8 - std::min<std::size_t>(8, count(bins[b]).size()), ' ') << count(bins[b])
-        << "  " << bar(bins[b], maxLen) << '\n';
+        << std::string(8 - std::min<std::size_t>(8, count(bins[b]).size()), ' ') << count(bins[b]) << "  "
+        << bar(bins[b], maxLen) << '\n';
   }
   out << "item popularity (interactions per item, log2 bins):\n";
   const auto& p = s.popularityHistogram;
@@ -176,8 +169,8 @@ void printHistograms(std::ostream& out, const data::DatasetStats& s) {
   for (std::size_t b = 0; b < p.size(); ++b) {
     const std::string range = count(std::size_t{1} << b) + "-" + count((std::size_t{2} << b) - 1);
     out << "  " << std::string(range.size() < 13 ? 13 - range.size() : 0, ' ') << range << "  "
-        << std::string(8 - std::min<std::size_t>(8, count(p[b]).size()), ' ') << count(p[b])
-        << "  " << bar(p[b], maxPop) << '\n';
+        << std::string(8 - std::min<std::size_t>(8, count(p[b]).size()), ' ') << count(p[b]) << "  "
+        << bar(p[b], maxPop) << '\n';
   }
 }
 

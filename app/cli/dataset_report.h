@@ -15,8 +15,7 @@ nlohmann::ordered_json loadReportToJson(const data::LoadReport& report);
 
 // The papers' figures as a table; with `before`, a column for the data as
 // read and one for the dataset after preprocessing.
-void printStatsTable(std::ostream& out, const data::DatasetStats& stats,
-                     const data::DatasetStats* before);
+void printStatsTable(std::ostream& out, const data::DatasetStats& stats, const data::DatasetStats* before);
 // Length and popularity distributions as short text histograms.
 void printHistograms(std::ostream& out, const data::DatasetStats& stats);
 // The load report's lines (files read, rejections, preprocessing, split,

@@ -49,9 +49,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   data::LoadReport report;
   const data::SequenceDataset dataset = data::loadDataset(spec, &report);
   const data::DatasetStats stats = data::computeStats(dataset);
-  const bool showBefore = report.before.has_value() &&
-                          (args.flag("raw") || report.filtered ||
-                           report.source.format == data::DataFormat::Interactions);
+  const bool showBefore = report.before.has_value() && (args.flag("raw") || report.filtered ||
+                                                        report.source.format == data::DataFormat::Interactions);
   const bool histograms = args.flag("histograms");
   if (ctx.json) {
     nlohmann::ordered_json j;
@@ -65,8 +64,7 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     return 0;
   }
   ctx.out << "dataset      " << dataset.name << '\n'
-          << "source       " << report.source.dataPath << " ("
-          << data::toString(report.source.format);
+          << "source       " << report.source.dataPath << " (" << data::toString(report.source.format);
   if (!report.reads.empty() && !report.reads.front().layout.empty()) {
     ctx.out << ": " << report.reads.front().layout;
   }
@@ -83,23 +81,22 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "dataset stats",
-    "print a dataset's counts (users, items, interactions, length, sparsity)",
-    "Reads anything the loader reads: a published split folder (train/val/test.tsv),\n"
-    "sequences.txt, an interaction log (.inter, u.data, ratings.dat, CSV/TSV with a\n"
-    "header) or a folder holding one; an item metadata file prints what it describes.\n"
-    "Rejected input lines are counted by reason, with examples, under 'details'.\n\n"
-    "Examples:\n"
-    "  recdiff dataset stats ../shared/datasets/ml-100k-adrec\n"
-    "  recdiff dataset stats ../shared/datasets/ml-100k-raw --min-item-count 10 --json\n",
-    [](ArgParser& p) {
-      p.positional("PATH", "dataset file or folder");
-      p.flag("raw", "also print the counts as read, before any filtering");
-      p.flag("histograms", "print length and popularity distributions (in JSON: all of them)");
-      declareDatasetOptions(p);
-    },
-    run});
+const bool registered =
+    registerCommand({"dataset stats", "print a dataset's counts (users, items, interactions, length, sparsity)",
+                     "Reads anything the loader reads: a published split folder (train/val/test.tsv),\n"
+                     "sequences.txt, an interaction log (.inter, u.data, ratings.dat, CSV/TSV with a\n"
+                     "header) or a folder holding one; an item metadata file prints what it describes.\n"
+                     "Rejected input lines are counted by reason, with examples, under 'details'.\n\n"
+                     "Examples:\n"
+                     "  recdiff dataset stats ../shared/datasets/ml-100k-adrec\n"
+                     "  recdiff dataset stats ../shared/datasets/ml-100k-raw --min-item-count 10 --json\n",
+                     [](ArgParser& p) {
+                       p.positional("PATH", "dataset file or folder");
+                       p.flag("raw", "also print the counts as read, before any filtering");
+                       p.flag("histograms", "print length and popularity distributions (in JSON: all of them)");
+                       declareDatasetOptions(p);
+                     },
+                     run});
 
 }  // namespace
 }  // namespace recdiff::cli

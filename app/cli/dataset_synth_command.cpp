@@ -50,48 +50,47 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     return 0;
   }
   ctx.out << "wrote " << sequences << "\n      " << items << "\n      " << truth << "\n\n"
-          << "synthetic dataset, seed " << config.seed << ": " << config.categories
-          << " categories, 1.." << std::min(config.maxInterestsPerUser, config.categories)
-          << " interests per user, stay probability " << config.stayProbability << "\n"
+          << "synthetic dataset, seed " << config.seed << ": " << config.categories << " categories, 1.."
+          << std::min(config.maxInterestsPerUser, config.categories) << " interests per user, stay probability "
+          << config.stayProbability << "\n"
           << "fingerprint  " << generated.dataset.fingerprint() << "\n\n";
   printStatsTable(ctx.out, stats, nullptr);
   return 0;
 }
 
-const bool registered = registerCommand({
-    "dataset synth",
-    "write the synthetic multi-interest dataset (sequences.txt, items.tsv, truth.json)",
-    "Items belong to categories (clusters with known centres); each user has 1..K\n"
-    "interests and moves between them by a Markov chain, drawing items near the\n"
-    "current interest's centre with a Zipf popularity skew. truth.json keeps the\n"
-    "planted structure: item categories and positions, each user's interests and\n"
-    "the interest behind every item. Same seed, same bytes.\n\n"
-    "Example:\n  recdiff dataset synth /tmp/synth --users 500 --seed 7\n",
-    [](ArgParser& p) {
-      const data::SyntheticConfig d;
-      auto num = [](double v) {
-        std::string s = std::to_string(v);
-        s.erase(s.find_last_not_of('0') + 1);
-        if (!s.empty() && s.back() == '.') s.pop_back();
-        return s;
-      };
-      p.positional("OUTDIR", "folder to write into (created when missing)");
-      p.section("Synthetic data")
-          .option("users", "N", "number of users", std::to_string(d.users))
-          .option("items", "N", "number of items", std::to_string(d.items))
-          .option("categories", "N", "item categories (interest clusters)", std::to_string(d.categories))
-          .option("max-interests", "K", "each user has 1..K interests", std::to_string(d.maxInterestsPerUser))
-          .option("mean-length", "X", "mean sequence length", num(d.meanLength))
-          .option("min-length", "N", "shortest sequence", std::to_string(d.minLength))
-          .option("max-length", "N", "longest sequence", std::to_string(d.maxLength))
-          .option("stay", "P", "probability of keeping the current interest", num(d.stayProbability))
-          .option("skew", "S", "Zipf exponent of item popularity", num(d.popularitySkew))
-          .option("dim", "N", "dimension of the category centres", std::to_string(d.embeddingDim))
-          .option("noise", "P", "probability of an item from anywhere", num(d.noiseProbability))
-          .option("seed", "N", "random seed", std::to_string(d.seed))
-          .flag("force", "replace files already in OUTDIR");
-    },
-    run});
+const bool registered = registerCommand(
+    {"dataset synth", "write the synthetic multi-interest dataset (sequences.txt, items.tsv, truth.json)",
+     "Items belong to categories (clusters with known centres); each user has 1..K\n"
+     "interests and moves between them by a Markov chain, drawing items near the\n"
+     "current interest's centre with a Zipf popularity skew. truth.json keeps the\n"
+     "planted structure: item categories and positions, each user's interests and\n"
+     "the interest behind every item. Same seed, same bytes.\n\n"
+     "Example:\n  recdiff dataset synth /tmp/synth --users 500 --seed 7\n",
+     [](ArgParser& p) {
+       const data::SyntheticConfig d;
+       auto num = [](double v) {
+         std::string s = std::to_string(v);
+         s.erase(s.find_last_not_of('0') + 1);
+         if (!s.empty() && s.back() == '.') s.pop_back();
+         return s;
+       };
+       p.positional("OUTDIR", "folder to write into (created when missing)");
+       p.section("Synthetic data")
+           .option("users", "N", "number of users", std::to_string(d.users))
+           .option("items", "N", "number of items", std::to_string(d.items))
+           .option("categories", "N", "item categories (interest clusters)", std::to_string(d.categories))
+           .option("max-interests", "K", "each user has 1..K interests", std::to_string(d.maxInterestsPerUser))
+           .option("mean-length", "X", "mean sequence length", num(d.meanLength))
+           .option("min-length", "N", "shortest sequence", std::to_string(d.minLength))
+           .option("max-length", "N", "longest sequence", std::to_string(d.maxLength))
+           .option("stay", "P", "probability of keeping the current interest", num(d.stayProbability))
+           .option("skew", "S", "Zipf exponent of item popularity", num(d.popularitySkew))
+           .option("dim", "N", "dimension of the category centres", std::to_string(d.embeddingDim))
+           .option("noise", "P", "probability of an item from anywhere", num(d.noiseProbability))
+           .option("seed", "N", "random seed", std::to_string(d.seed))
+           .flag("force", "replace files already in OUTDIR");
+     },
+     run});
 
 }  // namespace
 }  // namespace recdiff::cli

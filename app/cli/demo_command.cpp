@@ -29,8 +29,7 @@ DemoResult trainOne(const train::demo::DemoModel& demoModel, const data::Sequenc
   const models::ModelInfo& info = models::modelInfo(demoModel.modelName);
   models::Config config = info.defaults();
   for (const auto& [key, value] : demoModel.config.items()) config[key] = value;
-  auto model = models::createModel(info.name, config,
-                                   {dataset.numItems, config.at("max_length").get<std::int64_t>()},
+  auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
                                    train::demo::kTrainingSeed);
   ProgressLine progress(ctx.err);
   train::TrainCallbacks callbacks;
@@ -41,8 +40,8 @@ DemoResult trainOne(const train::demo::DemoModel& demoModel, const data::Sequenc
   callbacks.onEpoch = [&](const train::EpochReport& r) {
     progress.finish();
     if (r.validation) {
-      ctx.err << demoModel.label << " epoch " << r.epoch << ": val HR@20 " << 100 * r.validation->hitRate.at(20)
-              << "%" << (r.improved ? " *" : "") << "\n";
+      ctx.err << demoModel.label << " epoch " << r.epoch << ": val HR@20 " << 100 * r.validation->hitRate.at(20) << "%"
+              << (r.improved ? " *" : "") << "\n";
     }
   };
   const train::TrainResult trained = train::trainModel(*model, dataset, options, callbacks);
@@ -70,7 +69,8 @@ void printResults(std::ostream& out, const std::vector<DemoResult>& results, con
                   100 * r.test.ndcg.at(20));
     out << line;
     if (r.routing) {
-      std::snprintf(line, sizeof line, "%15.1f%% %16.2f\n", 100 * r.routing->collapsedHeadShare, r.routing->meanEffectiveItems);
+      std::snprintf(line, sizeof line, "%15.1f%% %16.2f\n", 100 * r.routing->collapsedHeadShare,
+                    r.routing->meanEffectiveItems);
     } else {
       std::snprintf(line, sizeof line, "%16s %16s\n", "-", "-");
     }
@@ -104,8 +104,11 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   if (ctx.json) {
     nlohmann::ordered_json j;
     for (const DemoResult& r : results) {
-      nlohmann::ordered_json m = {{"label", r.label},     {"config", r.config}, {"epochs_run", r.epochs},
-                                  {"seconds", r.seconds}, {"test", metricsToJson(r.test)}};
+      nlohmann::ordered_json m = {{"label", r.label},
+                                  {"config", r.config},
+                                  {"epochs_run", r.epochs},
+                                  {"seconds", r.seconds},
+                                  {"test", metricsToJson(r.test)}};
       if (r.routing) {
         m["routing_collapse"] = {{"collapsed_head_share", r.routing->collapsedHeadShare},
                                  {"mean_effective_items_per_head", r.routing->meanEffectiveItems},
@@ -124,18 +127,17 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "demo",
-    "run the app's built-in demo headless (synthetic data; ADIGRec with and without L_reg, DimeRec)",
-    "The same dataset, models and seed as recdiff-studio --demo; prints each\n"
-    "model's test metrics and routing collapse beside a popularity ranking.\n",
-    [](ArgParser& p) {
-      p.section("Demo").option("out", "FILE", "also write the trained ADIGRec as a checkpoint");
-      p.section("Runtime")
-          .option("device", "cpu|cuda", "where to compute", "cpu")
-          .option("threads", "N", "intra-op threads (0 = all cores)", "0");
-    },
-    run});
+const bool registered = registerCommand(
+    {"demo", "run the app's built-in demo headless (synthetic data; ADIGRec with and without L_reg, DimeRec)",
+     "The same dataset, models and seed as recdiff-studio --demo; prints each\n"
+     "model's test metrics and routing collapse beside a popularity ranking.\n",
+     [](ArgParser& p) {
+       p.section("Demo").option("out", "FILE", "also write the trained ADIGRec as a checkpoint");
+       p.section("Runtime")
+           .option("device", "cpu|cuda", "where to compute", "cpu")
+           .option("threads", "N", "intra-op threads (0 = all cores)", "0");
+     },
+     run});
 
 }  // namespace
 }  // namespace recdiff::cli

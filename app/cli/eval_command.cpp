@@ -75,8 +75,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
     }
     ctx.out << j.dump(2) << '\n';
   } else {
-    ctx.out << loaded.meta.modelName << " on " << dataset.name << " (" << split << " split, "
-            << result.seconds << " s)\n";
+    ctx.out << loaded.meta.modelName << " on " << dataset.name << " (" << split << " split, " << result.seconds
+            << " s)\n";
     printMetrics(ctx.out, result.metrics);
     if (draws.size() > 1) {
       const auto spread = eval::spreadOf(draws);
@@ -106,25 +106,25 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "eval",
-    "evaluate a checkpoint with full-ranking metrics",
-    "Example:\n  recdiff eval checkpoints/zhihu-dreamrec-adigrec-seed42.ckpt --data ../shared/datasets/zhihu-dreamrec\n",
-    [](ArgParser& p) {
-      p.positional("CHECKPOINT", "checkpoint written by `recdiff train`");
-      p.option("data", "PATH", "the dataset the checkpoint was trained on");
-      p.option("on", "test|validation", "which split to rank", "test");
-      p.option("batch-size", "N", "samples scored at once", "1024");
-      p.option("repeat", "N", "rank N times with independent reverse noise; mean ± std of each metric", "1");
-      p.flag("exclude-history", "never recommend items already in the history");
-      p.flag("by-length", "also the metrics of each history-length group (0, 1, 2, 3-4, 5-9, ...)");
-      p.flag("by-target", "also the metrics of samples whose target occurs in training and of those whose never does");
-      p.flag("per-step", "also rank x̂0 at every reverse step (accuracy along the reverse process)");
-      declareRuntimeOptions(p);
-      declareReverseOptions(p);
-      declareDatasetOptions(p);
-    },
-    run});
+const bool registered = registerCommand(
+    {"eval", "evaluate a checkpoint with full-ranking metrics",
+     "Example:\n  recdiff eval checkpoints/zhihu-dreamrec-adigrec-seed42.ckpt --data "
+     "../shared/datasets/zhihu-dreamrec\n",
+     [](ArgParser& p) {
+       p.positional("CHECKPOINT", "checkpoint written by `recdiff train`");
+       p.option("data", "PATH", "the dataset the checkpoint was trained on");
+       p.option("on", "test|validation", "which split to rank", "test");
+       p.option("batch-size", "N", "samples scored at once", "1024");
+       p.option("repeat", "N", "rank N times with independent reverse noise; mean ± std of each metric", "1");
+       p.flag("exclude-history", "never recommend items already in the history");
+       p.flag("by-length", "also the metrics of each history-length group (0, 1, 2, 3-4, 5-9, ...)");
+       p.flag("by-target", "also the metrics of samples whose target occurs in training and of those whose never does");
+       p.flag("per-step", "also rank x̂0 at every reverse step (accuracy along the reverse process)");
+       declareRuntimeOptions(p);
+       declareReverseOptions(p);
+       declareDatasetOptions(p);
+     },
+     run});
 
 }  // namespace
 }  // namespace recdiff::cli

@@ -165,8 +165,7 @@ int main(int argc, char** argv) {
       for (const Command* c : groupMembers(args[0])) {
         names += (names.empty() ? "" : ", ") + c->name.substr(args[0].size() + 1);
       }
-      return fail(kExitUsage, "unknown subcommand '" + args[1] + "' of " + args[0] +
-                                  " (expected " + names + ")");
+      return fail(kExitUsage, "unknown subcommand '" + args[1] + "' of " + args[0] + " (expected " + names + ")");
     }
     return fail(kExitUsage, "unknown command '" + args[0] + "' (see recdiff --help)");
   } catch (const UsageError& e) {

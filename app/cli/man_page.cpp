@@ -71,7 +71,8 @@ void writeManPage(std::ostream& out, const std::string& version) {
       << ".SH SYNOPSIS\n.B recdiff\n.I command\n.RI [ subcommand ]\n.RI [ options ]\n.br\n"
          ".B recdiff \\-\\-version\n.RB [ \\-\\-json ]\n.br\n"
          ".B recdiff \\-\\-man\\-page\n.br\n.B recdiff \\-\\-bash\\-completion\n"
-      << ".SH DESCRIPTION\n" << roff(programDescription()) << "\n"
+      << ".SH DESCRIPTION\n"
+      << roff(programDescription()) << "\n"
       << ".PP\nEvery command takes \\fB\\-\\-help\\fR, which prints what this page says about it, "
          "and \\fB\\-\\-json\\fR, which writes its result as one JSON document to standard output.\n"
       << ".SH COMMANDS\n";

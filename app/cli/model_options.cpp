@@ -142,7 +142,8 @@ void printHistoryLengthGroups(std::ostream& out, const std::vector<eval::History
 nlohmann::json historyLengthGroupsToJson(const std::vector<eval::HistoryLengthGroup>& groups) {
   auto j = nlohmann::json::array();
   for (const auto& g : groups) {
-    nlohmann::json group = {{"history_length", lengthLabel(g)}, {"min", g.minLength}, {"metrics", metricsToJson(g.metrics)}};
+    nlohmann::json group = {
+        {"history_length", lengthLabel(g)}, {"min", g.minLength}, {"metrics", metricsToJson(g.metrics)}};
     if (!g.openEnded) group["max"] = g.maxLength;
     j.push_back(group);
   }

@@ -78,12 +78,9 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "models",
-    "list the models and their hyper-parameters",
-    "",
-    [](ArgParser& p) { p.positional("NAME", "show only this model", false); },
-    run});
+const bool registered =
+    registerCommand({"models", "list the models and their hyper-parameters", "",
+                     [](ArgParser& p) { p.positional("NAME", "show only this model", false); }, run});
 
 }  // namespace
 }  // namespace recdiff::cli

@@ -32,7 +32,8 @@ OutputFolder::OutputFolder(std::string folder, std::vector<std::string> files, b
   fs::remove_all(staging_, ec);
   if (!fs::create_directory(staging_, ec)) {
     if (createdFolder_) fs::remove(folder_, ec);
-    throw std::runtime_error(folder_ + ": cannot write into the folder" + (ec ? " (" + ec.message() + ")" : std::string()));
+    throw std::runtime_error(folder_ + ": cannot write into the folder" +
+                             (ec ? " (" + ec.message() + ")" : std::string()));
   }
 }
 

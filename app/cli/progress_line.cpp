@@ -23,16 +23,16 @@ std::string formatSeconds(double seconds) {
 ProgressLine::ProgressLine(std::ostream& out)
     : out_(out), terminal_((&out == &std::cerr && isatty(2)) || (&out == &std::cout && isatty(1))) {}
 
-void ProgressLine::update(const std::string& label, long done, long total,
-                          const std::map<std::string, double>& values, double etaSeconds) {
+void ProgressLine::update(const std::string& label, long done, long total, const std::map<std::string, double>& values,
+                          double etaSeconds) {
   if (!terminal_ && done < total) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < total && open_ && now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
   constexpr int width = 20;
   const int filled = total > 0 ? static_cast<int>(width * done / total) : 0;
-  std::string line = (terminal_ ? "\r" : "") + label + " [" + std::string(filled, '#') + std::string(width - filled, '.') + "] " +
-                     std::to_string(done) + "/" + std::to_string(total);
+  std::string line = (terminal_ ? "\r" : "") + label + " [" + std::string(filled, '#') +
+                     std::string(width - filled, '.') + "] " + std::to_string(done) + "/" + std::to_string(total);
   char number[32];
   for (const auto& [name, value] : values) {
     std::snprintf(number, sizeof number, " %s %.4f", name.c_str(), value);

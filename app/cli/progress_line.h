@@ -15,8 +15,8 @@ namespace recdiff::cli {
 class ProgressLine {
  public:
   explicit ProgressLine(std::ostream& out);
-  void update(const std::string& label, long done, long total,
-              const std::map<std::string, double>& values, double etaSeconds);
+  void update(const std::string& label, long done, long total, const std::map<std::string, double>& values,
+              double etaSeconds);
   // Ends the line (the next output starts on a fresh line).
   void finish();
 

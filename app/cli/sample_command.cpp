@@ -58,8 +58,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   data::BatchOptions bo;
   bo.maxLength = loaded.model->shape().maxLength;
   bo.numItems = dataset.numItems;
-  auto batch = data::makeBatch(dataset.test, {static_cast<std::int64_t>(index)}, bo,
-                               diffusion::makeGenerator(0), device);
+  auto batch =
+      data::makeBatch(dataset.test, {static_cast<std::int64_t>(index)}, bo, diffusion::makeGenerator(0), device);
   const int topK = static_cast<int>(args.getInt("top-k", 1, 1000));
   diffusion::TraceRecorder recorder(loaded.model->itemEmbeddings().detach(), batch.target, topK);
   if (args.flag("exclude-history")) recorder.excludeHistory(batch.history);
@@ -71,7 +71,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   // A diverged model's x̂0 is NaN: every item then ties and the target would
   // be called "rank 1". Refused, as evaluation refuses such scores.
   if (!torch::isfinite(final.x0Hat).all().item<bool>() || !torch::isfinite(final.topkScores).all().item<bool>()) {
-    throw std::runtime_error(args.get("CHECKPOINT") + ": the model's output is not finite (NaN or infinite) "
+    throw std::runtime_error(args.get("CHECKPOINT") +
+                             ": the model's output is not finite (NaN or infinite) "
                              "for this user; the checkpoint holds a diverged model");
   }
   const bool showTrace = args.flag("trace");
@@ -95,8 +96,11 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       for (const auto& s : trace.steps) {
         nlohmann::json ids = nlohmann::json::array();
         for (int k = 0; k < s.topkIds.size(1); ++k) ids.push_back(s.topkIds[0][k].item<std::int64_t>());
-        j["steps"].push_back({{"t", s.t}, {"norm_xt", s.normXt[0]}, {"cos_xt_target", s.cosXtTarget[0]},
-                              {"cos_x0_target", s.cosX0Target[0]}, {"target_rank", s.targetRank[0]},
+        j["steps"].push_back({{"t", s.t},
+                              {"norm_xt", s.normXt[0]},
+                              {"cos_xt_target", s.cosXtTarget[0]},
+                              {"cos_x0_target", s.cosX0Target[0]},
+                              {"target_rank", s.targetRank[0]},
                               {"top", ids}});
       }
     }
@@ -113,7 +117,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
                     s.cosX0Target[0], static_cast<long long>(s.targetRank[0]));
       ctx.out << line;
       for (int k = 0; k < std::min<std::int64_t>(5, s.topkIds.size(1)); ++k) {
-        ctx.out << (k ? " " : "") << dataset.items.token(static_cast<std::int32_t>(s.topkIds[0][k].item<std::int64_t>()));
+        ctx.out << (k ? " " : "")
+                << dataset.items.token(static_cast<std::int32_t>(s.topkIds[0][k].item<std::int64_t>()));
       }
       ctx.out << "\n";
     }
@@ -128,23 +133,22 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return 0;
 }
 
-const bool registered = registerCommand({
-    "sample",
-    "run the reverse process for one user and print the recommendations",
-    "Example:\n  recdiff sample model.ckpt --data ../shared/datasets/ml-100k-adrec --user 42 --trace\n",
-    [](ArgParser& p) {
-      p.positional("CHECKPOINT", "checkpoint written by `recdiff train`");
-      p.option("data", "PATH", "the dataset the checkpoint was trained on");
-      p.option("user", "TOKEN", "the user whose test history to continue");
-      p.option("sample", "INDEX", "or: the test sample by index", "0");
-      p.option("top-k", "K", "recommendations to show", "10");
-      p.flag("trace", "print every reverse step");
-      p.flag("exclude-history", "never recommend items already in the history");
-      declareRuntimeOptions(p);
-      declareReverseOptions(p);
-      declareDatasetOptions(p);
-    },
-    run});
+const bool registered = registerCommand(
+    {"sample", "run the reverse process for one user and print the recommendations",
+     "Example:\n  recdiff sample model.ckpt --data ../shared/datasets/ml-100k-adrec --user 42 --trace\n",
+     [](ArgParser& p) {
+       p.positional("CHECKPOINT", "checkpoint written by `recdiff train`");
+       p.option("data", "PATH", "the dataset the checkpoint was trained on");
+       p.option("user", "TOKEN", "the user whose test history to continue");
+       p.option("sample", "INDEX", "or: the test sample by index", "0");
+       p.option("top-k", "K", "recommendations to show", "10");
+       p.flag("trace", "print every reverse step");
+       p.flag("exclude-history", "never recommend items already in the history");
+       declareRuntimeOptions(p);
+       declareReverseOptions(p);
+       declareDatasetOptions(p);
+     },
+     run});
 
 }  // namespace
 }  // namespace recdiff::cli

@@ -33,9 +33,9 @@ std::string defaultCheckpointPath(const std::string& dataset, const std::string&
 
 // The options that would contradict a resumed run's own settings.
 const std::vector<std::string>& settingsOfTheRun() {
-  static const std::vector<std::string> names = {"model", "set", "init", "stage", "seed", "epochs", "select",
-                                                 "validation-samples", "device", "sampler", "steps", "eta",
-                                                 "ensemble"};
+  static const std::vector<std::string> names = {
+      "model",  "set",     "init",  "stage", "seed",    "epochs", "select", "validation-samples",
+      "device", "sampler", "steps", "eta",   "ensemble"};
   return names;
 }
 
@@ -66,8 +66,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   std::optional<train::CheckpointMeta> init;
   if (args.has("init")) init = train::readCheckpointMeta(args.get("init"));
   if (init && args.has("model") && args.get("model") != init->modelName) {
-    throw UsageError("--model " + args.get("model") + ": --init " + args.get("init") + " holds a " +
-                     init->modelName + " model");
+    throw UsageError("--model " + args.get("model") + ": --init " + args.get("init") + " holds a " + init->modelName +
+                     " model");
   }
   // Named, not a temporary: g++ 13 would warn (wrongly) that `info` may dangle.
   const std::string modelName = resume ? resume->modelName : init ? init->modelName : args.get("model");
@@ -95,8 +95,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   options.validationReverse = reverseOptionsFromArgs(args);
   if (resume) options = train::applyResumableOptions(resume->options, options);
   options.checkpointPath = args.has("out") ? args.get("out")
-                           : resume       ? checkpointOfState(args.get("resume"))
-                                          : defaultCheckpointPath(dataset.name, info.name, options.seed);
+                           : resume        ? checkpointOfState(args.get("resume"))
+                                           : defaultCheckpointPath(dataset.name, info.name, options.seed);
   options.statePath = resume ? args.get("resume") : train::trainingStatePath(options.checkpointPath);
   options.resume = resume.has_value();
   if (!resume && !args.flag("force") && std::filesystem::exists(options.checkpointPath)) {
@@ -144,8 +144,8 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
       // Routing collapse as it happens (paper 000 §4.4.2: heads on one item).
       const auto& in = *r.diagnostics->interests;
       ctx.err << " | heads collapsed " << std::setprecision(3) << 100 * in.collapsedHeadShare << "%, "
-              << in.meanEffectiveItems << " items/head, redundancy " << in.meanHeadRedundancy
-              << ", L_reg " << in.meanLReg << std::setprecision(6);
+              << in.meanEffectiveItems << " items/head, redundancy " << in.meanHeadRedundancy << ", L_reg "
+              << in.meanLReg << std::setprecision(6);
     }
     ctx.err << "\n";
   };
@@ -209,37 +209,37 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
   return result.cancelled ? 130 : 0;
 }
 
-const bool registered = registerCommand({
-    "train",
-    "train a model on a dataset and save a checkpoint",
-    "Trains with early stopping on validation NDCG@20 (see --select), then reports the test split.\n"
-    "Ctrl+C stops after the current batch and keeps the best model; CKPT.resume, written beside\n"
-    "the checkpoint at every epoch, lets --resume continue the run as if it had not stopped.\n\n"
-    "Examples:\n"
-    "  recdiff train ../shared/datasets/zhihu-dreamrec --model adigrec --set lambda2=0.01,max_length=10\n"
-    "  recdiff train ../shared/datasets/ml-100k-adrec --model sasrec --epochs 50 --out sasrec.ckpt\n"
-    "  recdiff train ../shared/datasets/zhihu-dreamrec --init dae4rec.ckpt --stage compensator \\\n"
-    "      --set sampling_steps=100 --out dae4rec-s100.ckpt\n"
-    "  recdiff train ../shared/datasets/ml-100k-adrec --resume checkpoints/ml-100k-adrec-adrec-seed42.ckpt.resume\n",
-    [](ArgParser& p) {
-      p.positional("DATASET", "dataset file or folder");
-      declareModelOptions(p);
-      p.section("Training")
-          .option("epochs", "N", "maximum epochs (default: the model's)")
-          .option("out", "FILE", "checkpoint to write (default: checkpoints/DATASET-MODEL-seedS.ckpt)")
-          .flag("force", "replace the checkpoint if the file exists (without it, an existing file is refused)")
-          .option("init", "CKPT", "start from this checkpoint's weights and config (--set on top)")
-          .option("resume", "STATE", "continue an interrupted run from its CKPT.resume state, with its own settings")
-          .option("stage", "NAME", "run only this training stage (adrec: pretrain, warmup, full; dae4rec: gae, diffusion, compensator)")
-          .option("validation-samples", "N", "validate on a random subset drawn with --seed (0 = all)", "0")
-          .flag("exclude-history", "never recommend items already in the history (test metrics)")
-          .flag("quiet", "no progress bar");
-      declareSelectionOption(p);
-      declareRuntimeOptions(p);
-      declareReverseOptions(p);
-      declareDatasetOptions(p);
-    },
-    run});
+const bool registered = registerCommand(
+    {"train", "train a model on a dataset and save a checkpoint",
+     "Trains with early stopping on validation NDCG@20 (see --select), then reports the test split.\n"
+     "Ctrl+C stops after the current batch and keeps the best model; CKPT.resume, written beside\n"
+     "the checkpoint at every epoch, lets --resume continue the run as if it had not stopped.\n\n"
+     "Examples:\n"
+     "  recdiff train ../shared/datasets/zhihu-dreamrec --model adigrec --set lambda2=0.01,max_length=10\n"
+     "  recdiff train ../shared/datasets/ml-100k-adrec --model sasrec --epochs 50 --out sasrec.ckpt\n"
+     "  recdiff train ../shared/datasets/zhihu-dreamrec --init dae4rec.ckpt --stage compensator \\\n"
+     "      --set sampling_steps=100 --out dae4rec-s100.ckpt\n"
+     "  recdiff train ../shared/datasets/ml-100k-adrec --resume checkpoints/ml-100k-adrec-adrec-seed42.ckpt.resume\n",
+     [](ArgParser& p) {
+       p.positional("DATASET", "dataset file or folder");
+       declareModelOptions(p);
+       p.section("Training")
+           .option("epochs", "N", "maximum epochs (default: the model's)")
+           .option("out", "FILE", "checkpoint to write (default: checkpoints/DATASET-MODEL-seedS.ckpt)")
+           .flag("force", "replace the checkpoint if the file exists (without it, an existing file is refused)")
+           .option("init", "CKPT", "start from this checkpoint's weights and config (--set on top)")
+           .option("resume", "STATE", "continue an interrupted run from its CKPT.resume state, with its own settings")
+           .option("stage", "NAME",
+                   "run only this training stage (adrec: pretrain, warmup, full; dae4rec: gae, diffusion, compensator)")
+           .option("validation-samples", "N", "validate on a random subset drawn with --seed (0 = all)", "0")
+           .flag("exclude-history", "never recommend items already in the history (test metrics)")
+           .flag("quiet", "no progress bar");
+       declareSelectionOption(p);
+       declareRuntimeOptions(p);
+       declareReverseOptions(p);
+       declareDatasetOptions(p);
+     },
+     run});
 
 }  // namespace
 }  // namespace recdiff::cli

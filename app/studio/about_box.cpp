@@ -45,9 +45,10 @@ QString aboutText() {
   for (const auto& [name, value] : libraryRows(info)) {
     rows += "<tr><td style='padding-right:14px'><b>" + name + "</b></td><td>" + value.toHtmlEscaped() + "</td></tr>";
   }
-  return QObject::tr("<h3>RecDiff Studio %1</h3>"
-                     "<p>A workbench for diffusion-based sequential recommendation.</p>"
-                     "<table>%2</table>")
+  return QObject::tr(
+             "<h3>RecDiff Studio %1</h3>"
+             "<p>A workbench for diffusion-based sequential recommendation.</p>"
+             "<table>%2</table>")
       .arg(QString::fromStdString(info.recdiffVersion), rows);
 }
 

@@ -145,18 +145,15 @@ views::EpochCollapse collapseFigures(const eval::ModelDiagnostics& d) {
   return c;
 }
 
-std::int64_t plannedEpochs(const std::string& modelName, const models::Config& config,
-                           std::int64_t epochsOverride) {
+std::int64_t plannedEpochs(const std::string& modelName, const models::Config& config, std::int64_t epochsOverride) {
   const models::ModelInfo& info = models::modelInfo(modelName);
   const std::int64_t maxEpochs = epochsOverride >= 0 ? epochsOverride : configInt(info, config, "epochs", 1);
   return maxEpochs;
 }
 
-TrainOutcome train(const std::string& modelName, const models::Config& config,
-                   const data::SequenceDataset& dataset, const TrainSettings& settings,
-                   const std::function<void(const views::TrainingBatchPoint&)>& onBatch,
-                   const std::function<void(const views::TrainingEpochPoint&)>& onEpoch,
-                   train::TrainControl* control) {
+TrainOutcome train(const std::string& modelName, const models::Config& config, const data::SequenceDataset& dataset,
+                   const TrainSettings& settings, const std::function<void(const views::TrainingBatchPoint&)>& onBatch,
+                   const std::function<void(const views::TrainingEpochPoint&)>& onEpoch, train::TrainControl* control) {
   const models::ModelInfo& info = models::modelInfo(modelName);
   models::DataShape shape;
   shape.numItems = dataset.numItems;
@@ -202,10 +199,9 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
     p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // Elapsed time includes validation, so this estimate covers it too;
     // early stopping can only make the run shorter.
-    p.etaSeconds = totalBatches > globalBatch
-                       ? p.elapsedSeconds / static_cast<double>(globalBatch) *
-                             static_cast<double>(totalBatches - globalBatch)
-                       : 0.0;
+    p.etaSeconds = totalBatches > globalBatch ? p.elapsedSeconds / static_cast<double>(globalBatch) *
+                                                    static_cast<double>(totalBatches - globalBatch)
+                                              : 0.0;
     onBatch(p);
   };
   callbacks.onEpoch = [&](const train::EpochReport& e) {
@@ -224,8 +220,8 @@ TrainOutcome train(const std::string& modelName, const models::Config& config,
   outcome.bestValidation = result.bestValidation;
   outcome.seconds = result.seconds;
   std::error_code ec;
-  outcome.checkpointWritten = !settings.checkpointPath.empty() && result.bestEpoch > 0 &&
-                              std::filesystem::exists(settings.checkpointPath, ec);
+  outcome.checkpointWritten =
+      !settings.checkpointPath.empty() && result.bestEpoch > 0 && std::filesystem::exists(settings.checkpointPath, ec);
   // A run cancelled before its first validation has no best model to keep.
   if (result.bestEpoch > 0 || !result.cancelled) outcome.model = makeHandle(model, dataset.fingerprint());
   return outcome;

@@ -87,8 +87,8 @@ struct TrainSettings {
   std::string device = "cpu";
   int threads = 0;
   std::uint64_t seed = 42;
-  std::string checkpointPath;        // "" = none; else its run's state goes beside it (CKPT.resume)
-  std::int64_t epochs = -1;          // -1 = the model's
+  std::string checkpointPath;  // "" = none; else its run's state goes beside it (CKPT.resume)
+  std::int64_t epochs = -1;    // -1 = the model's
   std::int64_t validationSamples = 0;
   // Continue the run interrupted while training towards checkpointPath, with
   // that run's seed, device, epochs and validation subset (not the above).
@@ -99,9 +99,9 @@ struct TrainSettings {
 // state file beside the checkpoint describes it.
 struct InterruptedRun {
   std::string modelName;
-  std::int64_t epochsDone = 0;   // epochs in its history
-  std::int64_t bestEpoch = 0;    // 0 = never validated
-  std::string stage;             // where it goes on: this stage's epoch `nextEpoch` (1-based)
+  std::int64_t epochsDone = 0;  // epochs in its history
+  std::int64_t bestEpoch = 0;   // 0 = never validated
+  std::string stage;            // where it goes on: this stage's epoch `nextEpoch` (1-based)
   std::int64_t nextEpoch = 1;
   std::uint64_t seed = 0;
 };
@@ -123,7 +123,7 @@ std::string trainingStatePath(const std::string& checkpointPath);
 std::optional<InterruptedRun> interruptedRun(const std::string& checkpointPath);
 
 struct TrainOutcome {
-  ModelHandle model;                 // null when nothing was validated (cancelled early)
+  ModelHandle model;  // null when nothing was validated (cancelled early)
   bool cancelled = false;
   std::int64_t bestEpoch = 0;
   std::optional<eval::RankingMetrics> bestValidation;
@@ -136,19 +136,16 @@ struct TrainOutcome {
 };
 
 // The number of epochs a run of `modelName` will do at most.
-std::int64_t plannedEpochs(const std::string& modelName, const models::Config& config,
-                           std::int64_t epochsOverride);
+std::int64_t plannedEpochs(const std::string& modelName, const models::Config& config, std::int64_t epochsOverride);
 
 // Builds and trains a fresh model, or continues an interrupted run
 // (settings.resume; onEpoch first replays the epochs it had done). Callbacks
 // run on the calling (worker) thread. Throws for bad configurations
 // (ConfigError), an unavailable device (std::invalid_argument), a checkpoint
 // that cannot be written, or a state that does not belong to this run.
-TrainOutcome train(const std::string& modelName, const models::Config& config,
-                   const data::SequenceDataset& dataset, const TrainSettings& settings,
-                   const std::function<void(const views::TrainingBatchPoint&)>& onBatch,
-                   const std::function<void(const views::TrainingEpochPoint&)>& onEpoch,
-                   train::TrainControl* control);
+TrainOutcome train(const std::string& modelName, const models::Config& config, const data::SequenceDataset& dataset,
+                   const TrainSettings& settings, const std::function<void(const views::TrainingBatchPoint&)>& onBatch,
+                   const std::function<void(const views::TrainingEpochPoint&)>& onEpoch, train::TrainControl* control);
 
 struct EvalSettings {
   std::string device = "cpu";

@@ -55,8 +55,9 @@ LoadResult generate(const data::SyntheticConfig& config) {
                   .arg(config.categories)
                   .arg(config.maxInterestsPerUser)
                   .arg(config.seed);
-  r.report << QObject::tr("sequences: mean length %1, interest kept with probability %2, "
-                          "popularity skew %3, noise %4")
+  r.report << QObject::tr(
+                  "sequences: mean length %1, interest kept with probability %2, "
+                  "popularity skew %3, noise %4")
                   .arg(config.meanLength)
                   .arg(config.stayProbability)
                   .arg(config.popularitySkew)
@@ -86,9 +87,8 @@ void DatasetController::load(const DatasetSource& source) {
                            : tr("Reading %1…").arg(QString::fromStdString(source.spec.path));
   jobs_->start(JobKind::Dataset, [this, source](JobContext& job) {
     try {
-      auto result = std::make_shared<LoadResult>(source.kind == DatasetSource::Kind::Synthetic
-                                                     ? generate(source.synthetic)
-                                                     : readFile(source.spec));
+      auto result = std::make_shared<LoadResult>(
+          source.kind == DatasetSource::Kind::Synthetic ? generate(source.synthetic) : readFile(source.spec));
       job.finish([this, source, result] {
         source_ = source;
         dataset_ = result->dataset;

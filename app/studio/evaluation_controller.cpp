@@ -66,14 +66,10 @@ bool EvaluationController::start(const EvaluationJob& job, QString* error) {
                             .arg(100.0 * ndcg, 0, 'f', 2));
       });
     } catch (const JobCancelled&) {
-      ctx.finish([this, job] {
-        Q_EMIT finished(job.entryId, true, true, tr("Evaluation cancelled."));
-      });
+      ctx.finish([this, job] { Q_EMIT finished(job.entryId, true, true, tr("Evaluation cancelled.")); });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.finish([this, job, message] {
-        Q_EMIT finished(job.entryId, false, false, message);
-      });
+      ctx.finish([this, job, message] { Q_EMIT finished(job.entryId, false, false, message); });
     }
   });
   Q_EMIT started(job.entryId, description);

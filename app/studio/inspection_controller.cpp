@@ -28,7 +28,8 @@ bool canRunOnTestSplit(const ModelHandle& model, const data::SequenceDataset* da
     return false;
   };
   if (model.isNull()) return fail(InspectionController::tr("Train the model or load a checkpoint first."));
-  if (!dataset || dataset->test.empty()) return fail(InspectionController::tr("Load a dataset with a test split first."));
+  if (!dataset || dataset->test.empty())
+    return fail(InspectionController::tr("Load a dataset with a test split first."));
   if (model.numItems() != dataset->numItems) {
     return fail(InspectionController::tr("The model was trained on another catalogue."));
   }
@@ -56,8 +57,8 @@ QStringList testSampleLabels(const data::SequenceDataset& dataset) {
   labels.reserve(static_cast<int>(dataset.test.size()));
   for (const auto& s : dataset.test) {
     const auto u = static_cast<std::size_t>(s.user);
-    const QString user = u < dataset.userTokens.size() ? QString::fromStdString(dataset.userTokens[u])
-                                                       : QString::number(s.user);
+    const QString user =
+        u < dataset.userTokens.size() ? QString::fromStdString(dataset.userTokens[u]) : QString::number(s.user);
     labels << QObject::tr("user %1 · %2 items").arg(user).arg(s.history.size());
   }
   return labels;
@@ -94,58 +95,62 @@ bool InspectionController::start(const ModelHandle& model, std::shared_ptr<const
   }
   const QString user = testSampleLabels(*dataset).at(request.sample);
   const std::optional<eval::ModelDiagnostics> known = knownDiagnostics(model);
-  jobs_->start(JobKind::Inspection, [this, model, dataset, request, device, threads, user, known, comparison](JobContext& ctx) {
-    InspectionResult result;
-    result.sample = request.sample;
-    result.user = user;
-    const data::Sample& sample = dataset->test[static_cast<std::size_t>(request.sample)];
-    // Every run the request asks for, of one model; with a second model the
-    // labels name the model.
-    auto record = [&](const ModelHandle& handle, int modelIndex, const QString& prefix) {
-      QStringList samplers;
-      if (handle.diffusionSteps() == 0 || request.sampler == "ddpm") samplers << "ddpm";
-      else if (request.sampler == "ddim") samplers << "ddim";
-      else samplers << "ddpm" << "ddim";
-      const int runs = handle.diffusionSteps() == 0 ? 1 : request.runs;
-      for (int r = 0; r < runs && !ctx.cancelled(); ++r) {
-        for (const QString& sampler : samplers) {
-          core::TraceSettings settings;
-          settings.device = device.toStdString();
-          settings.threads = threads;
-          settings.sampler = sampler.toStdString();
-          settings.steps = sampler == "ddim" ? request.ddimSteps : 0;
-          settings.seed = request.seed + static_cast<quint64>(r);
-          settings.excludeHistory = request.excludeHistory;
-          views::ScrubberRun run;
-          run.model = modelIndex;
-          run.sampler = sampler;
-          run.label = prefix + (handle.diffusionSteps() == 0 ? tr("single step (not a diffusion model)")
-                                : sampler == "ddim"         ? tr("seed %1 · DDIM S=%2").arg(settings.seed).arg(request.ddimSteps)
-                                : samplers.size() > 1       ? tr("seed %1 · DDPM").arg(settings.seed)
-                                                            : tr("seed %1").arg(settings.seed));
-          run.table = core::traceReverse(handle, sample, settings);
-          result.runs.push_back(std::move(run));
+  jobs_->start(
+      JobKind::Inspection, [this, model, dataset, request, device, threads, user, known, comparison](JobContext& ctx) {
+        InspectionResult result;
+        result.sample = request.sample;
+        result.user = user;
+        const data::Sample& sample = dataset->test[static_cast<std::size_t>(request.sample)];
+        // Every run the request asks for, of one model; with a second model the
+        // labels name the model.
+        auto record = [&](const ModelHandle& handle, int modelIndex, const QString& prefix) {
+          QStringList samplers;
+          if (handle.diffusionSteps() == 0 || request.sampler == "ddpm")
+            samplers << "ddpm";
+          else if (request.sampler == "ddim")
+            samplers << "ddim";
+          else
+            samplers << "ddpm"
+                     << "ddim";
+          const int runs = handle.diffusionSteps() == 0 ? 1 : request.runs;
+          for (int r = 0; r < runs && !ctx.cancelled(); ++r) {
+            for (const QString& sampler : samplers) {
+              core::TraceSettings settings;
+              settings.device = device.toStdString();
+              settings.threads = threads;
+              settings.sampler = sampler.toStdString();
+              settings.steps = sampler == "ddim" ? request.ddimSteps : 0;
+              settings.seed = request.seed + static_cast<quint64>(r);
+              settings.excludeHistory = request.excludeHistory;
+              views::ScrubberRun run;
+              run.model = modelIndex;
+              run.sampler = sampler;
+              run.label =
+                  prefix + (handle.diffusionSteps() == 0 ? tr("single step (not a diffusion model)")
+                            : sampler == "ddim"   ? tr("seed %1 · DDIM S=%2").arg(settings.seed).arg(request.ddimSteps)
+                            : samplers.size() > 1 ? tr("seed %1 · DDPM").arg(settings.seed)
+                                                  : tr("seed %1").arg(settings.seed));
+              run.table = core::traceReverse(handle, sample, settings);
+              result.runs.push_back(std::move(run));
+            }
+          }
+        };
+        try {
+          const bool two = !comparison.model.isNull();
+          record(model, 0, two ? comparison.mainLabel + " · " : QString());
+          if (two) record(comparison.model, 1, comparison.label + " · ");
+          result.inspection = core::inspectSample(model, sample, threads);
+          result.diagnostics = diagnosticsFor(model, *dataset, threads, known);
+          ctx.finish([this, result, model] {
+            last_ = result;
+            rememberDiagnostics(model, result.diagnostics);
+            Q_EMIT finished(true, tr("%1: %2 reverse run(s) recorded.").arg(result.user).arg(result.runs.size()));
+          });
+        } catch (const std::exception& e) {
+          const QString message = QString::fromStdString(e.what());
+          ctx.finish([this, message] { Q_EMIT finished(false, message); });
         }
-      }
-    };
-    try {
-      const bool two = !comparison.model.isNull();
-      record(model, 0, two ? comparison.mainLabel + " · " : QString());
-      if (two) record(comparison.model, 1, comparison.label + " · ");
-      result.inspection = core::inspectSample(model, sample, threads);
-      result.diagnostics = diagnosticsFor(model, *dataset, threads, known);
-      ctx.finish([this, result, model] {
-        last_ = result;
-        rememberDiagnostics(model, result.diagnostics);
-        Q_EMIT finished(true, tr("%1: %2 reverse run(s) recorded.").arg(result.user).arg(result.runs.size()));
       });
-    } catch (const std::exception& e) {
-      const QString message = QString::fromStdString(e.what());
-      ctx.finish([this, message] {
-        Q_EMIT finished(false, message);
-      });
-    }
-  });
   Q_EMIT started(tr("Running the reverse process for %1…").arg(user));
   return true;
 }
@@ -172,9 +177,7 @@ bool InspectionController::startRouting(const ModelHandle& model, std::shared_pt
       });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.finish([this, message] {
-        Q_EMIT routingFinished(false, message);
-      });
+      ctx.finish([this, message] { Q_EMIT routingFinished(false, message); });
     }
   });
   return true;
@@ -196,8 +199,8 @@ void InspectionController::rememberDiagnostics(const ModelHandle& model,
 
 bool InspectionController::startStepAccuracy(const ModelHandle& model,
                                              std::shared_ptr<const data::SequenceDataset> dataset,
-                                             const views::ScrubberRequest& request, const QString& device,
-                                             int threads, QString* error) {
+                                             const views::ScrubberRequest& request, const QString& device, int threads,
+                                             QString* error) {
   if (!canRunOnTestSplit(model, dataset.get(), error)) return false;
   core::TraceSettings settings;
   settings.device = device.toStdString();
@@ -206,7 +209,8 @@ bool InspectionController::startStepAccuracy(const ModelHandle& model,
   settings.steps = settings.sampler == "ddim" ? request.ddimSteps : 0;
   settings.seed = request.seed;
   jobs_->start(JobKind::StepAccuracy, [this, model, dataset, settings](JobContext& ctx) {
-    auto progress = ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT stepAccuracyProgress(done, total); });
+    auto progress =
+        ctx.throttledProgress([this](qint64 done, qint64 total) { Q_EMIT stepAccuracyProgress(done, total); });
     try {
       auto steps = core::stepAccuracy(model, *dataset, settings, progress);
       const bool cancelled = ctx.cancelled();

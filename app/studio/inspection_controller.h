@@ -105,7 +105,7 @@ class InspectionController : public QObject {
   RoutingResult routing_;
   QVector<QPair<ModelHandle, eval::ModelDiagnostics>> diagnosed_;  // newest last
   std::vector<eval::StepAccuracy> steps_;
-  ModelHandle ranked_;     // the model ranks_ belong to
+  ModelHandle ranked_;  // the model ranks_ belong to
   QVector<qint64> ranks_;
 };
 

@@ -22,8 +22,8 @@ void checkSample(const models::Model& model, const data::Sample& sample) {
   bool ok = !bad(sample.target);
   for (auto id : sample.history) ok = ok && !bad(id);
   if (!ok) {
-    throw std::invalid_argument("the sample names an item outside the model's catalogue of " +
-                                std::to_string(n) + " items: load the dataset it was trained on");
+    throw std::invalid_argument("the sample names an item outside the model's catalogue of " + std::to_string(n) +
+                                " items: load the dataset it was trained on");
   }
 }
 
@@ -103,8 +103,8 @@ std::vector<eval::StepAccuracy> stepAccuracy(const ModelHandle& handle, const da
   options.steps = settings.steps;
   options.eta = settings.eta;
   options.seed = settings.seed;
-  return eval::stepwiseAccuracy(*handle.model(), dataset.test, options, settings.device, 256,
-                                eval::defaultCutoffs(), progress);
+  return eval::stepwiseAccuracy(*handle.model(), dataset.test, options, settings.device, 256, eval::defaultCutoffs(),
+                                progress);
 }
 
 using analysis::toMatrix;
@@ -115,8 +115,8 @@ analysis::Matrix itemTable(const ModelHandle& handle) {
   return toMatrix(handle.model()->itemEmbeddings().slice(0, 1));
 }
 
-analysis::Matrix generateForTest(const ModelHandle& handle, const data::SequenceDataset& dataset,
-                                 std::int64_t users, const TraceSettings& settings) {
+analysis::Matrix generateForTest(const ModelHandle& handle, const data::SequenceDataset& dataset, std::int64_t users,
+                                 const TraceSettings& settings) {
   if (handle.isNull()) throw std::invalid_argument("no model to run");
   auto lock = handle.lock();
   setIntraOpThreads(settings.threads);

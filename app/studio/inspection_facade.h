@@ -20,12 +20,12 @@ namespace recdiff::studio::core {
 struct TraceSettings {
   std::string device = "cpu";
   int threads = 0;
-  std::string sampler = "ddpm";   // "ddpm" or "ddim"
-  std::int64_t steps = 0;         // DDIM steps S (0 = all T)
+  std::string sampler = "ddpm";  // "ddpm" or "ddim"
+  std::int64_t steps = 0;        // DDIM steps S (0 = all T)
   double eta = 0.0;
-  std::uint64_t seed = 1;         // the initial noise and every sampling draw
+  std::uint64_t seed = 1;  // the initial noise and every sampling draw
   int topK = 10;
-  bool excludeHistory = false;    // keep history items out of the ranking
+  bool excludeHistory = false;  // keep history items out of the ranking
   // The sensitivity probe's ‖δ‖/‖x_t‖ (diffusion/sensitivity_probe.h): each
   // step's elasticity of x̂0 to x_t joins the trace. 0 = no probe.
   double sensitivityStep = 0.01;
@@ -34,8 +34,7 @@ struct TraceSettings {
 // The reverse process of `model` for `sample`, every step recorded (for a
 // non-diffusion baseline: its single step). Throws std::invalid_argument
 // for a sample outside the model's catalogue.
-diffusion::TraceTable traceReverse(const ModelHandle& model, const data::Sample& sample,
-                                   const TraceSettings& settings);
+diffusion::TraceTable traceReverse(const ModelHandle& model, const data::Sample& sample, const TraceSettings& settings);
 
 // A named inspection output, flattened row-major, batch dimension dropped
 // (e.g. "routing_weights" with shape {L, k}).
@@ -57,8 +56,8 @@ std::vector<eval::StepAccuracy> stepAccuracy(const ModelHandle& model, const dat
 analysis::Matrix itemTable(const ModelHandle& model);
 
 // The generated x0 of the first `users` test samples, one reverse run each.
-analysis::Matrix generateForTest(const ModelHandle& model, const data::SequenceDataset& dataset,
-                                 std::int64_t users, const TraceSettings& settings);
+analysis::Matrix generateForTest(const ModelHandle& model, const data::SequenceDataset& dataset, std::int64_t users,
+                                 const TraceSettings& settings);
 
 // Collapse diagnostics (eval/model_diagnostics.h) over `samples`, the test
 // split when null: the item table, and the routing of up to 2,000 users.

@@ -13,15 +13,24 @@ namespace recdiff::studio {
 
 QString jobKindName(JobKind kind) {
   switch (kind) {
-    case JobKind::Dataset: return QStringLiteral("dataset");
-    case JobKind::Checkpoints: return QStringLiteral("checkpoints");
-    case JobKind::Training: return QStringLiteral("training");
-    case JobKind::Evaluation: return QStringLiteral("evaluation");
-    case JobKind::Inspection: return QStringLiteral("reverse runs");
-    case JobKind::Routing: return QStringLiteral("routing");
-    case JobKind::StepAccuracy: return QStringLiteral("step accuracy");
-    case JobKind::Ranking: return QStringLiteral("ranking");
-    case JobKind::Projection: return QStringLiteral("projection");
+    case JobKind::Dataset:
+      return QStringLiteral("dataset");
+    case JobKind::Checkpoints:
+      return QStringLiteral("checkpoints");
+    case JobKind::Training:
+      return QStringLiteral("training");
+    case JobKind::Evaluation:
+      return QStringLiteral("evaluation");
+    case JobKind::Inspection:
+      return QStringLiteral("reverse runs");
+    case JobKind::Routing:
+      return QStringLiteral("routing");
+    case JobKind::StepAccuracy:
+      return QStringLiteral("step accuracy");
+    case JobKind::Ranking:
+      return QStringLiteral("ranking");
+    case JobKind::Projection:
+      return QStringLiteral("projection");
   }
   return QStringLiteral("job");
 }
@@ -105,8 +114,8 @@ quint64 JobRunner::start(JobKind kind, std::function<void(JobContext&)> work, st
       qWarning("job %s #%llu failed", qPrintable(jobKindName(kind)), static_cast<unsigned long long>(id));
     }
     if (JobRunner* runner = self.data()) {
-      QMetaObject::invokeMethod(runner, [runner, kind, id] { runner->finished(kind, id); },
-                                Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          runner, [runner, kind, id] { runner->finished(kind, id); }, Qt::QueuedConnection);
     }
   });
   if (!wasRunning) Q_EMIT runningChanged(kind, true);

@@ -27,8 +27,8 @@ class JobRunner;
 
 // Every kind of background job the Studio runs; at most one of each at a time.
 enum class JobKind {
-  Dataset,       // reading or generating the session's dataset
-  Checkpoints,   // loading the session's checkpoints
+  Dataset,      // reading or generating the session's dataset
+  Checkpoints,  // loading the session's checkpoints
   Training,
   Evaluation,
   Inspection,    // the scrubber's reverse runs of one user
@@ -54,8 +54,7 @@ class JobContext {
   // cancelled; otherwise posts `report(done, total)` to the GUI thread at
   // most every 100 ms (and always for the last step), so a fast loop does
   // not flood the event queue.
-  std::function<bool(std::int64_t, std::int64_t)> throttledProgress(
-      std::function<void(qint64, qint64)> report) const;
+  std::function<bool(std::int64_t, std::int64_t)> throttledProgress(std::function<void(qint64, qint64)> report) const;
 
  private:
   friend class JobRunner;

@@ -45,8 +45,8 @@ void grabTo(MainWindow& window, const QString& path) {
   QApplication::processEvents();
   const QPixmap pixmap = window.grab();
   QString error;
-  if (!recdiff::views::saveAtomically(path, [&](QIODevice& device) { return pixmap.save(&device, "PNG"); },
-                                      &error)) {
+  if (!recdiff::views::saveAtomically(
+          path, [&](QIODevice& device) { return pixmap.save(&device, "PNG"); }, &error)) {
     std::fprintf(stderr, "recdiff-studio: %s\n", qPrintable(error));
   } else {
     std::printf("recdiff-studio: wrote %s (%dx%d)\n", qPrintable(path), pixmap.width(), pixmap.height());
@@ -93,10 +93,15 @@ int main(int argc, char** argv) {
   parser.addOption(version);
   const QCommandLineOption demo("demo", "Start the built-in demo immediately.");
   const QCommandLineOption screenshot("screenshot", "Grab the window to PNG when ready, then quit.", "PATH");
-  const QCommandLineOption panel("panel", "Raise this panel before the screenshot (dataset, model, training, evaluation, scrubber, interests, projection, log).", "NAME");
+  const QCommandLineOption panel("panel",
+                                 "Raise this panel before the screenshot (dataset, model, training, evaluation, "
+                                 "scrubber, interests, projection, log).",
+                                 "NAME");
   const QCommandLineOption screenshotDir("screenshot-dir", "Write main.png and one PNG per panel, then quit.", "DIR");
-  const QCommandLineOption timeout("timeout", "Seconds to wait for the demo before a screenshot (default 300).", "SECONDS", "300");
-  const QCommandLineOption benchScrubber("bench-scrubber", "Time the scrubber's slider redraw with T diffusion steps, print JSON, quit.", "T");
+  const QCommandLineOption timeout("timeout", "Seconds to wait for the demo before a screenshot (default 300).",
+                                   "SECONDS", "300");
+  const QCommandLineOption benchScrubber(
+      "bench-scrubber", "Time the scrubber's slider redraw with T diffusion steps, print JSON, quit.", "T");
   parser.addOptions({demo, screenshot, panel, screenshotDir, timeout, benchScrubber});
   parser.addPositionalArgument("session", "A session file (*.rdsession) to open.", "[SESSION]");
   parser.process(app);

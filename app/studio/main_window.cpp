@@ -46,7 +46,8 @@ namespace recdiff::studio {
 
 namespace {
 constexpr int kLayoutVersion = 1;
-const char* kSessionFilter = QT_TRANSLATE_NOOP("MainWindow", "RecDiff sessions (*.rdsession);;JSON (*.json);;All files (*)");
+const char* kSessionFilter =
+    QT_TRANSLATE_NOOP("MainWindow", "RecDiff sessions (*.rdsession);;JSON (*.json);;All files (*)");
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : MainWindow(Options{}, parent) {}
@@ -162,8 +163,8 @@ void MainWindow::applyDefaultDockSizes() {
   if (!isVisible()) return;
   defaultDockSizesPending_ = false;
   layout()->activate();  // docks shown a moment ago have no geometry yet
-  resizeDocks({dock("datasetDock"), dock("trainingDock")},
-              {kDefaultLeftDockWidth, width() - kDefaultLeftDockWidth}, Qt::Horizontal);
+  resizeDocks({dock("datasetDock"), dock("trainingDock")}, {kDefaultLeftDockWidth, width() - kDefaultLeftDockWidth},
+              Qt::Horizontal);
   const int logHeight = 110;
   resizeDocks({dock("datasetDock"), dock("logDock")}, {height() - logHeight, logHeight}, Qt::Vertical);
 }
@@ -176,8 +177,8 @@ void MainWindow::showEvent(QShowEvent* event) {
 // Alt+1…8 show or hide a panel, by the panel rather than by the order the
 // docks were made in; a panel added by other code has none.
 QKeySequence MainWindow::panelShortcut(const QString& dockName) {
-  static const char* const order[] = {"datasetDock", "modelDock",     "trainingDock",  "evaluationDock",
-                                      "logDock",     "scrubberDock",  "interestsDock", "projectionDock"};
+  static const char* const order[] = {"datasetDock", "modelDock",    "trainingDock",  "evaluationDock",
+                                      "logDock",     "scrubberDock", "interestsDock", "projectionDock"};
   for (int i = 0; i < 8; ++i) {
     if (dockName == order[i]) return QKeySequence(QString("Alt+%1").arg(i + 1));
   }
@@ -282,8 +283,8 @@ void MainWindow::buildActions() {
   QAction* demo = run->addAction(tr("Start the &Demo"), this, &MainWindow::startDemo);
   demo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
   run->addSeparator();
-  trainAction_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Train"), this,
-                                &MainWindow::startTraining);
+  trainAction_ =
+      run->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Train"), this, &MainWindow::startTraining);
   trainAction_->setShortcut(QKeySequence(Qt::Key_F5));
   trainAction_->setToolTip(tr("Train the current model (F5)"));
   pauseAction_ = run->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause / Resume"), this, [this] {
@@ -295,17 +296,18 @@ void MainWindow::buildActions() {
   });
   pauseAction_->setShortcut(QKeySequence(Qt::Key_F6));
   pauseAction_->setToolTip(tr("Pause or resume training (F6)"));
-  cancelAction_ = run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this,
-                                 &MainWindow::cancelCurrent);
+  cancelAction_ =
+      run->addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this, &MainWindow::cancelCurrent);
   cancelAction_->setShortcut(QKeySequence(Qt::Key_Escape));
   cancelAction_->setToolTip(tr("Cancel what is running: training, evaluation, ranking, a projection (Esc)"));
-  evaluateAction_ = run->addAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Evaluate"), this, [this] {
-    showPanel("evaluation");
-    QString error;
-    if (!studio_->startEvaluation(evaluationPanel_->split(), evaluationPanel_->excludeHistory(), &error)) {
-      evaluationPanel_->banner()->showError(tr("Cannot evaluate"), error);
-    }
-  });
+  evaluateAction_ =
+      run->addAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Evaluate"), this, [this] {
+        showPanel("evaluation");
+        QString error;
+        if (!studio_->startEvaluation(evaluationPanel_->split(), evaluationPanel_->excludeHistory(), &error)) {
+          evaluationPanel_->banner()->showError(tr("Cannot evaluate"), error);
+        }
+      });
   evaluateAction_->setShortcut(QKeySequence(Qt::Key_F7));
   evaluateAction_->setToolTip(tr("Evaluate the current model on the test split (F7)"));
   run->addSeparator();
@@ -411,10 +413,10 @@ bool MainWindow::save() {
 }
 
 bool MainWindow::saveAs() {
-  QString path = QFileDialog::getSaveFileName(this, tr("Save the session"),
-                                              studio_->sessionPath().isEmpty() ? studio_->sessionName() + ".rdsession"
-                                                                                : studio_->sessionPath(),
-                                              tr(kSessionFilter));
+  QString path = QFileDialog::getSaveFileName(
+      this, tr("Save the session"),
+      studio_->sessionPath().isEmpty() ? studio_->sessionName() + ".rdsession" : studio_->sessionPath(),
+      tr(kSessionFilter));
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += ".rdsession";
   return saveSessionTo(path);
@@ -422,9 +424,9 @@ bool MainWindow::saveAs() {
 
 bool MainWindow::maybeSave() {
   if (!studio_->isModified() || quietClose_) return true;
-  const auto answer = ask_(tr("Unsaved changes"),
-                           tr("The session \"%1\" has unsaved changes. Save them?").arg(studio_->sessionName()),
-                           QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  const auto answer =
+      ask_(tr("Unsaved changes"), tr("The session \"%1\" has unsaved changes. Save them?").arg(studio_->sessionName()),
+           QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
   if (answer == QMessageBox::Save) return save();
   return answer == QMessageBox::Discard;
 }
@@ -436,9 +438,9 @@ void MainWindow::openSessionDialog() {
 }
 
 void MainWindow::openDatasetDialog() {
-  const QString path = QFileDialog::getOpenFileName(
-      this, tr("Open a dataset file"), QString(),
-      tr("Datasets (*.txt *.csv *.tsv *.dat *.inter *.data);;All files (*)"));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open a dataset file"), QString(),
+                                   tr("Datasets (*.txt *.csv *.tsv *.dat *.inter *.data);;All files (*)"));
   if (path.isEmpty()) return;
   showPanel("dataset");
   datasetPanel_->setPath(path);
@@ -473,8 +475,8 @@ void MainWindow::startTraining() {
   bool continueRun = false;
   if (const auto run = studio_->interruptedRun()) {
     const QString stage = QString::fromStdString(run->stage);
-    const QString where = stage == "train" ? tr("epoch %1").arg(run->nextEpoch)
-                                           : tr("%1 epoch %2").arg(stage).arg(run->nextEpoch);
+    const QString where =
+        stage == "train" ? tr("epoch %1").arg(run->nextEpoch) : tr("%1 epoch %2").arg(stage).arg(run->nextEpoch);
     const auto answer =
         ask_(tr("Continue the Interrupted Run?"),
              tr("A run of this model stopped after %1 (best so far: epoch %2). Yes continues it at %3 "

@@ -51,9 +51,9 @@ class MainWindow : public QMainWindow {
 
  public:
   struct Options {
-    QString recoveryFile;         // "" = the default location
-    bool restoreLayout = true;    // from QSettings
-    int autosaveMs = 60 * 1000;   // crash-recovery copy while modified
+    QString recoveryFile;        // "" = the default location
+    bool restoreLayout = true;   // from QSettings
+    int autosaveMs = 60 * 1000;  // crash-recovery copy while modified
   };
   // The default layout: the window's size (less on a smaller screen) and
   // the width of its left docks (dataset, model); the right docks
@@ -120,8 +120,8 @@ class MainWindow : public QMainWindow {
  private:
   void buildDocks();
   void applyDefaultDockSizes();
-  void restoreDefaultLayout();  // which docks where, and their default sizes
-  QSize defaultWindowSize() const;  // kDefaultSize, or less on a smaller screen
+  void restoreDefaultLayout();                 // which docks where, and their default sizes
+  QSize defaultWindowSize() const;             // kDefaultSize, or less on a smaller screen
   QList<QDockWidget*> buildInspectionDocks();  // created, not yet placed
   void wireInspection();
   void refreshInspection();

@@ -22,13 +22,21 @@ namespace recdiff::studio {
 namespace {
 
 nlohmann::json toJson(const views::ScrubberRequest& r, int step) {
-  return {{"sample", r.sample}, {"runs", r.runs}, {"seed", r.seed}, {"sampler", r.sampler.toStdString()},
-          {"ddim_steps", r.ddimSteps}, {"exclude_history", r.excludeHistory}, {"step", step}};
+  return {{"sample", r.sample},
+          {"runs", r.runs},
+          {"seed", r.seed},
+          {"sampler", r.sampler.toStdString()},
+          {"ddim_steps", r.ddimSteps},
+          {"exclude_history", r.excludeHistory},
+          {"step", step}};
 }
 
 nlohmann::json toJson(const views::ProjectionSettings& s) {
-  return {{"method", s.method.toStdString()}, {"perplexity", s.perplexity}, {"neighbours", s.neighbours},
-          {"seed", s.seed}, {"normalise", s.normalise}};
+  return {{"method", s.method.toStdString()},
+          {"perplexity", s.perplexity},
+          {"neighbours", s.neighbours},
+          {"seed", s.seed},
+          {"normalise", s.normalise}};
 }
 
 views::ProjectionSettings projectionFromJson(const nlohmann::json& j, views::ProjectionSettings s) {
@@ -136,8 +144,8 @@ void MainWindow::wireInspection() {
   connect(scrubberPanel_, &views::ScrubberPanel::rankingRequested, this, [this] {
     const views::TrainingRequest& training = studio_->session().training;
     QString error;
-    if (!inspection_->startRanking(studio_->currentModel(), studio_->dataset(),
-                                   QString::fromStdString(training.device), training.threads, &error)) {
+    if (!inspection_->startRanking(studio_->currentModel(), studio_->dataset(), QString::fromStdString(training.device),
+                                   training.threads, &error)) {
       scrubberPanel_->setSampleRanks({});
       scrubberPanel_->showError(tr("Cannot rank the test users"), error);
     }
@@ -282,7 +290,8 @@ void MainWindow::refreshInspection() {
     projectionPanel_->setItems(labels, category, categoryNames(*dataset), popularity);
     projectionPanel_->setSettings(projectionFromJson(studio_->viewState("projection"), projectionPanel_->settings()));
   }
-  if (projection_->last().catalog.size() != dataset->numItems) projectionPanel_->clearMap(tr("Compute a projection of the catalogue."));
+  if (projection_->last().catalog.size() != dataset->numItems)
+    projectionPanel_->clearMap(tr("Compute a projection of the catalogue."));
   {
     QStringList labels;
     comparisonIds_.clear();
@@ -383,7 +392,8 @@ void MainWindow::refreshProjectionOverlay() {
     projectionPanel_->setTrajectory(projection_->place(path, table.dim), scrubberPanel_->currentStep());
     std::vector<float> ends;
     for (const auto& r : runs) {
-      if (!r.table.steps.empty()) ends.insert(ends.end(), r.table.steps.back().x0Hat.begin(), r.table.steps.back().x0Hat.begin() + r.table.dim);
+      if (!r.table.steps.empty())
+        ends.insert(ends.end(), r.table.steps.back().x0Hat.begin(), r.table.steps.back().x0Hat.begin() + r.table.dim);
     }
     projectionPanel_->setRunEnds(projection_->place(ends, table.dim));
   } catch (const std::exception&) {

@@ -196,16 +196,17 @@ void MainWindow::wireTraining() {
     refreshStatusBar();
   });
   connect(t, &TrainingController::stopping, trainingPanel_, &views::TrainingPanel::setStopping);
-  connect(t, &TrainingController::finished, this, [this](const QString&, bool ok, bool cancelled, const QString& message) {
-    trainingPanel_->trainingFinished(ok, cancelled, message);
-    modelPanel_->setEditingEnabled(true);
-    refreshModels();
-    refreshStatusBar();
-    if (closeAfterTraining_) {
-      // "Stop and quit": the run has stopped and its best checkpoint is on disk.
-      QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
-    }
-  });
+  connect(t, &TrainingController::finished, this,
+          [this](const QString&, bool ok, bool cancelled, const QString& message) {
+            trainingPanel_->trainingFinished(ok, cancelled, message);
+            modelPanel_->setEditingEnabled(true);
+            refreshModels();
+            refreshStatusBar();
+            if (closeAfterTraining_) {
+              // "Stop and quit": the run has stopped and its best checkpoint is on disk.
+              QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
+            }
+          });
 }
 
 void MainWindow::wireEvaluation() {
@@ -217,11 +218,12 @@ void MainWindow::wireEvaluation() {
     refreshStatusBar();
   });
   connect(e, &EvaluationController::progress, evaluationPanel_, &views::EvaluationPanel::setProgress);
-  connect(e, &EvaluationController::finished, this, [this](const QString&, bool ok, bool cancelled, const QString& message) {
-    evaluationPanel_->evaluationFinished(ok, cancelled, message);
-    refreshEvaluation();
-    refreshStatusBar();
-  });
+  connect(e, &EvaluationController::finished, this,
+          [this](const QString&, bool ok, bool cancelled, const QString& message) {
+            evaluationPanel_->evaluationFinished(ok, cancelled, message);
+            refreshEvaluation();
+            refreshStatusBar();
+          });
 }
 
 void MainWindow::refreshSession() {
@@ -252,8 +254,8 @@ void MainWindow::refreshModels() {
   const SessionDocument& s = studio_->session();
   QVector<views::ModelEntryView> entries;
   for (const ModelEntry& m : s.models) {
-    entries.push_back({QString::fromStdString(m.label), QString::fromStdString(m.modelName), m.config,
-                       studio_->modelStatus(m)});
+    entries.push_back(
+        {QString::fromStdString(m.label), QString::fromStdString(m.modelName), m.config, studio_->modelStatus(m)});
   }
   modelPanel_->setEntries(entries, s.currentModel);
   // The training charts show the current model's run: live while it trains,
@@ -330,7 +332,7 @@ void MainWindow::refreshStatusBar() {
   deviceStatus_->setText(tr("Device: %1").arg(r.device == "cuda" ? QStringLiteral("CUDA") : QStringLiteral("CPU")));
   threadStatus_->setText(tr("Threads: %1").arg(r.threads > 0 ? r.threads : QThread::idealThreadCount()));
   const auto data = studio_->datasets();
-  datasetStatus_->setText(data->isLoading() ? tr("Dataset: loading…")
+  datasetStatus_->setText(data->isLoading()    ? tr("Dataset: loading…")
                           : data->hasDataset() ? tr("Dataset: %1").arg(data->name())
                                                : tr("No dataset"));
   QString job;
@@ -356,9 +358,12 @@ void MainWindow::refreshRecent() {
   startPage_->setRecentSessions(recent);
   recentMenu_->clear();
   for (const QString& path : recent) {
-    recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
-      if (maybeSave()) openSessionFile(path);
-    })->setToolTip(path);
+    recentMenu_
+        ->addAction(QFileInfo(path).fileName(), this,
+                    [this, path] {
+                      if (maybeSave()) openSessionFile(path);
+                    })
+        ->setToolTip(path);
   }
   recentMenu_->setEnabled(!recent.isEmpty());
 }

@@ -35,7 +35,8 @@ void addContours(QVector<views::ProjectionMap::Contour>& out, const analysis::De
     views::ProjectionMap::Contour c;
     c.color = color;
     c.color.setAlphaF(l == 0 ? 1.0 : 0.55);
-    for (const auto& s : analysis::contourSegments(grid, levels[l])) c.segments.push_back(QLineF(s.x0, s.y0, s.x1, s.y1));
+    for (const auto& s : analysis::contourSegments(grid, levels[l]))
+      c.segments.push_back(QLineF(s.x0, s.y0, s.x1, s.y1));
     out.push_back(c);
   }
 }
@@ -45,8 +46,7 @@ void addContours(QVector<views::ProjectionMap::Contour>& out, const analysis::De
 ProjectionController::ProjectionController(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
 
 bool ProjectionController::start(const ModelHandle& model, std::shared_ptr<const data::SequenceDataset> dataset,
-                                 const ProjectionRequest& request, const QString& device, int threads,
-                                 QString* error) {
+                                 const ProjectionRequest& request, const QString& device, int threads, QString* error) {
   auto fail = [&](const QString& why) {
     if (error) *error = why;
     return false;
@@ -116,14 +116,10 @@ bool ProjectionController::start(const ModelHandle& model, std::shared_ptr<const
                             .arg(result.seconds, 0, 'f', 1));
       });
     } catch (const analysis::Cancelled&) {
-      ctx.finish([this] {
-        Q_EMIT finished(true, true, tr("Projection cancelled."));
-      });
+      ctx.finish([this] { Q_EMIT finished(true, true, tr("Projection cancelled.")); });
     } catch (const std::exception& e) {
       const QString message = QString::fromStdString(e.what());
-      ctx.finish([this, message] {
-        Q_EMIT finished(false, false, message);
-      });
+      ctx.finish([this, message] { Q_EMIT finished(false, false, message); });
     }
   });
   Q_EMIT started(tr("Mapping the catalogue (%1)…").arg(request.method.toUpper()));

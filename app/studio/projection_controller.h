@@ -22,18 +22,18 @@ namespace recdiff::studio {
 class JobRunner;
 
 struct ProjectionRequest {
-  QString method = "pca";     // "pca", "tsne", "umap"
-  double perplexity = 30.0;   // t-SNE
-  int neighbours = 15;        // UMAP
-  int iterations = 0;         // t-SNE iterations / UMAP epochs; 0 = the method's default
+  QString method = "pca";    // "pca", "tsne", "umap"
+  double perplexity = 30.0;  // t-SNE
+  int neighbours = 15;       // UMAP
+  int iterations = 0;        // t-SNE iterations / UMAP epochs; 0 = the method's default
   quint64 seed = 1;
   bool normalise = true;      // cosine geometry: unit rows before mapping
   int generatedUsers = 1000;  // test users whose generated x0 is placed
 };
 
 struct ProjectionResult {
-  QVector<QPointF> catalog;     // item i+1 at [i]
-  QVector<QPointF> generated;   // the first test users' generated x0
+  QVector<QPointF> catalog;    // item i+1 at [i]
+  QVector<QPointF> generated;  // the first test users' generated x0
   QVector<views::ProjectionMap::Contour> contours;
   std::shared_ptr<const analysis::NeighbourPlacement> placement;
   std::shared_ptr<const analysis::Matrix> embeddings;  // the catalogue as mapped (normalised when asked)

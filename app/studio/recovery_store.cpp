@@ -41,8 +41,8 @@ RecoveryStore::Recovered RecoveryStore::load() const {
     const auto j = nlohmann::json::parse(bytes.constBegin(), bytes.constEnd(), nullptr, false);
     if (j.is_object() && j.contains("recovery") && j["recovery"].is_object()) {
       r.originalPath = QString::fromStdString(j["recovery"].value("original_path", std::string()));
-      r.savedAt = QDateTime::fromString(QString::fromStdString(j["recovery"].value("saved_at", std::string())),
-                                        Qt::ISODate);
+      r.savedAt =
+          QDateTime::fromString(QString::fromStdString(j["recovery"].value("saved_at", std::string())), Qt::ISODate);
     }
   }
   return r;
@@ -52,8 +52,8 @@ QString RecoveryStore::describe() const {
   if (!exists()) return {};
   try {
     const Recovered r = load();
-    const QString name = r.originalPath.isEmpty() ? QObject::tr("an unsaved session")
-                                                  : QFileInfo(r.originalPath).fileName();
+    const QString name =
+        r.originalPath.isEmpty() ? QObject::tr("an unsaved session") : QFileInfo(r.originalPath).fileName();
     return QObject::tr("RecDiff Studio did not close normally. Restore %1 (%2 models, autosaved %3)?")
         .arg(name)
         .arg(r.session.models.size())

@@ -86,7 +86,8 @@ int runScrubberBenchmark(const ScrubberBenchmarkOptions& options, std::ostream& 
     j["moves"] = options.moves;
     j["panel"] = {panel.width(), panel.height()};
     j["qpa_platform"] = QGuiApplication::platformName().toStdString();
-    j["ms"] = {{"median", percentile(ms, 0.5)}, {"p95", percentile(ms, 0.95)},
+    j["ms"] = {{"median", percentile(ms, 0.5)},
+               {"p95", percentile(ms, 0.95)},
                {"max", *std::max_element(ms.begin(), ms.end())}};
     j["build"] = {{"recdiff", info.recdiffVersion}, {"torch", info.torchVersion}, {"qt", qVersion()}};
     out << j.dump(2) << '\n';

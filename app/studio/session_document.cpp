@@ -19,9 +19,12 @@ using nlohmann::json;
 
 const char* filterName(data::FilterMode m) {
   switch (m) {
-    case data::FilterMode::Apply: return "apply";
-    case data::FilterMode::None: return "none";
-    case data::FilterMode::Auto: break;
+    case data::FilterMode::Apply:
+      return "apply";
+    case data::FilterMode::None:
+      return "none";
+    case data::FilterMode::Auto:
+      break;
   }
   return "auto";
 }
@@ -42,11 +45,15 @@ T get(const json& object, const char* key, const T& fallback, const std::string&
   // by fuzz_session under UBSan).
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
     const json& v = object[key];
-    const bool fits = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
-                      : v.is_number_integer() ? v.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
-                                                    (v.get<std::int64_t>() < 0 || static_cast<std::uint64_t>(v.get<std::int64_t>()) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
-                                              : false;
-    if (!fits) throw SessionError(where + "." + key + ": unexpected value " + v.dump() + " (expected a whole number in range)");
+    const bool fits =
+        v.is_number_unsigned() ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+        : v.is_number_integer()
+            ? v.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                  (v.get<std::int64_t>() < 0 || static_cast<std::uint64_t>(v.get<std::int64_t>()) <=
+                                                    static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+            : false;
+    if (!fits)
+      throw SessionError(where + "." + key + ": unexpected value " + v.dump() + " (expected a whole number in range)");
   }
   try {
     return object[key].get<T>();
@@ -293,9 +300,7 @@ ModelEntry* SessionDocument::current() {
   return &models[static_cast<std::size_t>(currentModel)];
 }
 
-const ModelEntry* SessionDocument::current() const {
-  return const_cast<SessionDocument*>(this)->current();
-}
+const ModelEntry* SessionDocument::current() const { return const_cast<SessionDocument*>(this)->current(); }
 
 void saveSessionFile(const QString& path, const SessionDocument& session) {
   const QFileInfo info(path);

@@ -32,16 +32,16 @@ class SessionError : public std::runtime_error {
 struct DatasetSource {
   enum class Kind { None, File, Synthetic };
   Kind kind = Kind::None;
-  data::DatasetSpec spec;              // Kind::File; paths absolute in memory
-  data::SyntheticConfig synthetic;     // Kind::Synthetic
+  data::DatasetSpec spec;           // Kind::File; paths absolute in memory
+  data::SyntheticConfig synthetic;  // Kind::Synthetic
 };
 
 struct ModelEntry {
-  std::string id;                      // stable within the session, e.g. "m1"
-  std::string label;                   // shown in the comparison table
-  std::string modelName;               // registry key
+  std::string id;         // stable within the session, e.g. "m1"
+  std::string label;      // shown in the comparison table
+  std::string modelName;  // registry key
   models::Config config = models::Config::object();
-  std::string checkpoint;              // absolute in memory, "" = none
+  std::string checkpoint;  // absolute in memory, "" = none
   // {"validation": metrics, "test": metrics, "best_epoch": n, "evaluated_split": "test"}
   nlohmann::json results = nlohmann::json::object();
   nlohmann::json history = nlohmann::json::array();  // one object per epoch
@@ -51,7 +51,7 @@ struct SessionDocument {
   static constexpr int kFormatVersion = 1;
   static constexpr const char* kFormatName = "recdiff-studio-session";
 
-  std::string title;                   // free text, shown in the window title
+  std::string title;  // free text, shown in the window title
   DatasetSource dataset;
   std::vector<ModelEntry> models;
   int currentModel = -1;

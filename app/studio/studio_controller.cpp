@@ -77,8 +77,8 @@ bool StudioController::openSession(const QString& path, QString* error) {
     for (std::size_t i = 0; i < doc.models.size(); ++i) {
       const ModelEntry& m = doc.models[i];
       if (!core::findModel(m.modelName)) {
-        throw SessionError(path.toStdString() + ": models[" + std::to_string(i) + "]: unknown model '" +
-                           m.modelName + "' (this studio has no such model)");
+        throw SessionError(path.toStdString() + ": models[" + std::to_string(i) + "]: unknown model '" + m.modelName +
+                           "' (this studio has no such model)");
       }
       try {
         core::validate(m.modelName, m.config);
@@ -142,9 +142,7 @@ QString StudioController::scratchDirectory() const {
   return base + "/checkpoints/" + scratchId_;
 }
 
-void StudioController::removeScratchCheckpoints() {
-  QDir(scratchDirectory()).removeRecursively();
-}
+void StudioController::removeScratchCheckpoints() { QDir(scratchDirectory()).removeRecursively(); }
 
 QString StudioController::checkpointDirectory() const {
   if (path_.isEmpty()) return scratchDirectory();
@@ -233,15 +231,16 @@ void StudioController::dropCheckpointsOfOtherData() {
   const auto data = dataset();
   if (!data || uncheckedCheckpoints_.isEmpty()) return;
   const std::string fingerprint = data->fingerprint();
-  for (auto it = uncheckedCheckpoints_.begin(); it != uncheckedCheckpoints_.end(); it = uncheckedCheckpoints_.erase(it)) {
+  for (auto it = uncheckedCheckpoints_.begin(); it != uncheckedCheckpoints_.end();
+       it = uncheckedCheckpoints_.erase(it)) {
     if (it.value().second == fingerprint) continue;
     handles_.remove(it.key());
     ModelEntry* e = entry(it.key());
     if (!e) continue;
-    const QString problem = tr("%1: trained on dataset '%2', not on this session's dataset '%3'; train the model "
-                               "again, or open the dataset it was trained on")
-                                .arg(QString::fromStdString(e->checkpoint), QString::fromStdString(it.value().first),
-                                     datasets_->name());
+    const QString problem =
+        tr("%1: trained on dataset '%2', not on this session's dataset '%3'; train the model "
+           "again, or open the dataset it was trained on")
+            .arg(QString::fromStdString(e->checkpoint), QString::fromStdString(it.value().first), datasets_->name());
     checkpointErrors_.insert(it.key(), problem);
     Q_EMIT message(problem, 1);
   }
@@ -353,7 +352,8 @@ QString StudioController::modelStatus(const ModelEntry& e) const {
   const QString id = QString::fromStdString(e.id);
   if (training_->runningEntry() == id) return tr("Training…");
   const ModelHandle handle = handles_.value(id);
-  const QString checkpoint = e.checkpoint.empty() ? QString() : QFileInfo(QString::fromStdString(e.checkpoint)).fileName();
+  const QString checkpoint =
+      e.checkpoint.empty() ? QString() : QFileInfo(QString::fromStdString(e.checkpoint)).fileName();
   if (handle.isNull()) {
     if (!checkpoint.isEmpty()) {
       return checkpointErrors_.contains(id)
@@ -364,7 +364,8 @@ QString StudioController::modelStatus(const ModelEntry& e) const {
   }
   QString s = tr("Trained: %1 parameters").arg(QLocale().toString(static_cast<qlonglong>(handle.parameterCount())));
   if (e.results.contains("best_epoch")) s += tr(", best epoch %1").arg(e.results["best_epoch"].get<long long>());
-  if (e.results.contains("validation")) s += tr(", validation NDCG@20 %1").arg(percent(e.results["validation"], "ndcg@20"));
+  if (e.results.contains("validation"))
+    s += tr(", validation NDCG@20 %1").arg(percent(e.results["validation"], "ndcg@20"));
   if (e.results.contains("test")) s += tr(", test NDCG@20 %1").arg(percent(e.results["test"], "ndcg@20"));
   s += checkpoint.isEmpty() ? tr(". Not saved as a checkpoint.") : tr(". Checkpoint: %1.").arg(checkpoint);
   const models::Config trained = handle.config();

@@ -129,7 +129,7 @@ class StudioController : public QObject {
   // Checkpoints loaded before the data they must match: entry id -> the
   // dataset (name, fingerprint) they were trained on, until checked.
   QHash<QString, std::pair<std::string, std::string>> uncheckedCheckpoints_;
-  quint64 generation_ = 0;               // bumped by every new session; stale loads are dropped
+  quint64 generation_ = 0;  // bumped by every new session; stale loads are dropped
   quint64 trainingGeneration_ = 0;
   QString scratchId_;
 };

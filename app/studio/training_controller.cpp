@@ -48,8 +48,7 @@ bool TrainingController::start(const TrainingJob& job, QString* error) {
   const QString description = tr("Training %1 on %2 (%3, %4 threads)")
                                   .arg(job.label, QString::fromStdString(job.dataset->name),
                                        QString::fromStdString(job.settings.device).toUpper(),
-                                       job.settings.threads > 0 ? QString::number(job.settings.threads)
-                                                                : tr("all"));
+                                       job.settings.threads > 0 ? QString::number(job.settings.threads) : tr("all"));
   jobs_->start(
       JobKind::Training,
       [this, job, control](JobContext& ctx) {

@@ -18,7 +18,7 @@ namespace recdiff::studio {
 class JobRunner;
 
 struct TrainingJob {
-  QString entryId;        // the session model being trained
+  QString entryId;  // the session model being trained
   QString label;
   std::string modelName;
   models::Config config;

@@ -40,7 +40,7 @@ enum class Initialisation {
 struct Progress {
   enum class Stage { Neighbours, Affinities, Optimising, Done };
   Stage stage = Stage::Optimising;
-  int iteration = 0;        // t-SNE iteration or UMAP epoch, 0-based
+  int iteration = 0;  // t-SNE iteration or UMAP epoch, 0-based
   int totalIterations = 0;
   // The current 2-D layout (N x 2), or nullptr before optimisation starts.
   // Valid only during the call: copy it if it must outlive the callback.

@@ -68,8 +68,7 @@ void BarnesHutTree::split(int id, float cx, float cy, float half, int depth) {
   auto midY = std::partition(first, last, [&](int p) { return y(p, 1) < cy; });
   auto midX0 = std::partition(first, midY, [&](int p) { return y(p, 0) < cx; });
   auto midX1 = std::partition(midY, last, [&](int p) { return y(p, 0) < cx; });
-  const int bounds[5] = {begin, static_cast<int>(midX0 - order_.begin()),
-                         static_cast<int>(midY - order_.begin()),
+  const int bounds[5] = {begin, static_cast<int>(midX0 - order_.begin()), static_cast<int>(midY - order_.begin()),
                          static_cast<int>(midX1 - order_.begin()), end};
   const int child = static_cast<int>(nodes_.size());
   nodes_.resize(nodes_.size() + 4);  // may reallocate: index, never hold references

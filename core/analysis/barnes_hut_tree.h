@@ -38,8 +38,8 @@ class BarnesHutTree {
     float comX = 0.0f, comY = 0.0f;  // centre of mass
     float width = 0.0f;              // side length of the square cell
     int count = 0;
-    int firstChild = -1;             // four consecutive children, or -1 for a leaf
-    int begin = 0, end = 0;          // the cell's points in order_
+    int firstChild = -1;     // four consecutive children, or -1 for a leaf
+    int begin = 0, end = 0;  // the cell's points in order_
   };
 
   void split(int node, float cx, float cy, float half, int depth);

@@ -61,8 +61,8 @@ double axisKl(const Eigen::VectorXd& z) {
 CollapseMetrics collapseMetrics(const Matrix& e, const CollapseOptions& o) {
   const Eigen::Index n = e.rows(), d = e.cols();
   if (n < 2 || d < 1)
-    throw AnalysisError("collapse metrics need at least 2 embeddings of dimension >= 1, got " +
-                        std::to_string(n) + " x " + std::to_string(d));
+    throw AnalysisError("collapse metrics need at least 2 embeddings of dimension >= 1, got " + std::to_string(n) +
+                        " x " + std::to_string(d));
   requireFinite(e, "embeddings");
   CollapseMetrics m;
   m.rows = static_cast<int>(n);
@@ -75,13 +75,12 @@ CollapseMetrics collapseMetrics(const Matrix& e, const CollapseOptions& o) {
   // Singular values of E (or of E - mean) from the eigenvalues of its Gram;
   // the uncentred Gram's eigenvectors also serve the isotropy score.
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> rawGram(x.transpose() * x);
-  const Eigen::VectorXd gramValues =
-      o.centre ? Eigen::VectorXd(Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(
-                                     centred.transpose() * centred, Eigen::EigenvaluesOnly)
-                                     .eigenvalues())
-               : rawGram.eigenvalues();
-  for (Eigen::Index t = d - 1; t >= 0; --t)
-    m.singularValues.push_back(std::sqrt(std::max(0.0, gramValues(t))));
+  const Eigen::VectorXd gramValues = o.centre
+                                         ? Eigen::VectorXd(Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(
+                                                               centred.transpose() * centred, Eigen::EigenvaluesOnly)
+                                                               .eigenvalues())
+                                         : rawGram.eigenvalues();
+  for (Eigen::Index t = d - 1; t >= 0; --t) m.singularValues.push_back(std::sqrt(std::max(0.0, gramValues(t))));
   m.topSingularValues.assign(m.singularValues.begin(),
                              m.singularValues.begin() + std::min<Eigen::Index>(std::max(o.topK, 0), d));
   double sMean = 0.0;
@@ -137,8 +136,8 @@ CollapseMetrics collapseMetrics(const Matrix& e, const CollapseOptions& o) {
   std::ostringstream why;
   if (pointCollapse) {
     m.collapsed = true;
-    why << "point collapse: total variance " << m.totalVariance
-        << " is negligible next to the mean squared norm " << meanSquaredNorm;
+    why << "point collapse: total variance " << m.totalVariance << " is negligible next to the mean squared norm "
+        << meanSquaredNorm;
   } else if (m.effectiveRank < o.rankFraction * static_cast<double>(d)) {
     m.collapsed = true;
     why << "dimensional collapse: effective rank " << m.effectiveRank << " of " << d;

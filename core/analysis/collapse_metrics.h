@@ -52,7 +52,7 @@ namespace recdiff::analysis {
 
 struct CollapseOptions {
   int topK = 5;
-  bool centre = false;              // centre E before its singular values
+  bool centre = false;  // centre E before its singular values
   double pointTolerance = 1e-6;
   double rankFraction = 0.1;
   double gaussianEntropyRatio = 0.98;
@@ -64,16 +64,16 @@ struct CollapseMetrics {
   std::vector<double> singularValues;     // all d, descending
   std::vector<double> topSingularValues;  // the first topK
   double singularValueVariance = 0.0;
-  double singularValueEntropy = 0.0;      // nats, in [0, ln d]
-  double covarianceEntropy = 0.0;         // nats, in [0, ln d]
-  double effectiveRank = 0.0;             // exp(covarianceEntropy)
-  double isotropy = 0.0;                  // in (0, 1]
-  double klToGaussian = 0.0;              // sum over axes; NaN when no Gaussian fits
-  double meanAxisKl = 0.0;                // NaN when no Gaussian fits
-  double totalVariance = 0.0;             // trace of the covariance
+  double singularValueEntropy = 0.0;  // nats, in [0, ln d]
+  double covarianceEntropy = 0.0;     // nats, in [0, ln d]
+  double effectiveRank = 0.0;         // exp(covarianceEntropy)
+  double isotropy = 0.0;              // in (0, 1]
+  double klToGaussian = 0.0;          // sum over axes; NaN when no Gaussian fits
+  double meanAxisKl = 0.0;            // NaN when no Gaussian fits
+  double totalVariance = 0.0;         // trace of the covariance
   bool collapsed = false;
   bool gaussianLike = false;
-  std::string verdict;                    // why collapsed / gaussianLike, or "ok"
+  std::string verdict;  // why collapsed / gaussianLike, or "ok"
 };
 
 // e: N x d with N >= 2. Cost O(N d^2 + d^3).

@@ -21,10 +21,11 @@ std::vector<Segment> contourSegments(const DensityGrid& grid, double level) {
   for (int row = 0; row + 1 < grid.height; ++row) {
     for (int col = 0; col + 1 < grid.width; ++col) {
       // Corners counter-clockwise from the bottom left: cell centres.
-      const Point p[4] = {{grid.x(col), grid.y(row)}, {grid.x(col + 1), grid.y(row)},
-                          {grid.x(col + 1), grid.y(row + 1)}, {grid.x(col), grid.y(row + 1)}};
-      const double v[4] = {grid.at(col, row), grid.at(col + 1, row), grid.at(col + 1, row + 1),
-                           grid.at(col, row + 1)};
+      const Point p[4] = {{grid.x(col), grid.y(row)},
+                          {grid.x(col + 1), grid.y(row)},
+                          {grid.x(col + 1), grid.y(row + 1)},
+                          {grid.x(col), grid.y(row + 1)}};
+      const double v[4] = {grid.at(col, row), grid.at(col + 1, row), grid.at(col + 1, row + 1), grid.at(col, row + 1)};
       int mask = 0;
       for (int i = 0; i < 4; ++i) mask |= (v[i] >= level ? 1 : 0) << i;
       if (mask == 0 || mask == 15) continue;

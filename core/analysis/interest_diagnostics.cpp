@@ -245,7 +245,8 @@ void scoreContingency(InterestCategoryMatch& m) {
   if (total <= 0) return;
   double matched = 0.0, pure = 0.0;
   for (Eigen::Index j = 0; j < k; ++j) {
-    if (m.assignment[static_cast<std::size_t>(j)] >= 0) matched += m.contingency(j, m.assignment[static_cast<std::size_t>(j)]);
+    if (m.assignment[static_cast<std::size_t>(j)] >= 0)
+      matched += m.contingency(j, m.assignment[static_cast<std::size_t>(j)]);
     pure += m.contingency.row(j).maxCoeff();
   }
   m.matchedAccuracy = matched / total;
@@ -268,13 +269,12 @@ void scoreContingency(InterestCategoryMatch& m) {
 
 }  // namespace
 
-InterestCategoryMatch matchInterestsToCategories(
-    const std::vector<Matrix>& routing, const std::vector<std::vector<int>>& positionCategories,
-    int numCategories, int topPositions, int chanceShuffles) {
+InterestCategoryMatch matchInterestsToCategories(const std::vector<Matrix>& routing,
+                                                 const std::vector<std::vector<int>>& positionCategories,
+                                                 int numCategories, int topPositions, int chanceShuffles) {
   if (routing.size() != positionCategories.size())
-    throw AnalysisError("interest matching: " + std::to_string(routing.size()) +
-                        " users' routing weights but " + std::to_string(positionCategories.size()) +
-                        " users' categories");
+    throw AnalysisError("interest matching: " + std::to_string(routing.size()) + " users' routing weights but " +
+                        std::to_string(positionCategories.size()) + " users' categories");
   if (numCategories < 1) throw AnalysisError("interest matching: need at least one category");
   if (topPositions < 1) throw AnalysisError("interest matching: topPositions must be >= 1");
   const Eigen::Index k = routing.empty() ? 0 : routing.front().cols();
@@ -285,9 +285,8 @@ InterestCategoryMatch matchInterestsToCategories(
     const Matrix& a = routing[u];
     if (a.cols() != k) throw AnalysisError("interest matching: users have different k");
     if (static_cast<Eigen::Index>(positionCategories[u].size()) != a.rows())
-      throw AnalysisError("interest matching: user " + std::to_string(u) + " has " +
-                          std::to_string(a.rows()) + " positions but " +
-                          std::to_string(positionCategories[u].size()) + " categories");
+      throw AnalysisError("interest matching: user " + std::to_string(u) + " has " + std::to_string(a.rows()) +
+                          " positions but " + std::to_string(positionCategories[u].size()) + " categories");
     for (int cat : positionCategories[u])
       if (cat >= numCategories)
         throw AnalysisError("interest matching: category " + std::to_string(cat) +
@@ -320,7 +319,8 @@ InterestCategoryMatch matchInterestsToCategories(
   std::vector<std::vector<int>> shuffled = positionCategories;
   for (int s = 0; s < chanceShuffles; ++s) {
     for (auto& cats : shuffled)
-      for (std::size_t i = cats.size(); i > 1; --i) std::swap(cats[i - 1], cats[rng.below(static_cast<std::uint32_t>(i))]);
+      for (std::size_t i = cats.size(); i > 1; --i)
+        std::swap(cats[i - 1], cats[rng.below(static_cast<std::uint32_t>(i))]);
     const InterestCategoryMatch chance = tally(shuffled);
     m.chanceMatchedAccuracy += chance.matchedAccuracy / chanceShuffles;
     m.chanceNmi += chance.nmi / chanceShuffles;

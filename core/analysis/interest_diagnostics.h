@@ -74,9 +74,9 @@ struct UserInterestStats {
   double lRegConcentration = 0.0;  // sum_r |C[r,r]|
   double lRegRedundancy = 0.0;     // sum_r ||C[r, c != r]||_2
   double meanOffDiagonalAbsCovariance = 0.0;
-  double headRedundancy = 0.0;  // mean pairwise cosine of the head columns, in [0, 1]
+  double headRedundancy = 0.0;             // mean pairwise cosine of the head columns, in [0, 1]
   double distinctRoutingDirections = 0.0;  // exp(spectral entropy of A^T A), in [1, k]
-  std::vector<int> argmaxWins;  // k counts summing to L
+  std::vector<int> argmaxWins;             // k counts summing to L
 };
 
 // Throws AnalysisError when A is empty, has negative or non-finite entries,
@@ -89,11 +89,11 @@ struct InterestDiagnostics {
   int usersWithOnePosition = 0;  // left out of the per-head figures
   double collapseThreshold = 0.9;
   // Routing collapse across users with L >= 2 (user x head pairs):
-  double collapsedHeadShare = 0.0;      // share of heads with peak >= threshold
+  double collapsedHeadShare = 0.0;  // share of heads with peak >= threshold
   double meanHeadPeak = 0.0;
-  double meanEffectiveItems = 0.0;      // per head
-  double meanEffectiveItemShare = 0.0;  // per head, of L
-  double meanHeadRedundancy = 0.0;      // per user
+  double meanEffectiveItems = 0.0;           // per head
+  double meanEffectiveItemShare = 0.0;       // per head, of L
+  double meanHeadRedundancy = 0.0;           // per user
   std::vector<double> collapsedShareByHead;  // k: share of users whose head j is collapsed
   std::vector<long> headPeakHistogram;       // 10 bins of peak over [0, 1], the last closed
   // What a head aligns with when not with categories: where in the history
@@ -142,9 +142,9 @@ struct InterestCategoryMatch {
 
 // positionCategories[u][r]: the category (0..numCategories-1, or -1 to skip)
 // of user u's item at position r; one entry per row of routing[u].
-InterestCategoryMatch matchInterestsToCategories(
-    const std::vector<Matrix>& routing, const std::vector<std::vector<int>>& positionCategories,
-    int numCategories, int topPositions = 1, int chanceShuffles = 5);
+InterestCategoryMatch matchInterestsToCategories(const std::vector<Matrix>& routing,
+                                                 const std::vector<std::vector<int>>& positionCategories,
+                                                 int numCategories, int topPositions = 1, int chanceShuffles = 5);
 
 // One-to-one assignment of rows to columns maximising the summed weight
 // (rectangular allowed); result[r] = column or -1.

@@ -36,8 +36,7 @@ double ruleBandwidth(const Matrix& points, int column, BandwidthRule rule) {
 }  // namespace
 
 Extent extentOf(const Matrix& points, double padFraction) {
-  if (points.rows() == 0 || points.cols() != 2)
-    throw AnalysisError("extent: need N x 2 points with N >= 1");
+  if (points.rows() == 0 || points.cols() != 2) throw AnalysisError("extent: need N x 2 points with N >= 1");
   Extent e;
   e.xMin = points.col(0).minCoeff();
   e.xMax = points.col(0).maxCoeff();
@@ -116,8 +115,7 @@ DensityGrid kde2d(const Matrix& points, const KdeOptions& o) {
   grid /= static_cast<double>(n);
   g.values.resize(static_cast<std::size_t>(g.width) * g.height);
   for (int r = 0; r < g.height; ++r)
-    for (int c = 0; c < g.width; ++c)
-      g.values[static_cast<std::size_t>(r) * g.width + c] = grid(r, c);
+    for (int c = 0; c < g.width; ++c) g.values[static_cast<std::size_t>(r) * g.width + c] = grid(r, c);
   return g;
 }
 
@@ -136,8 +134,7 @@ std::vector<double> massLevels(const DensityGrid& grid, const std::vector<double
       continue;
     }
     const auto it = std::lower_bound(cumulative.begin(), cumulative.end(), f * total);
-    const std::size_t idx = std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()),
-                                                  sorted.size() - 1);
+    const std::size_t idx = std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), sorted.size() - 1);
     levels.push_back(sorted[idx]);
   }
   return levels;

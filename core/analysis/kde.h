@@ -29,7 +29,7 @@ struct KdeOptions {
   int height = 128;  // grid rows (y)
   BandwidthRule rule = BandwidthRule::Scott;
   double bandwidthX = 0.0, bandwidthY = 0.0;  // > 0 overrides the rule
-  std::optional<Extent> extent;  // default: the data's bounds padded by 3 bandwidths
+  std::optional<Extent> extent;               // default: the data's bounds padded by 3 bandwidths
 };
 
 struct DensityGrid {

@@ -52,8 +52,7 @@ std::vector<int> predict(const Mat& x, const Mat& theta) {
 }
 
 // L-BFGS with Armijo backtracking; returns the iterations used.
-int minimise(const Mat& x, const std::vector<int>& y, Mat& theta, double l2, int maxIterations,
-             double& finalLoss) {
+int minimise(const Mat& x, const std::vector<int>& y, Mat& theta, double l2, int maxIterations, double& finalLoss) {
   const int memory = 10;
   std::deque<Mat> s, yv;
   std::deque<double> rho;
@@ -66,7 +65,8 @@ int minimise(const Mat& x, const std::vector<int>& y, Mat& theta, double l2, int
     Mat q = grad;
     std::vector<double> alpha(s.size());
     for (int t = static_cast<int>(s.size()) - 1; t >= 0; --t) {
-      alpha[static_cast<std::size_t>(t)] = rho[static_cast<std::size_t>(t)] * s[static_cast<std::size_t>(t)].cwiseProduct(q).sum();
+      alpha[static_cast<std::size_t>(t)] =
+          rho[static_cast<std::size_t>(t)] * s[static_cast<std::size_t>(t)].cwiseProduct(q).sum();
       q -= alpha[static_cast<std::size_t>(t)] * yv[static_cast<std::size_t>(t)];
     }
     double gammaScale = 1.0 / std::max(grad.norm(), 1e-12);  // first step: unit length
@@ -125,11 +125,10 @@ int minimise(const Mat& x, const std::vector<int>& y, Mat& theta, double l2, int
 
 }  // namespace
 
-ClassificationScores classificationScores(const std::vector<int>& truth,
-                                          const std::vector<int>& predicted) {
+ClassificationScores classificationScores(const std::vector<int>& truth, const std::vector<int>& predicted) {
   if (truth.size() != predicted.size())
-    throw AnalysisError("classification scores: " + std::to_string(truth.size()) +
-                        " labels but " + std::to_string(predicted.size()) + " predictions");
+    throw AnalysisError("classification scores: " + std::to_string(truth.size()) + " labels but " +
+                        std::to_string(predicted.size()) + " predictions");
   ClassificationScores scores;
   if (truth.empty()) return scores;
   std::map<int, long> tp, fp, fn;
@@ -157,8 +156,7 @@ ClassificationScores classificationScores(const std::vector<int>& truth,
   return scores;
 }
 
-LinearProbeResult linearProbe(const Matrix& x, const std::vector<int>& labels,
-                              const LinearProbeOptions& o) {
+LinearProbeResult linearProbe(const Matrix& x, const std::vector<int>& labels, const LinearProbeOptions& o) {
   if (static_cast<Eigen::Index>(labels.size()) != x.rows())
     throw AnalysisError("linear probe: " + std::to_string(x.rows()) + " embeddings but " +
                         std::to_string(labels.size()) + " labels");
@@ -181,8 +179,7 @@ LinearProbeResult linearProbe(const Matrix& x, const std::vector<int>& labels,
   for (std::size_t t = items.size() - 1; t > 0; --t)
     std::swap(items[t], items[rng.below(static_cast<std::uint32_t>(t + 1))]);
   const auto testSize = std::clamp<std::size_t>(
-      static_cast<std::size_t>(std::llround(o.testFraction * static_cast<double>(items.size()))), 1,
-      items.size() - 1);
+      static_cast<std::size_t>(std::llround(o.testFraction * static_cast<double>(items.size()))), 1, items.size() - 1);
   const std::size_t trainSize = items.size() - testSize;
 
   const Eigen::Index d = x.cols();
@@ -199,8 +196,8 @@ LinearProbeResult linearProbe(const Matrix& x, const std::vector<int>& labels,
     }
   }
   const Eigen::RowVectorXd mean = train.colwise().mean();
-  Eigen::RowVectorXd sd = ((train.rowwise() - mean).array().square().colwise().sum() /
-                           static_cast<double>(trainSize)).sqrt();
+  Eigen::RowVectorXd sd =
+      ((train.rowwise() - mean).array().square().colwise().sum() / static_cast<double>(trainSize)).sqrt();
   for (Eigen::Index c = 0; c < d; ++c)
     if (!(sd(c) > 1e-12)) sd(c) = 1.0;  // a constant feature stays 0 after centring
   train = (train.rowwise() - mean).array().rowwise() / sd.array();

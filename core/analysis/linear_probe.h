@@ -17,8 +17,8 @@ namespace recdiff::analysis {
 
 struct LinearProbeOptions {
   double testFraction = 0.2;
-  double l2 = 1e-3;          // lambda in mean CE + lambda/2 |W|^2
-  int maxIterations = 300;   // L-BFGS iterations
+  double l2 = 1e-3;         // lambda in mean CE + lambda/2 |W|^2
+  int maxIterations = 300;  // L-BFGS iterations
   std::uint64_t seed = 1;
 };
 
@@ -39,11 +39,9 @@ struct LinearProbeResult {
 
 // x: N x d; labels: N entries, a category id >= 0 or -1 for "unknown"
 // (skipped). Needs at least two classes and five labelled items.
-LinearProbeResult linearProbe(const Matrix& x, const std::vector<int>& labels,
-                              const LinearProbeOptions& options = {});
+LinearProbeResult linearProbe(const Matrix& x, const std::vector<int>& labels, const LinearProbeOptions& options = {});
 
 // Accuracy and macro-F1 of predictions against truth (same length, ids >= 0).
-ClassificationScores classificationScores(const std::vector<int>& truth,
-                                          const std::vector<int>& predicted);
+ClassificationScores classificationScores(const std::vector<int>& truth, const std::vector<int>& predicted);
 
 }  // namespace recdiff::analysis

@@ -46,9 +46,7 @@ class TopK {
   explicit TopK(int k) : k_(static_cast<std::size_t>(k)) { heap_.reserve(k_ + 1); }
   void clear() { heap_.clear(); }
   bool full() const { return heap_.size() == k_; }
-  float worst() const {
-    return full() ? heap_.front().d : std::numeric_limits<float>::infinity();
-  }
+  float worst() const { return full() ? heap_.front().d : std::numeric_limits<float>::infinity(); }
   void offer(float d, int j) {
     const Candidate c{d, j};
     if (full()) {
@@ -68,19 +66,15 @@ class TopK {
 };
 
 float squaredDistance(const float* a, const float* b, int d) {
-  return (Eigen::Map<const Eigen::VectorXf>(a, d) - Eigen::Map<const Eigen::VectorXf>(b, d))
-      .squaredNorm();
+  return (Eigen::Map<const Eigen::VectorXf>(a, d) - Eigen::Map<const Eigen::VectorXf>(b, d)).squaredNorm();
 }
 
 void validate(const Matrix& x, int k, const char* who) {
-  if (x.rows() < 2)
-    throw AnalysisError(std::string(who) + ": need at least 2 points, got " +
-                        std::to_string(x.rows()));
+  if (x.rows() < 2) throw AnalysisError(std::string(who) + ": need at least 2 points, got " + std::to_string(x.rows()));
   if (k < 1 || k > x.rows() - 1)
-    throw AnalysisError(std::string(who) + ": k = " + std::to_string(k) + " with " +
-                        std::to_string(x.rows()) + " points (k must be in [1, N-1])");
-  if (x.rows() > std::numeric_limits<int>::max() / 2)
-    throw AnalysisError(std::string(who) + ": too many points");
+    throw AnalysisError(std::string(who) + ": k = " + std::to_string(k) + " with " + std::to_string(x.rows()) +
+                        " points (k must be in [1, N-1])");
+  if (x.rows() > std::numeric_limits<int>::max() / 2) throw AnalysisError(std::string(who) + ": too many points");
 }
 
 KnnGraph emptyGraph(int n, int k) {
@@ -94,8 +88,7 @@ KnnGraph emptyGraph(int n, int k) {
 
 // Sorts the candidates, recomputes their distances exactly (the GEMM form
 // |a|^2 + |b|^2 - 2ab loses digits to cancellation) and stores row `row`.
-void storeRow(KnnGraph& g, int row, std::vector<Candidate>& c, const Matrix& ref,
-              const float* query) {
+void storeRow(KnnGraph& g, int row, std::vector<Candidate>& c, const Matrix& ref, const float* query) {
   const int d = static_cast<int>(ref.cols());
   for (auto& cand : c) cand.d = std::sqrt(squaredDistance(query, ref.row(cand.j).data(), d));
   std::sort(c.begin(), c.end());
@@ -121,27 +114,30 @@ KnnGraph bruteForce(const Matrix& ref, const Matrix& queries, int k, bool skipSe
   for (long g0 = 0; g0 < blocks; g0 += group) {
     if (keepGoing && !keepGoing()) throw Cancelled();
     const long groupBlocks = std::min(group, blocks - g0);
-    parallelFor(groupBlocks, workers, [&](long b0, long b1) {
-      Matrix prod;
-      TopK top(k);
-      for (long b = g0 + b0; b < g0 + b1; ++b) {
-        const int r0 = static_cast<int>(b * block);
-        const int rows = std::min(block, n - r0);
-        prod.noalias() = queries.middleRows(r0, rows) * ref.transpose();
-        for (int r = 0; r < rows; ++r) {
-          const int q = r0 + r;
-          const float qn = queries.row(q).squaredNorm();
-          const float* p = prod.row(r).data();
-          top.clear();
-          for (long j = 0; j < m; ++j) {
-            if (skipSelf && j == q) continue;
-            const float d = std::max(0.0f, qn + refNorms[j] - 2.0f * p[j]);
-            if (!top.full() || d <= top.worst()) top.offer(d, static_cast<int>(j));
+    parallelFor(
+        groupBlocks, workers,
+        [&](long b0, long b1) {
+          Matrix prod;
+          TopK top(k);
+          for (long b = g0 + b0; b < g0 + b1; ++b) {
+            const int r0 = static_cast<int>(b * block);
+            const int rows = std::min(block, n - r0);
+            prod.noalias() = queries.middleRows(r0, rows) * ref.transpose();
+            for (int r = 0; r < rows; ++r) {
+              const int q = r0 + r;
+              const float qn = queries.row(q).squaredNorm();
+              const float* p = prod.row(r).data();
+              top.clear();
+              for (long j = 0; j < m; ++j) {
+                if (skipSelf && j == q) continue;
+                const float d = std::max(0.0f, qn + refNorms[j] - 2.0f * p[j]);
+                if (!top.full() || d <= top.worst()) top.offer(d, static_cast<int>(j));
+              }
+              storeRow(g, q, top.items(), ref, queries.row(q).data());
+            }
           }
-          storeRow(g, q, top.items(), ref, queries.row(q).data());
-        }
-      }
-    }, 1);
+        },
+        1);
   }
   return g;
 }
@@ -160,9 +156,7 @@ class VpTree {
     build(0, static_cast<int>(order_.size()), rng);
   }
 
-  void search(int query, TopK& top) const {
-    searchNode(0, x_.row(query).data(), query, top);
-  }
+  void search(int query, TopK& top) const { searchNode(0, x_.row(query).data(), query, top); }
 
  private:
   static constexpr int kLeaf = 16;
@@ -241,16 +235,15 @@ KnnGraph exactKnn(const Matrix& x, int k, int threads, const KeepGoing& keepGoin
 
 KnnGraph exactKnnQuery(const Matrix& reference, const Matrix& queries, int k, int threads) {
   if (reference.cols() != queries.cols())
-    throw AnalysisError("kNN query: points have " + std::to_string(queries.cols()) +
-                        " dimensions, the reference set " + std::to_string(reference.cols()));
+    throw AnalysisError("kNN query: points have " + std::to_string(queries.cols()) + " dimensions, the reference set " +
+                        std::to_string(reference.cols()));
   if (k < 1 || k > reference.rows())
-    throw AnalysisError("kNN query: k = " + std::to_string(k) + " with " +
-                        std::to_string(reference.rows()) + " reference points");
+    throw AnalysisError("kNN query: k = " + std::to_string(k) + " with " + std::to_string(reference.rows()) +
+                        " reference points");
   return bruteForce(reference, queries, k, false, threads, {});
 }
 
-KnnGraph vpTreeKnn(const Matrix& x, int k, int threads, std::uint64_t seed,
-                   const KeepGoing& keepGoing) {
+KnnGraph vpTreeKnn(const Matrix& x, int k, int threads, std::uint64_t seed, const KeepGoing& keepGoing) {
   validate(x, k, "VP-tree kNN");
   const int n = static_cast<int>(x.rows());
   const VpTree tree(x, seed);
@@ -260,26 +253,28 @@ KnnGraph vpTreeKnn(const Matrix& x, int k, int threads, std::uint64_t seed,
   for (long b0 = 0; b0 < n; b0 += batch) {
     if (keepGoing && !keepGoing()) throw Cancelled();
     const long rows = std::min<long>(batch, n - b0);
-    parallelFor(rows, workers, [&](long r0, long r1) {
-      TopK top(k);
-      for (long r = r0; r < r1; ++r) {
-        const int i = static_cast<int>(b0 + r);
-        top.clear();
-        tree.search(i, top);
-        auto& items = top.items();
-        std::sort(items.begin(), items.end());
-        for (int t = 0; t < k; ++t) {
-          g.indices[static_cast<std::size_t>(i) * k + t] = items[static_cast<std::size_t>(t)].j;
-          g.distances[static_cast<std::size_t>(i) * k + t] = items[static_cast<std::size_t>(t)].d;
-        }
-      }
-    }, 64);
+    parallelFor(
+        rows, workers,
+        [&](long r0, long r1) {
+          TopK top(k);
+          for (long r = r0; r < r1; ++r) {
+            const int i = static_cast<int>(b0 + r);
+            top.clear();
+            tree.search(i, top);
+            auto& items = top.items();
+            std::sort(items.begin(), items.end());
+            for (int t = 0; t < k; ++t) {
+              g.indices[static_cast<std::size_t>(i) * k + t] = items[static_cast<std::size_t>(t)].j;
+              g.distances[static_cast<std::size_t>(i) * k + t] = items[static_cast<std::size_t>(t)].d;
+            }
+          }
+        },
+        64);
   }
   return g;
 }
 
-KnnGraph hnswKnn(const Matrix& x, int k, int threads, std::uint64_t seed,
-                 const KeepGoing& keepGoing) {
+KnnGraph hnswKnn(const Matrix& x, int k, int threads, std::uint64_t seed, const KeepGoing& keepGoing) {
   validate(x, k, "HNSW kNN");
 #ifndef RECDIFF_HAVE_HNSWLIB
   return vpTreeKnn(x, k, threads, seed, keepGoing);
@@ -302,32 +297,35 @@ KnnGraph hnswKnn(const Matrix& x, int k, int threads, std::uint64_t seed,
   for (long b0 = 0; b0 < n; b0 += batch) {
     if (keepGoing && !keepGoing()) throw Cancelled();
     const long rows = std::min<long>(batch, n - b0);
-    parallelFor(rows, workers, [&](long r0, long r1) {
-      std::vector<Candidate> items;
-      for (long r = r0; r < r1; ++r) {
-        const int i = static_cast<int>(b0 + r);
-        auto found = index.searchKnn(x.row(i).data(), static_cast<std::size_t>(k + 1));
-        items.clear();
-        while (!found.empty()) {
-          const int j = static_cast<int>(found.top().second);
-          if (j != i) items.push_back({0.0f, j});
-          found.pop();
-        }
-        // HNSW may return fewer than k (tiny graphs); pad from a scan.
-        if (static_cast<int>(items.size()) < k) {
-          TopK top(k);
-          for (int j = 0; j < n; ++j)
-            if (j != i) top.offer(squaredDistance(x.row(i).data(), x.row(j).data(), d), j);
-          items = top.items();
-        }
-        if (static_cast<int>(items.size()) > k) {
-          for (auto& c : items) c.d = squaredDistance(x.row(i).data(), x.row(c.j).data(), d);
-          std::sort(items.begin(), items.end());
-          items.resize(static_cast<std::size_t>(k));
-        }
-        storeRow(g, i, items, x, x.row(i).data());
-      }
-    }, 64);
+    parallelFor(
+        rows, workers,
+        [&](long r0, long r1) {
+          std::vector<Candidate> items;
+          for (long r = r0; r < r1; ++r) {
+            const int i = static_cast<int>(b0 + r);
+            auto found = index.searchKnn(x.row(i).data(), static_cast<std::size_t>(k + 1));
+            items.clear();
+            while (!found.empty()) {
+              const int j = static_cast<int>(found.top().second);
+              if (j != i) items.push_back({0.0f, j});
+              found.pop();
+            }
+            // HNSW may return fewer than k (tiny graphs); pad from a scan.
+            if (static_cast<int>(items.size()) < k) {
+              TopK top(k);
+              for (int j = 0; j < n; ++j)
+                if (j != i) top.offer(squaredDistance(x.row(i).data(), x.row(j).data(), d), j);
+              items = top.items();
+            }
+            if (static_cast<int>(items.size()) > k) {
+              for (auto& c : items) c.d = squaredDistance(x.row(i).data(), x.row(c.j).data(), d);
+              std::sort(items.begin(), items.end());
+              items.resize(static_cast<std::size_t>(k));
+            }
+            storeRow(g, i, items, x, x.row(i).data());
+          }
+        },
+        64);
   }
   return g;
 #endif

@@ -25,14 +25,14 @@ namespace recdiff::analysis {
 struct KnnGraph {
   int n = 0;
   int k = 0;
-  std::vector<int> indices;     // n * k
-  std::vector<float> distances; // n * k
+  std::vector<int> indices;      // n * k
+  std::vector<float> distances;  // n * k
   const int* neighbours(int i) const { return indices.data() + static_cast<long>(i) * k; }
   const float* dists(int i) const { return distances.data() + static_cast<long>(i) * k; }
 };
 
 enum class KnnMethod {
-  Auto,    // exact up to autoExactLimit points, then VP-tree (t-SNE) or HNSW (UMAP)
+  Auto,  // exact up to autoExactLimit points, then VP-tree (t-SNE) or HNSW (UMAP)
   Exact,
   VpTree,
   Hnsw,
@@ -44,12 +44,10 @@ using KeepGoing = std::function<bool()>;
 
 // k must be in [1, N-1]. threads: 0 = all hardware threads.
 KnnGraph exactKnn(const Matrix& x, int k, int threads = 0, const KeepGoing& keepGoing = {});
-KnnGraph vpTreeKnn(const Matrix& x, int k, int threads = 0, std::uint64_t seed = 1,
-                   const KeepGoing& keepGoing = {});
+KnnGraph vpTreeKnn(const Matrix& x, int k, int threads = 0, std::uint64_t seed = 1, const KeepGoing& keepGoing = {});
 // Approximate; recall is typically > 0.95 with these settings. Without
 // hnswlib at build time this is the exact VP-tree.
-KnnGraph hnswKnn(const Matrix& x, int k, int threads = 0, std::uint64_t seed = 1,
-                 const KeepGoing& keepGoing = {});
+KnnGraph hnswKnn(const Matrix& x, int k, int threads = 0, std::uint64_t seed = 1, const KeepGoing& keepGoing = {});
 
 // Exact queries of arbitrary points against a reference set (no self to
 // skip): used to place new points into an existing map.

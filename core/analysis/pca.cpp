@@ -12,8 +12,8 @@ Pca Pca::fit(const Matrix& data, int components) {
   const Eigen::Index d = data.cols();
   if (n < 2) throw AnalysisError("PCA needs at least 2 points, got " + std::to_string(n));
   if (components < 1 || components > d)
-    throw AnalysisError("PCA: asked for " + std::to_string(components) +
-                        " components of " + std::to_string(d) + "-dimensional data");
+    throw AnalysisError("PCA: asked for " + std::to_string(components) + " components of " + std::to_string(d) +
+                        "-dimensional data");
   requireFinite(data, "PCA input");
 
   // Double precision: a float covariance summed over 50,000 rows loses the
@@ -57,8 +57,8 @@ Pca Pca::fit(const Matrix& data, int components) {
 Matrix Pca::transform(const Matrix& points) const {
   if (!fitted()) throw AnalysisError("PCA: transform called before fit");
   if (points.cols() != mean_.size())
-    throw AnalysisError("PCA: points have " + std::to_string(points.cols()) +
-                        " dimensions, the fit had " + std::to_string(mean_.size()));
+    throw AnalysisError("PCA: points have " + std::to_string(points.cols()) + " dimensions, the fit had " +
+                        std::to_string(mean_.size()));
   Matrix centred = points.rowwise() - mean_;
   return centred * axes_;
 }
@@ -66,8 +66,8 @@ Matrix Pca::transform(const Matrix& points) const {
 Matrix Pca::inverseTransform(const Matrix& projected) const {
   if (!fitted()) throw AnalysisError("PCA: inverseTransform called before fit");
   if (projected.cols() != axes_.cols())
-    throw AnalysisError("PCA: projected points have " + std::to_string(projected.cols()) +
-                        " columns, the fit kept " + std::to_string(axes_.cols()));
+    throw AnalysisError("PCA: projected points have " + std::to_string(projected.cols()) + " columns, the fit kept " +
+                        std::to_string(axes_.cols()));
   Matrix out = projected * axes_.transpose();
   out.rowwise() += mean_;
   return out;

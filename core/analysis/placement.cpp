@@ -10,12 +10,11 @@ namespace recdiff::analysis {
 NeighbourPlacement::NeighbourPlacement(Matrix catalog, Matrix layout, PlacementOptions options)
     : catalog_(std::move(catalog)), layout_(std::move(layout)), threads_(options.threads) {
   if (catalog_.rows() < 2)
-    throw AnalysisError("placement needs a catalog of at least 2 items, got " +
-                        std::to_string(catalog_.rows()));
+    throw AnalysisError("placement needs a catalog of at least 2 items, got " + std::to_string(catalog_.rows()));
   if (layout_.rows() != catalog_.rows() || layout_.cols() != 2)
     throw AnalysisError("placement: the layout must have one 2-D row per catalog item (" +
-                        std::to_string(catalog_.rows()) + " x 2), got " +
-                        std::to_string(layout_.rows()) + " x " + std::to_string(layout_.cols()));
+                        std::to_string(catalog_.rows()) + " x 2), got " + std::to_string(layout_.rows()) + " x " +
+                        std::to_string(layout_.cols()));
   if (options.neighbours < 1) throw AnalysisError("placement: neighbours must be at least 1");
   requireFinite(catalog_, "placement catalog");
   requireFinite(layout_, "placement layout");
@@ -24,8 +23,8 @@ NeighbourPlacement::NeighbourPlacement(Matrix catalog, Matrix layout, PlacementO
 
 Matrix NeighbourPlacement::place(const Matrix& points) const {
   if (points.cols() != catalog_.cols())
-    throw AnalysisError("placement: points have " + std::to_string(points.cols()) +
-                        " dimensions, the catalog " + std::to_string(catalog_.cols()));
+    throw AnalysisError("placement: points have " + std::to_string(points.cols()) + " dimensions, the catalog " +
+                        std::to_string(catalog_.cols()));
   requireFinite(points, "placed points");
   Matrix out(points.rows(), 2);
   if (points.rows() == 0) return out;

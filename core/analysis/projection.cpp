@@ -7,12 +7,10 @@
 
 namespace recdiff::analysis {
 
-Matrix project(const Matrix& embeddings, const ProjectionOptions& options,
-               const ProgressCallback& progress) {
+Matrix project(const Matrix& embeddings, const ProjectionOptions& options, const ProgressCallback& progress) {
   switch (options.method) {
     case ProjectionMethod::Pca: {
-      if (embeddings.cols() < 2)
-        throw AnalysisError("a 2-D PCA map needs embeddings of at least 2 dimensions");
+      if (embeddings.cols() < 2) throw AnalysisError("a 2-D PCA map needs embeddings of at least 2 dimensions");
       return Pca::fit(embeddings, 2).transform(embeddings);
     }
     case ProjectionMethod::Tsne:
@@ -25,9 +23,12 @@ Matrix project(const Matrix& embeddings, const ProjectionOptions& options,
 
 std::string toString(ProjectionMethod method) {
   switch (method) {
-    case ProjectionMethod::Pca: return "pca";
-    case ProjectionMethod::Tsne: return "tsne";
-    case ProjectionMethod::Umap: return "umap";
+    case ProjectionMethod::Pca:
+      return "pca";
+    case ProjectionMethod::Tsne:
+      return "tsne";
+    case ProjectionMethod::Umap:
+      return "umap";
   }
   return "unknown";
 }

@@ -21,8 +21,7 @@ struct ProjectionOptions {
 
 // N x d -> N x 2. PCA reports no progress (it takes well under a second);
 // t-SNE and UMAP report and cancel as documented in their headers.
-Matrix project(const Matrix& embeddings, const ProjectionOptions& options = {},
-               const ProgressCallback& progress = {});
+Matrix project(const Matrix& embeddings, const ProjectionOptions& options = {}, const ProgressCallback& progress = {});
 
 // "pca", "tsne", "umap".
 std::string toString(ProjectionMethod method);

@@ -20,12 +20,8 @@ namespace recdiff::analysis {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-double cpuSecondsSince(std::clock_t c0) {
-  return static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
-}
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double cpuSecondsSince(std::clock_t c0) { return static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC; }
 
 Matrix clusteredPoints(int n, int d, int clusters, std::uint64_t seed, std::vector<int>& labels) {
   RandomStream rng(seed);

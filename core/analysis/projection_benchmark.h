@@ -12,11 +12,11 @@
 namespace recdiff::analysis {
 
 struct ProjectionBenchmarkOptions {
-  int points = 10000;     // for t-SNE and UMAP
+  int points = 10000;  // for t-SNE and UMAP
   int dimension = 64;
   int pcaPoints = 50000;  // for PCA
   int clusters = 20;
-  int threads = 0;        // 0 = all hardware threads
+  int threads = 0;  // 0 = all hardware threads
   std::uint64_t seed = 1;
   bool runPca = true, runTsne = true, runUmap = true;
   // When set, the t-SNE/UMAP input is also written here (TSV: the cluster

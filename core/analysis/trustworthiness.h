@@ -20,7 +20,6 @@ double trustworthiness(const Matrix& original, const Matrix& embedded, int k, in
 
 // The mean fraction of each point's k nearest neighbours in `embedded` that
 // share its label: near 1 when the projection keeps classes apart.
-double neighbourLabelAgreement(const Matrix& embedded, const std::vector<int>& labels, int k,
-                               int threads = 0);
+double neighbourLabelAgreement(const Matrix& embedded, const std::vector<int>& labels, int k, int threads = 0);
 
 }  // namespace recdiff::analysis

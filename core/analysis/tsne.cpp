@@ -16,9 +16,7 @@ namespace recdiff::analysis {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // p_j|i over one point's neighbours, their squared distances shifted by the
 // nearest one (the shift cancels in the normalisation and avoids underflow).
@@ -96,8 +94,7 @@ SparseAffinities tsneAffinities(const KnnGraph& graph, double perplexity, int th
   const double target = std::log(std::min(perplexity, static_cast<double>(k)));
   std::vector<double> cond(static_cast<std::size_t>(n) * k);
   parallelFor(n, resolveThreadCount(threads), [&](long b, long e) {
-    for (long i = b; i < e; ++i)
-      conditionalRow(graph.dists(static_cast<int>(i)), k, target, cond.data() + i * k);
+    for (long i = b; i < e; ++i) conditionalRow(graph.dists(static_cast<int>(i)), k, target, cond.data() + i * k);
   });
 
   // Symmetrise: row i gets p_j|i at (i, j) and (j, i); duplicates are summed.
@@ -109,7 +106,8 @@ SparseAffinities tsneAffinities(const KnnGraph& graph, double perplexity, int th
     for (int t = 0; t < k; ++t) ++count[static_cast<std::size_t>(graph.neighbours(i)[t])];
   }
   std::vector<long> start(static_cast<std::size_t>(n) + 1, 0);
-  for (int i = 0; i < n; ++i) start[static_cast<std::size_t>(i) + 1] = start[static_cast<std::size_t>(i)] + count[static_cast<std::size_t>(i)];
+  for (int i = 0; i < n; ++i)
+    start[static_cast<std::size_t>(i) + 1] = start[static_cast<std::size_t>(i)] + count[static_cast<std::size_t>(i)];
   std::vector<std::pair<int, double>> entries(static_cast<std::size_t>(start[static_cast<std::size_t>(n)]));
   std::vector<long> fill(start.begin(), start.end() - 1);
   for (int i = 0; i < n; ++i)
@@ -174,9 +172,12 @@ TsneResult tsne(const Matrix& x, const TsneOptions& o, const ProgressCallback& p
   KnnMethod method = o.neighbours;
   if (method == KnnMethod::Auto) method = n <= o.autoExactLimit ? KnnMethod::Exact : KnnMethod::VpTree;
   KnnGraph graph;
-  if (method == KnnMethod::Exact) graph = exactKnn(x, k, threads, progress ? keepGoing : KeepGoing{});
-  else if (method == KnnMethod::VpTree) graph = vpTreeKnn(x, k, threads, o.seed, progress ? keepGoing : KeepGoing{});
-  else graph = hnswKnn(x, k, threads, o.seed, progress ? keepGoing : KeepGoing{});
+  if (method == KnnMethod::Exact)
+    graph = exactKnn(x, k, threads, progress ? keepGoing : KeepGoing{});
+  else if (method == KnnMethod::VpTree)
+    graph = vpTreeKnn(x, k, threads, o.seed, progress ? keepGoing : KeepGoing{});
+  else
+    graph = hnswKnn(x, k, threads, o.seed, progress ? keepGoing : KeepGoing{});
   result.neighboursSeconds = secondsSince(t0);
   report(Progress::Stage::Affinities, 0, nullptr, 0.0);
   const auto t1 = Clock::now();
@@ -187,8 +188,8 @@ TsneResult tsne(const Matrix& x, const TsneOptions& o, const ProgressCallback& p
   // Steps 2 and 3: gradient descent.
   const auto t2 = Clock::now();
   Matrix y = initialLayout(x, o);
-  const double eta = o.learningRate > 0 ? o.learningRate
-                                        : std::max(n / std::max(o.earlyExaggeration, 1e-12) / 4.0, 50.0);
+  const double eta =
+      o.learningRate > 0 ? o.learningRate : std::max(n / std::max(o.earlyExaggeration, 1e-12) / 4.0, 50.0);
   result.learningRate = eta;
   Eigen::MatrixXd update = Eigen::MatrixXd::Zero(n, 2);
   Eigen::MatrixXd gains = Eigen::MatrixXd::Ones(n, 2);
@@ -208,30 +209,33 @@ TsneResult tsne(const Matrix& x, const TsneOptions& o, const ProgressCallback& p
   auto forces = [&]() {
     tree.build(y);
     const std::vector<int>& order = tree.order();
-    parallelFor(n, threads, [&](long b, long e) {
-      for (long t = b; t < e; ++t) {
-        const int i = order[static_cast<std::size_t>(t)];
-        const RepulsionSum r = tree.repulsion(i, theta);
-        zPart[static_cast<std::size_t>(i)] = r.z;
-        rep(i, 0) = r.fx;
-        rep(i, 1) = r.fy;
-        // Float, like the repulsion: ~100 terms per row, far below the
-        // Barnes-Hut error in precision, and twice as fast as double.
-        float ax = 0.0f, ay = 0.0f;
-        const float yx = y(i, 0), yy = y(i, 1);
-        const Affinity* row = pairs.data() + p.rowStart[static_cast<std::size_t>(i)];
-        const Affinity* rowEnd = pairs.data() + p.rowStart[static_cast<std::size_t>(i) + 1];
-        const float* yd = y.data();
-        for (; row != rowEnd; ++row) {
-          const float dx = yx - yd[2 * row->column], dy = yy - yd[2 * row->column + 1];
-          const float w = row->value / (1.0f + dx * dx + dy * dy);
-          ax += w * dx;
-          ay += w * dy;
-        }
-        attr(i, 0) = ax;
-        attr(i, 1) = ay;
-      }
-    }, 128);
+    parallelFor(
+        n, threads,
+        [&](long b, long e) {
+          for (long t = b; t < e; ++t) {
+            const int i = order[static_cast<std::size_t>(t)];
+            const RepulsionSum r = tree.repulsion(i, theta);
+            zPart[static_cast<std::size_t>(i)] = r.z;
+            rep(i, 0) = r.fx;
+            rep(i, 1) = r.fy;
+            // Float, like the repulsion: ~100 terms per row, far below the
+            // Barnes-Hut error in precision, and twice as fast as double.
+            float ax = 0.0f, ay = 0.0f;
+            const float yx = y(i, 0), yy = y(i, 1);
+            const Affinity* row = pairs.data() + p.rowStart[static_cast<std::size_t>(i)];
+            const Affinity* rowEnd = pairs.data() + p.rowStart[static_cast<std::size_t>(i) + 1];
+            const float* yd = y.data();
+            for (; row != rowEnd; ++row) {
+              const float dx = yx - yd[2 * row->column], dy = yy - yd[2 * row->column + 1];
+              const float w = row->value / (1.0f + dx * dx + dy * dy);
+              ax += w * dx;
+              ay += w * dy;
+            }
+            attr(i, 0) = ax;
+            attr(i, 1) = ay;
+          }
+        },
+        128);
     double z = 0.0;
     for (double v : zPart) z += v;  // serial: same sum for any thread count
     return std::max(z, 1e-300);

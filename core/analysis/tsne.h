@@ -37,11 +37,11 @@ struct TsneOptions {
   double finalMomentum = 0.8;
   double minGain = 0.01;
   Initialisation init = Initialisation::Pca;
-  std::uint64_t seed = 1;     // random init and VP-tree vantage points
-  int threads = 0;            // 0 = all hardware threads
+  std::uint64_t seed = 1;  // random init and VP-tree vantage points
+  int threads = 0;         // 0 = all hardware threads
   KnnMethod neighbours = KnnMethod::Auto;
-  int autoExactLimit = 20000; // Auto: exact brute force up to this N, VP-tree above
-  int progressEvery = 10;     // iterations between progress callbacks
+  int autoExactLimit = 20000;  // Auto: exact brute force up to this N, VP-tree above
+  int progressEvery = 10;      // iterations between progress callbacks
 };
 
 struct TsneResult {
@@ -69,7 +69,6 @@ SparseAffinities tsneAffinities(const KnnGraph& graph, double perplexity, int th
 // neighbour stage, then at iteration 0 and every progressEvery iterations with
 // the current layout, and once with Stage::Done. Throws Cancelled when
 // `progress` returns false, AnalysisError on bad input.
-TsneResult tsne(const Matrix& x, const TsneOptions& options = {},
-                const ProgressCallback& progress = {});
+TsneResult tsne(const Matrix& x, const TsneOptions& options = {}, const ProgressCallback& progress = {});
 
 }  // namespace recdiff::analysis

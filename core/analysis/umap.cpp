@@ -16,9 +16,7 @@ namespace recdiff::analysis {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // rho_i and sigma_i of one point, then its directed membership strengths.
 void membershipRow(const float* dist, int k, double meanDistance, float* w) {
@@ -76,8 +74,7 @@ float clip4(float v) { return std::max(-4.0f, std::min(4.0f, v)); }
 
 std::pair<double, double> fitUmapCurve(double minDist, double spread) {
   if (!(spread > 0)) throw AnalysisError("UMAP: spread must be positive");
-  if (!(minDist >= 0) || minDist > spread)
-    throw AnalysisError("UMAP: min_dist must be in [0, spread]");
+  if (!(minDist >= 0) || minDist > spread) throw AnalysisError("UMAP: min_dist must be in [0, spread]");
   const int m = 300;
   std::vector<double> xs(m), ys(m);
   for (int t = 0; t < m; ++t) {
@@ -149,8 +146,7 @@ FuzzyGraph umapFuzzyGraph(const KnnGraph& graph, int threads) {
   meanDistance /= static_cast<double>(graph.distances.size());
   std::vector<float> w(static_cast<std::size_t>(n) * k);
   parallelFor(n, resolveThreadCount(threads), [&](long b, long e) {
-    for (long i = b; i < e; ++i)
-      membershipRow(graph.dists(static_cast<int>(i)), k, meanDistance, w.data() + i * k);
+    for (long i = b; i < e; ++i) membershipRow(graph.dists(static_cast<int>(i)), k, meanDistance, w.data() + i * k);
   });
 
   // Row i receives w_ij as "forward" and, for each j listing i, w_ji as
@@ -241,9 +237,12 @@ UmapResult umap(const Matrix& x, const UmapOptions& o, const ProgressCallback& p
   KnnMethod method = o.neighbours;
   if (method == KnnMethod::Auto) method = n <= o.autoExactLimit ? KnnMethod::Exact : KnnMethod::Hnsw;
   KnnGraph knn;
-  if (method == KnnMethod::Exact) knn = exactKnn(x, k, threads, check);
-  else if (method == KnnMethod::VpTree) knn = vpTreeKnn(x, k, threads, o.seed, check);
-  else knn = hnswKnn(x, k, threads, o.seed, check);
+  if (method == KnnMethod::Exact)
+    knn = exactKnn(x, k, threads, check);
+  else if (method == KnnMethod::VpTree)
+    knn = vpTreeKnn(x, k, threads, o.seed, check);
+  else
+    knn = hnswKnn(x, k, threads, o.seed, check);
   result.neighboursSeconds = secondsSince(t0);
 
   report(Progress::Stage::Affinities, 0, nullptr);
@@ -256,7 +255,8 @@ UmapResult umap(const Matrix& x, const UmapOptions& o, const ProgressCallback& p
   std::vector<int> head, tail;
   std::vector<float> epochsPerSample;
   for (int i = 0; i < n; ++i)
-    for (long t = graph.rowStart[static_cast<std::size_t>(i)]; t < graph.rowStart[static_cast<std::size_t>(i) + 1]; ++t) {
+    for (long t = graph.rowStart[static_cast<std::size_t>(i)]; t < graph.rowStart[static_cast<std::size_t>(i) + 1];
+         ++t) {
       const float eps = wMax / graph.values[static_cast<std::size_t>(t)];
       if (eps > static_cast<float>(epochs)) continue;
       head.push_back(i);

@@ -31,27 +31,27 @@
 namespace recdiff::analysis {
 
 struct UmapOptions {
-  int nNeighbors = 15;          // neighbours per point, not counting itself
+  int nNeighbors = 15;  // neighbours per point, not counting itself
   double minDist = 0.1;
   double spread = 1.0;
-  int epochs = 0;               // 0 = automatic: 500 for N <= 10,000, else 200
+  int epochs = 0;  // 0 = automatic: 500 for N <= 10,000, else 200
   double learningRate = 1.0;
   int negativeSampleRate = 5;
   double repulsionStrength = 1.0;
-  double a = 0.0, b = 0.0;      // both > 0 to bypass the curve fit
+  double a = 0.0, b = 0.0;  // both > 0 to bypass the curve fit
   Initialisation init = Initialisation::Pca;
   std::uint64_t seed = 1;
-  int threads = 0;              // kNN and fuzzy set only; SGD is single-threaded
+  int threads = 0;  // kNN and fuzzy set only; SGD is single-threaded
   KnnMethod neighbours = KnnMethod::Auto;
-  int autoExactLimit = 20000;   // Auto: exact up to this N, HNSW above
-  int progressEvery = 10;       // epochs between progress callbacks
+  int autoExactLimit = 20000;  // Auto: exact up to this N, HNSW above
+  int progressEvery = 10;      // epochs between progress callbacks
 };
 
 struct UmapResult {
   Matrix embedding;  // N x 2
   double a = 0.0, b = 0.0;
   int epochs = 0;
-  long edges = 0;    // directed edges of the fuzzy graph that were sampled
+  long edges = 0;  // directed edges of the fuzzy graph that were sampled
   double neighboursSeconds = 0.0, graphSeconds = 0.0, optimiseSeconds = 0.0;
 };
 
@@ -75,7 +75,6 @@ FuzzyGraph umapFuzzyGraph(const KnnGraph& graph, int threads = 0);
 // tsne(): Stage::Neighbours, then epoch 0 and every progressEvery epochs with
 // the current layout, then Stage::Done; throws Cancelled when the callback
 // returns false.
-UmapResult umap(const Matrix& x, const UmapOptions& options = {},
-                const ProgressCallback& progress = {});
+UmapResult umap(const Matrix& x, const UmapOptions& options = {}, const ProgressCallback& progress = {});
 
 }  // namespace recdiff::analysis

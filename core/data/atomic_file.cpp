@@ -29,9 +29,7 @@ int syncToDisk(const std::string& path, bool folder) {
   return error;
 }
 
-std::string reason(int error, const char* fallback) {
-  return error != 0 ? std::strerror(error) : fallback;
-}
+std::string reason(int error, const char* fallback) { return error != 0 ? std::strerror(error) : fallback; }
 
 }  // namespace
 

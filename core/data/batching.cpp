@@ -8,14 +8,14 @@
 namespace recdiff::data {
 
 Batch makeBatch(const std::vector<Sample>& samples, const std::vector<std::int64_t>& indices,
-                const BatchOptions& options, torch::Generator generator,
-                const torch::Device& device) {
+                const BatchOptions& options, torch::Generator generator, const torch::Device& device) {
   const auto B = static_cast<std::int64_t>(indices.size());
   // The window is as long as the longest history in the batch, capped at
   // maxLength: short-history datasets (Zhihu: <= 10) then cost what they need.
   std::int64_t longest = 1;
   for (auto i : indices) {
-    longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(samples.at(static_cast<std::size_t>(i)).history.size()));
+    longest = std::max<std::int64_t>(longest,
+                                     static_cast<std::int64_t>(samples.at(static_cast<std::size_t>(i)).history.size()));
   }
   const std::int64_t L = std::min(options.maxLength, longest);
   auto history = torch::zeros({B, L}, torch::kInt64);
@@ -30,8 +30,7 @@ Batch makeBatch(const std::vector<Sample>& samples, const std::vector<std::int64
   torch::Tensor pool;
   if (options.negatives > 0) {
     if (options.numItems < 2) throw std::invalid_argument("negative sampling needs >= 2 items");
-    pool = torch::randint(1, options.numItems + 1, {B, 2 * options.negatives + 8},
-                          generator, torch::kInt64);
+    pool = torch::randint(1, options.numItems + 1, {B, 2 * options.negatives + 8}, generator, torch::kInt64);
   }
   for (std::int64_t b = 0; b < B; ++b) {
     const Sample& s = samples.at(static_cast<std::size_t>(indices[static_cast<std::size_t>(b)]));

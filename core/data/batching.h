@@ -14,10 +14,10 @@
 namespace recdiff::data {
 
 struct Batch {
-  torch::Tensor history;    // [B, L] int64, 0 = padding, right-aligned
-  torch::Tensor mask;       // [B, L] bool, true at real items
-  torch::Tensor target;     // [B] int64
-  torch::Tensor negatives;  // [B, n] int64 items outside history and target ([B,0] if n = 0)
+  torch::Tensor history;                  // [B, L] int64, 0 = padding, right-aligned
+  torch::Tensor mask;                     // [B, L] bool, true at real items
+  torch::Tensor target;                   // [B] int64
+  torch::Tensor negatives;                // [B, n] int64 items outside history and target ([B,0] if n = 0)
   std::vector<std::int64_t> sampleIndex;  // which samples, for reports
   std::int64_t size() const { return target.size(0); }
 };
@@ -31,8 +31,7 @@ struct BatchOptions {
 // Builds the batch of samples[indices]. Negatives are drawn uniformly from the
 // catalog excluding the sample's history and target, with `generator`.
 Batch makeBatch(const std::vector<Sample>& samples, const std::vector<std::int64_t>& indices,
-                const BatchOptions& options, torch::Generator generator,
-                const torch::Device& device);
+                const BatchOptions& options, torch::Generator generator, const torch::Device& device);
 
 // The indices 0..n-1 in a seeded random order (for epochs).
 std::vector<std::int64_t> shuffledIndices(std::int64_t n, torch::Generator generator);

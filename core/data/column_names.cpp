@@ -31,8 +31,7 @@ Column classifyColumn(std::string_view name) {
   if (isOneOf(n, {"user", "userid", "uid", "users", "reviewerid", "customerid", "visitorid"})) {
     return Column::User;
   }
-  if (isOneOf(n, {"item", "itemid", "iid", "items", "movie", "movieid", "productid", "asin",
-                  "trackid"})) {
+  if (isOneOf(n, {"item", "itemid", "iid", "items", "movie", "movieid", "productid", "asin", "trackid"})) {
     return Column::Item;
   }
   if (isOneOf(n, {"timestamp", "time", "ts", "unixreviewtime", "datetime", "date", "eventtime"})) {
@@ -65,11 +64,20 @@ std::optional<InteractionHeader> findInteractionHeader(std::string_view line) {
       }
       int* slot = nullptr;
       switch (classifyColumn(name)) {
-        case Column::User: slot = &header.user; break;
-        case Column::Item: slot = &header.item; break;
-        case Column::Timestamp: slot = &header.timestamp; break;
-        case Column::Rating: slot = &header.rating; break;
-        case Column::Other: break;
+        case Column::User:
+          slot = &header.user;
+          break;
+        case Column::Item:
+          slot = &header.item;
+          break;
+        case Column::Timestamp:
+          slot = &header.timestamp;
+          break;
+        case Column::Rating:
+          slot = &header.rating;
+          break;
+        case Column::Other:
+          break;
       }
       if (slot != nullptr && *slot < 0) *slot = static_cast<int>(i);
     }

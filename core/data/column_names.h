@@ -17,10 +17,10 @@ enum class Column { User, Item, Timestamp, Rating, Other };
 Column classifyColumn(std::string_view name);
 
 struct InteractionHeader {
-  char delimiter = '\t';   // ' ' means runs of spaces/tabs
-  bool typed = false;      // RecBole atomic header ("user_id:token")
+  char delimiter = '\t';  // ' ' means runs of spaces/tabs
+  bool typed = false;     // RecBole atomic header ("user_id:token")
   std::vector<std::string> names;
-  int user = -1;           // column indices, -1 when absent
+  int user = -1;  // column indices, -1 when absent
   int item = -1;
   int timestamp = -1;
   int rating = -1;

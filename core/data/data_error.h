@@ -12,18 +12,15 @@ class DataError : public std::runtime_error {
  public:
   // line == 0 means the problem concerns the whole file.
   DataError(const std::string& file, std::size_t line, const std::string& problem)
-      : std::runtime_error(format(file, line, problem)), file_(file), line_(line),
-        problem_(problem) {}
+      : std::runtime_error(format(file, line, problem)), file_(file), line_(line), problem_(problem) {}
 
   const std::string& file() const { return file_; }
   std::size_t line() const { return line_; }
   const std::string& problem() const { return problem_; }
 
  private:
-  static std::string format(const std::string& file, std::size_t line,
-                            const std::string& problem) {
-    return line == 0 ? file + ": " + problem
-                     : file + ":" + std::to_string(line) + ": " + problem;
+  static std::string format(const std::string& file, std::size_t line, const std::string& problem) {
+    return line == 0 ? file + ": " + problem : file + ":" + std::to_string(line) + ": " + problem;
   }
   std::string file_;
   std::size_t line_;

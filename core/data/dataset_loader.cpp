@@ -22,9 +22,8 @@ std::string datasetNameFromPath(const std::string& path) {
     return name.empty() || name == "." ? "dataset" : name;
   }
   const std::string file = toLower(p.filename().string());
-  for (const char* conventional : {"sequences.txt", "u.data", "ratings.dat", "ratings.csv",
-                                   "ratings.tsv", "interactions.csv", "interactions.tsv",
-                                   "train.tsv", "val.tsv", "test.tsv"}) {
+  for (const char* conventional : {"sequences.txt", "u.data", "ratings.dat", "ratings.csv", "ratings.tsv",
+                                   "interactions.csv", "interactions.tsv", "train.tsv", "val.tsv", "test.tsv"}) {
     if (file == conventional) {
       const std::string folder = fs::absolute(p, ec).parent_path().filename().string();
       if (!folder.empty()) return folder;
@@ -37,20 +36,16 @@ namespace {
 
 std::string describeOptions(const PreprocessOptions& o) {
   return "min item count " + std::to_string(o.minItemCount) + ", min sequence length " +
-         std::to_string(o.minSequenceLength) +
-         (o.maxLength > 0 ? ", max length " + std::to_string(o.maxLength) : "");
+         std::to_string(o.minSequenceLength) + (o.maxLength > 0 ? ", max length " + std::to_string(o.maxLength) : "");
 }
 
-void requireUsers(const UserSequences& data, const std::string& path,
-                  const PreprocessOptions& options) {
+void requireUsers(const UserSequences& data, const std::string& path, const PreprocessOptions& options) {
   if (data.sequences.empty()) {
-    throw DataError(path, 0, "no users left after filtering (" + describeOptions(options) +
-                                 "); lower the thresholds");
+    throw DataError(path, 0, "no users left after filtering (" + describeOptions(options) + "); lower the thresholds");
   }
 }
 
-SequenceDataset splitSequences(UserSequences data, const DatasetSpec& spec, SplitKind kind,
-                               SplitReport& report) {
+SequenceDataset splitSequences(UserSequences data, const DatasetSpec& spec, SplitKind kind, SplitReport& report) {
   if (kind == SplitKind::UserRatio) {
     return splitByUserRatio(std::move(data), spec.seed, spec.ratios, &report);
   }
@@ -87,8 +82,7 @@ SequenceDataset loadDataset(const DatasetSpec& spec, LoadReport* reportOut) {
   SequenceDataset dataset;
   switch (source.format) {
     case DataFormat::Items:
-      throw DataError(spec.path, 0,
-                      "is item metadata, not a dataset (give it as the items file of a dataset)");
+      throw DataError(spec.path, 0, "is item metadata, not a dataset (give it as the items file of a dataset)");
     case DataFormat::Auto:
       throw DataError(spec.path, 0, "cannot tell the format; pass one explicitly");
     case DataFormat::Split: {
@@ -97,8 +91,7 @@ SequenceDataset loadDataset(const DatasetSpec& spec, LoadReport* reportOut) {
                                     "(leave the split as published)");
       }
       if (spec.filter == FilterMode::Apply) {
-        throw std::invalid_argument("preprocessing options do not apply to a published split (" +
-                                    spec.path + ")");
+        throw std::invalid_argument("preprocessing options do not apply to a published split (" + spec.path + ")");
       }
       std::vector<ReadReport> reads;
       PublishedSplit split = readPublishedSplit(source.dataPath, &reads, spec.read);
@@ -110,16 +103,16 @@ SequenceDataset loadDataset(const DatasetSpec& spec, LoadReport* reportOut) {
     case DataFormat::Interactions: {
       const SplitKind kind = spec.split.value_or(SplitKind::LeaveOneOut);
       if (kind == SplitKind::Published) {
-        throw std::invalid_argument("a published split needs a folder with train.tsv, val.tsv and "
-                                    "test.tsv; " + spec.path + " holds " +
-                                    toString(source.format));
+        throw std::invalid_argument(
+            "a published split needs a folder with train.tsv, val.tsv and "
+            "test.tsv; " +
+            spec.path + " holds " + toString(source.format));
       }
       ReadReport read;
       UserSequences data;
       PreprocessReport pre;
       const bool isLog = source.format == DataFormat::Interactions;
-      const bool apply = spec.filter == FilterMode::Apply ||
-                         (spec.filter == FilterMode::Auto && isLog);
+      const bool apply = spec.filter == FilterMode::Apply || (spec.filter == FilterMode::Auto && isLog);
       if (isLog) {
         const InteractionLog log = readInteractions(source.dataPath, &read, spec.read);
         report.before = computeStats(log);
@@ -153,14 +146,13 @@ SequenceDataset loadDataset(const DatasetSpec& spec, LoadReport* reportOut) {
 
 std::vector<std::string> LoadReport::summaryLines() const {
   std::vector<std::string> lines;
-  lines.push_back("source: " + source.dataPath + " (" + toString(source.format) + "; " +
-                  source.why + ")");
+  lines.push_back("source: " + source.dataPath + " (" + toString(source.format) + "; " + source.why + ")");
   for (const ReadReport& r : reads) {
     for (const std::string& l : r.summaryLines()) lines.push_back(l);
   }
   if (preprocess) {
-    lines.push_back(std::string("preprocessing") +
-                    (filtered ? " (" + describeOptions(preprocessOptions) + ")" : "") + ":");
+    lines.push_back(std::string("preprocessing") + (filtered ? " (" + describeOptions(preprocessOptions) + ")" : "") +
+                    ":");
     for (const std::string& l : preprocess->summaryLines()) lines.push_back("  " + l);
   }
   for (const std::string& l : split.summaryLines()) lines.push_back(l);
@@ -168,9 +160,8 @@ std::vector<std::string> LoadReport::summaryLines() const {
     for (const std::string& l : itemsRead->summaryLines()) lines.push_back(l);
   }
   if (metadata) {
-    lines.push_back("item metadata: " + withThousands(static_cast<long long>(metadata->matched)) +
-                    " of " + withThousands(static_cast<long long>(metadata->datasetItems)) +
-                    " items described; " +
+    lines.push_back("item metadata: " + withThousands(static_cast<long long>(metadata->matched)) + " of " +
+                    withThousands(static_cast<long long>(metadata->datasetItems)) + " items described; " +
                     withThousands(static_cast<long long>(metadata->unusedRecords)) +
                     " records name items not in the dataset");
   }

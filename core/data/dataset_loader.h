@@ -31,32 +31,32 @@ enum class FilterMode {
 };
 
 struct DatasetSpec {
-  std::string path;                      // a file or a dataset folder
+  std::string path;  // a file or a dataset folder
   DataFormat format = DataFormat::Auto;
-  PreprocessOptions preprocess;          // used as `filter` says
+  PreprocessOptions preprocess;  // used as `filter` says
   FilterMode filter = FilterMode::Auto;
-  std::optional<SplitKind> split;        // empty: published for split folders, else leave-one-out
-  std::uint64_t seed = 42;               // for the user-ratio split
-  SplitRatios ratios;                    // for the user-ratio split
-  std::string itemsPath;                 // "" = items.tsv / .item beside the data, when present
-  bool loadItems = true;                 // false: no metadata at all
-  ReadOptions read;                      // strict: the first bad line is an error
-  std::string name;                      // "" = from the path (folder or file stem)
+  std::optional<SplitKind> split;  // empty: published for split folders, else leave-one-out
+  std::uint64_t seed = 42;         // for the user-ratio split
+  SplitRatios ratios;              // for the user-ratio split
+  std::string itemsPath;           // "" = items.tsv / .item beside the data, when present
+  bool loadItems = true;           // false: no metadata at all
+  ReadOptions read;                // strict: the first bad line is an error
+  std::string name;                // "" = from the path (folder or file stem)
 };
 
 struct LoadReport {
   ResolvedSource source;
   std::string name;
-  std::vector<ReadReport> reads;           // one per data file read
-  std::optional<DatasetStats> before;      // logs and sequences, before any filtering
-  bool filtered = false;                   // preprocessing options were applied
-  PreprocessOptions preprocessOptions;     // those applied, when filtered
+  std::vector<ReadReport> reads;        // one per data file read
+  std::optional<DatasetStats> before;   // logs and sequences, before any filtering
+  bool filtered = false;                // preprocessing options were applied
+  PreprocessOptions preprocessOptions;  // those applied, when filtered
   std::optional<PreprocessReport> preprocess;
   SplitReport split;
-  std::string itemsPath;                   // metadata used, or ""
+  std::string itemsPath;  // metadata used, or ""
   std::optional<ReadReport> itemsRead;
   std::optional<MetadataMatch> metadata;
-  std::vector<std::string> warnings;       // e.g. metadata beside the data that could not be read
+  std::vector<std::string> warnings;  // e.g. metadata beside the data that could not be read
 
   std::vector<std::string> summaryLines() const;
 };

@@ -9,8 +9,7 @@ namespace {
 
 // Fills the length and popularity figures from per-sequence lengths and
 // per-item counts (index = item id, [0] unused).
-void finish(DatasetStats& stats, const std::vector<std::size_t>& lengths,
-            std::vector<std::size_t> itemCounts) {
+void finish(DatasetStats& stats, const std::vector<std::size_t>& lengths, std::vector<std::size_t> itemCounts) {
   stats.interactions = 0;
   stats.minLength = lengths.empty() ? 0 : lengths.front();
   stats.maxLength = 0;
@@ -66,8 +65,8 @@ DatasetStats computeStats(const UserSequences& sequences) {
     lengths.push_back(s.size());
     for (const ItemId id : s) ++counts[static_cast<std::size_t>(id)];
   }
-  stats.items = static_cast<std::size_t>(
-      std::count_if(counts.begin() + 1, counts.end(), [](std::size_t c) { return c > 0; }));
+  stats.items =
+      static_cast<std::size_t>(std::count_if(counts.begin() + 1, counts.end(), [](std::size_t c) { return c > 0; }));
   finish(stats, lengths, std::move(counts));
   return stats;
 }

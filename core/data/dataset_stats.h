@@ -16,12 +16,12 @@ struct DatasetStats {
   // "users" normally; "samples" for a published split, whose lines are
   // samples with no user behind them.
   std::string unit = "users";
-  std::size_t users = 0;          // users, or samples for a published split
+  std::size_t users = 0;  // users, or samples for a published split
   std::size_t items = 0;
-  std::size_t interactions = 0;   // events; samples for a published split
+  std::size_t interactions = 0;                                          // events; samples for a published split
   std::size_t trainSamples = 0, validationSamples = 0, testSamples = 0;  // datasets only
-  double averageLength = 0.0;     // interactions per user (history+target per sample)
-  double sparsity = 0.0;          // 1 - interactions / (users * items)
+  double averageLength = 0.0;  // interactions per user (history+target per sample)
+  double sparsity = 0.0;       // 1 - interactions / (users * items)
   std::size_t minLength = 0, maxLength = 0;
   std::vector<std::size_t> lengthHistogram;      // [L] = number of sequences of length L
   std::vector<std::size_t> itemPopularity;       // interactions per item, most popular first

@@ -13,8 +13,9 @@ namespace {
 
 const std::string& checkedToken(const std::string& path, const std::string& token, const char* what) {
   if (token.empty() || containsWhitespace(token)) {
-    throw DataError(path, 0, std::string("cannot write ") + what + " '" + abbreviate(token, 40) +
-                                 "': ids written here must be non-empty and free of whitespace");
+    throw DataError(path, 0,
+                    std::string("cannot write ") + what + " '" + abbreviate(token, 40) +
+                        "': ids written here must be non-empty and free of whitespace");
   }
   return token;
 }
@@ -27,8 +28,7 @@ std::string cleanCategory(const std::string& name) {
   return std::string(trim(out));
 }
 
-void writeSamples(const std::string& path, const SequenceDataset& dataset,
-                  const std::vector<Sample>& samples) {
+void writeSamples(const std::string& path, const SequenceDataset& dataset, const std::vector<Sample>& samples) {
   for (const Sample& s : samples) {
     for (const ItemId id : s.history) checkedToken(path, dataset.items.token(id), "item");
     checkedToken(path, dataset.items.token(s.target), "item");
@@ -62,8 +62,9 @@ void writeSequences(const std::string& path, const UserSequences& sequences) {
 
 void writeSequences(const std::string& path, const SequenceDataset& dataset) {
   if (dataset.split == SplitKind::Published) {
-    throw DataError(path, 0, "a published split has samples, not user sequences; "
-                             "write it as a split folder instead");
+    throw DataError(path, 0,
+                    "a published split has samples, not user sequences; "
+                    "write it as a split folder instead");
   }
   writeSequences(path, userSequencesOf(dataset));
 }

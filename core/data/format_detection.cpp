@@ -30,11 +30,16 @@ DataFormat parseDataFormat(const std::string& text) {
 
 const char* toString(DataFormat format) {
   switch (format) {
-    case DataFormat::Auto: return "auto";
-    case DataFormat::Interactions: return "interactions";
-    case DataFormat::Sequences: return "sequences";
-    case DataFormat::Split: return "split";
-    case DataFormat::Items: return "items";
+    case DataFormat::Auto:
+      return "auto";
+    case DataFormat::Interactions:
+      return "interactions";
+    case DataFormat::Sequences:
+      return "sequences";
+    case DataFormat::Split:
+      return "split";
+    case DataFormat::Items:
+      return "items";
   }
   return "auto";
 }
@@ -46,8 +51,7 @@ const char* const kSplitFiles[] = {"train.tsv", "val.tsv", "test.tsv"};
 bool hasExtension(const fs::path& p, const char* ext) { return toLower(p.extension().string()) == ext; }
 
 // The only file with `ext` in `dir`, preferring one named like `stem`.
-std::string findByExtension(const fs::path& dir, const char* ext, const std::string& stem,
-                            bool refuseSeveral) {
+std::string findByExtension(const fs::path& dir, const char* ext, const std::string& stem, bool refuseSeveral) {
   std::vector<fs::path> found;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -61,8 +65,8 @@ std::string findByExtension(const fs::path& dir, const char* ext, const std::str
     if (!refuseSeveral) return "";
     std::string names;
     for (const fs::path& p : found) names += (names.empty() ? "" : ", ") + p.filename().string();
-    throw DataError(dir.string(), 0, std::string("holds several ") + ext + " files (" + names +
-                                         "); name the one to use");
+    throw DataError(dir.string(), 0,
+                    std::string("holds several ") + ext + " files (" + names + "); name the one to use");
   }
   return found.front().string();
 }
@@ -76,8 +80,7 @@ void requireSplitFiles(const fs::path& dir) {
   }
   if (!missing.empty()) {
     throw DataError(dir.string(), 0,
-                    (present.empty() ? std::string("has no split files")
-                                     : "has " + present + " but lacks " + missing) +
+                    (present.empty() ? std::string("has no split files") : "has " + present + " but lacks " + missing) +
                         " (a published split needs train.tsv, val.tsv and test.tsv)");
   }
 }
@@ -93,8 +96,8 @@ bool hasAnySplitFile(const fs::path& dir) {
 std::string findInteractionsIn(const fs::path& dir) {
   std::string inter = findByExtension(dir, ".inter", dir.filename().string(), true);
   if (!inter.empty()) return inter;
-  for (const char* name : {"u.data", "ratings.dat", "ratings.csv", "ratings.tsv",
-                           "interactions.csv", "interactions.tsv"}) {
+  for (const char* name :
+       {"u.data", "ratings.dat", "ratings.csv", "ratings.tsv", "interactions.csv", "interactions.tsv"}) {
     std::error_code ec;
     if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
   }
@@ -239,8 +242,7 @@ ResolvedSource resolveSource(const std::string& path, DataFormat requested) {
       case DataFormat::Interactions:
         source.dataPath = findInteractionsIn(p);
         if (source.dataPath.empty()) {
-          throw DataError(path, 0,
-                          "has no interaction log (.inter, u.data, ratings.dat, ratings.csv)");
+          throw DataError(path, 0, "has no interaction log (.inter, u.data, ratings.dat, ratings.csv)");
         }
         break;
       case DataFormat::Items:

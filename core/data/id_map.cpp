@@ -18,8 +18,7 @@ std::int32_t IdMap::find(const std::string& token) const {
 
 const std::string& IdMap::token(std::int32_t id) const {
   if (id < 1 || id > size()) {
-    throw std::out_of_range("item id " + std::to_string(id) + " outside 1.." +
-                            std::to_string(size()));
+    throw std::out_of_range("item id " + std::to_string(id) + " outside 1.." + std::to_string(size()));
   }
   return tokens_[static_cast<std::size_t>(id - 1)];
 }

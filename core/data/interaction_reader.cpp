@@ -15,7 +15,7 @@ namespace {
 // How the data lines of a log are laid out, decided from its first line.
 struct Layout {
   std::string description;
-  std::string delimiter;      // "::" or one character (" " = runs of spaces)
+  std::string delimiter;  // "::" or one character (" " = runs of spaces)
   bool firstLineIsHeader = false;
   std::size_t columns = 0;
   int user = -1, item = -1, timestamp = -1, rating = -1;
@@ -35,8 +35,7 @@ Layout decideLayout(const std::string& path, const std::string& first) {
     if (n >= 3) layout.rating = 2;
     if (n >= 4) layout.timestamp = 3;
     if (n < 2 || n > 4) {
-      throw DataError(path, 1, "expected user::item::rating::timestamp, found " +
-                                   std::to_string(n) + " fields");
+      throw DataError(path, 1, "expected user::item::rating::timestamp, found " + std::to_string(n) + " fields");
     }
     return layout;
   }
@@ -53,9 +52,11 @@ Layout decideLayout(const std::string& path, const std::string& first) {
       layout.description = "RecBole atomic .inter";
     } else {
       const char d = header->delimiter;
-      layout.description = std::string(d == ',' ? "CSV" : d == '\t' ? "TSV"
-                                       : d == ';' ? "semicolon-separated"
-                                       : d == '|' ? "pipe-separated" : "space-separated") +
+      layout.description = std::string(d == ','    ? "CSV"
+                                       : d == '\t' ? "TSV"
+                                       : d == ';'  ? "semicolon-separated"
+                                       : d == '|'  ? "pipe-separated"
+                                                   : "space-separated") +
                            " with header";
     }
     return layout;
@@ -79,13 +80,14 @@ Layout decideLayout(const std::string& path, const std::string& first) {
   }
   const bool hasKnownDelimiter = first.find_first_of("\t,;|") != std::string::npos;
   if (!hasKnownDelimiter && splitWhitespace(first).size() < 2) {
-    throw DataError(path, 1,
-                    "no known separator (expected comma, tab, semicolon, pipe or '::') in '" +
-                        abbreviate(first, 60) + "'");
+    throw DataError(
+        path, 1,
+        "no known separator (expected comma, tab, semicolon, pipe or '::') in '" + abbreviate(first, 60) + "'");
   }
   throw DataError(path, 1,
                   "expected a header naming the user and item columns (e.g. "
-                  "user_id,item_id,timestamp,rating), found '" + abbreviate(first, 60) + "'");
+                  "user_id,item_id,timestamp,rating), found '" +
+                      abbreviate(first, 60) + "'");
 }
 
 std::vector<std::string> splitLine(const std::string& line, const Layout& layout) {
@@ -106,8 +108,7 @@ std::string columnName(const Layout& layout, int index, const char* fallback) {
 
 }  // namespace
 
-InteractionLog readInteractions(const std::string& path, ReadReport* reportOut,
-                                const ReadOptions& options) {
+InteractionLog readInteractions(const std::string& path, ReadReport* reportOut, const ReadOptions& options) {
   ReadReport localReport;
   ReadReport& report = reportOut ? *reportOut : localReport;
   report = ReadReport{};
@@ -138,10 +139,9 @@ InteractionLog readInteractions(const std::string& path, ReadReport* reportOut,
     const std::size_t lineNo = reader.lineNumber();
     const std::vector<std::string> fields = splitLine(line, layout);
     if (fields.size() != layout.columns) {
-      report.rejectOrThrow(options, lineNo, "wrong number of columns",
-                           "expected " + std::to_string(layout.columns) + " columns, found " +
-                               std::to_string(fields.size()),
-                           line);
+      report.rejectOrThrow(
+          options, lineNo, "wrong number of columns",
+          "expected " + std::to_string(layout.columns) + " columns, found " + std::to_string(fields.size()), line);
       continue;
     }
     const std::string& user = fields[static_cast<std::size_t>(layout.user)];
@@ -153,8 +153,8 @@ InteractionLog readInteractions(const std::string& path, ReadReport* reportOut,
     }
     if (user.size() > kMaxTokenLength || item.size() > kMaxTokenLength) {
       report.rejectOrThrow(options, lineNo, "id too long",
-                           std::string(user.size() > kMaxTokenLength ? "user" : "item") +
-                               " id longer than " + std::to_string(kMaxTokenLength) + " bytes",
+                           std::string(user.size() > kMaxTokenLength ? "user" : "item") + " id longer than " +
+                               std::to_string(kMaxTokenLength) + " bytes",
                            line);
       continue;
     }
@@ -168,12 +168,9 @@ InteractionLog readInteractions(const std::string& path, ReadReport* reportOut,
       const auto ts = parseTimestamp(text);
       if (!ts) {
         const bool missing = trim(text).empty();
-        report.rejectOrThrow(options, lineNo,
-                             missing ? "missing timestamp" : "non-numeric timestamp",
-                             missing ? "empty timestamp in column " +
-                                           columnName(layout, layout.timestamp, "4")
-                                     : "timestamp '" + abbreviate(text, 40) +
-                                           "' is neither a number nor an ISO date",
+        report.rejectOrThrow(options, lineNo, missing ? "missing timestamp" : "non-numeric timestamp",
+                             missing ? "empty timestamp in column " + columnName(layout, layout.timestamp, "4")
+                                     : "timestamp '" + abbreviate(text, 40) + "' is neither a number nor an ISO date",
                              line);
         continue;
       }
@@ -197,8 +194,7 @@ InteractionLog readInteractions(const std::string& path, ReadReport* reportOut,
   }
   noteReaderQuirks(reader, report);
   if (!haveLayout) throw DataError(path, 0, "is empty");
-  report.requireUsableData(layout.firstLineIsHeader ? "has a header but no data lines"
-                                                    : "is empty");
+  report.requireUsableData(layout.firstLineIsHeader ? "has a header but no data lines" : "is empty");
   return log;
 }
 

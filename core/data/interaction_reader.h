@@ -24,20 +24,20 @@
 namespace recdiff::data {
 
 struct Interaction {
-  std::int32_t user = 0;  // id in InteractionLog::users (1..)
-  std::int32_t item = 0;  // id in InteractionLog::items (1..)
+  std::int32_t user = 0;                                        // id in InteractionLog::users (1..)
+  std::int32_t item = 0;                                        // id in InteractionLog::items (1..)
   double timestamp = std::numeric_limits<double>::quiet_NaN();  // NaN: none
   float rating = std::numeric_limits<float>::quiet_NaN();       // NaN: none
-  std::uint32_t line = 0;  // source line number
+  std::uint32_t line = 0;                                       // source line number
 };
 
 struct InteractionLog {
-  std::string source;   // the file read
-  std::string layout;   // e.g. "RecBole .inter", "CSV with header"
+  std::string source;  // the file read
+  std::string layout;  // e.g. "RecBole .inter", "CSV with header"
   bool hasTimestamps = false;
   bool hasRatings = false;
-  IdMap users;          // user tokens in order of first appearance
-  IdMap items;          // item tokens in order of first appearance
+  IdMap users;                      // user tokens in order of first appearance
+  IdMap items;                      // item tokens in order of first appearance
   std::vector<Interaction> events;  // in file order
 
   const std::string& userToken(const Interaction& e) const { return users.token(e.user); }
@@ -47,7 +47,6 @@ struct InteractionLog {
 // Reads an interaction log. Bad lines are counted in `report` (or throw when
 // options.strict); a file that cannot be used throws DataError naming the
 // file, the line and the problem.
-InteractionLog readInteractions(const std::string& path, ReadReport* report = nullptr,
-                                const ReadOptions& options = {});
+InteractionLog readInteractions(const std::string& path, ReadReport* report = nullptr, const ReadOptions& options = {});
 
 }  // namespace recdiff::data

@@ -12,10 +12,10 @@ namespace recdiff::data {
 
 namespace {
 
-const char* const kMovieLensGenres[] = {
-    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
-    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
-    "Romance", "Sci-Fi", "Thriller", "War", "Western"};
+const char* const kMovieLensGenres[] = {"unknown",   "Action",   "Adventure",   "Animation", "Children's",
+                                        "Comedy",    "Crime",    "Documentary", "Drama",     "Fantasy",
+                                        "Film-Noir", "Horror",   "Musical",     "Mystery",   "Romance",
+                                        "Sci-Fi",    "Thriller", "War",         "Western"};
 constexpr std::size_t kMovieLensGenreCount = sizeof(kMovieLensGenres) / sizeof(kMovieLensGenres[0]);
 
 enum class MetaLayout { ItemsTsv, RecBole, MovieLensItem, MovieLensMovies };
@@ -36,8 +36,8 @@ std::string normalisedName(std::string_view name) {
 }
 
 bool isCategoryName(const std::string& n) {
-  return n == "class" || n == "genre" || n == "genres" || n == "category" ||
-         n == "categories" || n == "categorylist" || n == "tags";
+  return n == "class" || n == "genre" || n == "genres" || n == "category" || n == "categories" || n == "categorylist" ||
+         n == "tags";
 }
 
 Columns recBoleColumns(const std::string& path, const std::string& header) {
@@ -50,8 +50,8 @@ Columns recBoleColumns(const std::string& path, const std::string& header) {
     const int index = static_cast<int>(i);
     if (c.item < 0 && classifyColumn(names[i]) == Column::Item) {
       c.item = index;
-    } else if (c.title < 0 && (n.find("title") != std::string::npos || n == "name" ||
-                               n == "productname" || n == "itemname")) {
+    } else if (c.title < 0 &&
+               (n.find("title") != std::string::npos || n == "name" || n == "productname" || n == "itemname")) {
       c.title = index;
     } else if (c.categories < 0 && isCategoryName(n)) {
       c.categories = index;
@@ -80,8 +80,8 @@ class TableBuilder {
   }
 
   // Adds a record; its categories are interned only when it is accepted.
-  void add(std::size_t lineNo, const std::string& line, std::string_view token,
-           std::string title, const std::vector<std::string_view>& categoryNames) {
+  void add(std::size_t lineNo, const std::string& line, std::string_view token, std::string title,
+           const std::vector<std::string_view>& categoryNames) {
     token = trim(token);
     if (token.empty()) {
       report_.rejectOrThrow(options_, lineNo, "empty item id", "the item id is empty", line);
@@ -89,24 +89,21 @@ class TableBuilder {
     }
     if (token.size() > kMaxTokenLength) {
       report_.rejectOrThrow(options_, lineNo, "id too long",
-                            "item id longer than " + std::to_string(kMaxTokenLength) + " bytes",
-                            line);
+                            "item id longer than " + std::to_string(kMaxTokenLength) + " bytes", line);
       return;
     }
     const std::string key(token);
     const auto [it, inserted] = table_.index.emplace(key, table_.records.size());
     if (!inserted) {
-      report_.rejectOrThrow(options_, lineNo, "repeated item",
-                            "item '" + abbreviate(key, 40) + "' already described on line " +
-                                std::to_string(lines_[it->second]),
-                            line);
+      report_.rejectOrThrow(
+          options_, lineNo, "repeated item",
+          "item '" + abbreviate(key, 40) + "' already described on line " + std::to_string(lines_[it->second]), line);
       return;
     }
     if (!isValidUtf8(title)) title = latin1ToUtf8(title);
     std::vector<int> categories;
     for (std::string_view name : categoryNames) {
-      const int id = category(isValidUtf8(std::string(name)) ? std::string(name)
-                                                             : latin1ToUtf8(std::string(name)));
+      const int id = category(isValidUtf8(std::string(name)) ? std::string(name) : latin1ToUtf8(std::string(name)));
       if (std::find(categories.begin(), categories.end(), id) == categories.end()) {
         categories.push_back(id);
       }
@@ -143,8 +140,7 @@ const ItemRecord* ItemTable::find(const std::string& token) const {
   return it == index.end() ? nullptr : &records[it->second];
 }
 
-ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut,
-                           const ReadOptions& options) {
+ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut, const ReadOptions& options) {
   ReadReport localReport;
   ReadReport& report = reportOut ? *reportOut : localReport;
   report = ReadReport{};
@@ -201,10 +197,9 @@ ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut,
       case MetaLayout::ItemsTsv: {
         const auto fields = splitOn(line, "\t");
         if (fields.size() > 2) {
-          report.rejectOrThrow(options, lineNo, "wrong number of columns",
-                               "expected 'item<TAB>category|category', found " +
-                                   std::to_string(fields.size()) + " columns",
-                               line);
+          report.rejectOrThrow(
+              options, lineNo, "wrong number of columns",
+              "expected 'item<TAB>category|category', found " + std::to_string(fields.size()) + " columns", line);
           continue;
         }
         std::vector<std::string_view> categories;
@@ -219,15 +214,13 @@ ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut,
       case MetaLayout::RecBole: {
         const auto fields = splitOn(line, "\t");
         if (fields.size() != columns.count) {
-          report.rejectOrThrow(options, lineNo, "wrong number of columns",
-                               "expected " + std::to_string(columns.count) + " columns, found " +
-                                   std::to_string(fields.size()),
-                               line);
+          report.rejectOrThrow(
+              options, lineNo, "wrong number of columns",
+              "expected " + std::to_string(columns.count) + " columns, found " + std::to_string(fields.size()), line);
           continue;
         }
         std::string title =
-            columns.title >= 0 ? std::string(trim(fields[static_cast<std::size_t>(columns.title)]))
-                               : std::string();
+            columns.title >= 0 ? std::string(trim(fields[static_cast<std::size_t>(columns.title)])) : std::string();
         std::vector<std::string_view> categories;
         if (columns.categories >= 0) {
           const std::string_view text = fields[static_cast<std::size_t>(columns.categories)];
@@ -261,8 +254,7 @@ ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut,
           }
         }
         if (!flagsOk) {
-          report.rejectOrThrow(options, lineNo, "bad genre flag",
-                               "genre flags must be 0 or 1", line);
+          report.rejectOrThrow(options, lineNo, "bad genre flag", "genre flags must be 0 or 1", line);
           continue;
         }
         builder.add(lineNo, line, fields[0], std::string(trim(fields[1])), std::move(categories));
@@ -272,9 +264,7 @@ ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut,
         const auto fields = splitOn(line, "::");
         if (fields.size() != 3) {
           report.rejectOrThrow(options, lineNo, "wrong number of columns",
-                               "expected id::title::genres, found " +
-                                   std::to_string(fields.size()) + " fields",
-                               line);
+                               "expected id::title::genres, found " + std::to_string(fields.size()) + " fields", line);
           continue;
         }
         std::vector<std::string_view> categories;
@@ -288,8 +278,7 @@ ItemTable readItemMetadata(const std::string& path, ReadReport* reportOut,
   }
   noteReaderQuirks(reader, report);
   if (!haveLayout) throw DataError(path, 0, "is empty");
-  report.requireUsableData(layout == MetaLayout::RecBole ? "has a header but no items"
-                                                         : "is empty");
+  report.requireUsableData(layout == MetaLayout::RecBole ? "has a header but no items" : "is empty");
   return table;
 }
 

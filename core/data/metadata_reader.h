@@ -22,8 +22,8 @@ namespace recdiff::data {
 
 struct ItemRecord {
   std::string token;
-  std::string title;                    // "" when the file has none
-  std::vector<int> categories;          // indices into ItemTable::categoryNames
+  std::string title;            // "" when the file has none
+  std::vector<int> categories;  // indices into ItemTable::categoryNames
 };
 
 struct ItemTable {
@@ -31,21 +31,20 @@ struct ItemTable {
   std::string layout;
   bool hasTitles = false;
   bool hasCategories = false;
-  std::vector<std::string> categoryNames;  // in order of first appearance (u.item: its genre order)
-  std::vector<ItemRecord> records;         // in file order
+  std::vector<std::string> categoryNames;              // in order of first appearance (u.item: its genre order)
+  std::vector<ItemRecord> records;                     // in file order
   std::unordered_map<std::string, std::size_t> index;  // token -> records index
 
   const ItemRecord* find(const std::string& token) const;
 };
 
-ItemTable readItemMetadata(const std::string& path, ReadReport* report = nullptr,
-                           const ReadOptions& options = {});
+ItemTable readItemMetadata(const std::string& path, ReadReport* report = nullptr, const ReadOptions& options = {});
 
 // How a metadata table matched a dataset's items.
 struct MetadataMatch {
-  std::size_t datasetItems = 0;      // items in the dataset
-  std::size_t matched = 0;           // of those, with a record
-  std::size_t unusedRecords = 0;     // records naming items not in the dataset
+  std::size_t datasetItems = 0;   // items in the dataset
+  std::size_t matched = 0;        // of those, with a record
+  std::size_t unusedRecords = 0;  // records naming items not in the dataset
 };
 
 // Fills dataset.metadata (titles and/or categories by internal id) from

@@ -33,8 +33,7 @@ std::uint64_t bitsOf(double value) {
 
 struct PairHash {
   std::size_t operator()(const std::pair<ItemId, std::uint64_t>& p) const {
-    return std::hash<std::uint64_t>()(p.second * 0x9E3779B97F4A7C15ULL ^
-                                      static_cast<std::uint64_t>(p.first));
+    return std::hash<std::uint64_t>()(p.second * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(p.first));
   }
 };
 
@@ -103,8 +102,7 @@ UserSequences groupByUser(const InteractionLog& log, bool dedupe, PreprocessRepo
   return out;
 }
 
-void filterKCore(UserSequences& data, int minItemCount, int minSequenceLength,
-                 PreprocessReport* report) {
+void filterKCore(UserSequences& data, int minItemCount, int minSequenceLength, PreprocessReport* report) {
   const std::size_t itemsBefore = distinctItems(data);
   const std::size_t usersBefore = data.sequences.size();
   const std::size_t interactionsBefore = data.interactions();
@@ -186,8 +184,7 @@ void compactItemIds(UserSequences& data) {
   data.items = std::move(compact);
 }
 
-UserSequences preprocess(const InteractionLog& log, const PreprocessOptions& options,
-                         PreprocessReport* report) {
+UserSequences preprocess(const InteractionLog& log, const PreprocessOptions& options, PreprocessReport* report) {
   UserSequences data = groupByUser(log, options.dedupe, report);
   filterKCore(data, options.minItemCount, options.minSequenceLength, report);
   truncateSequences(data, options.maxLength, report);
@@ -196,8 +193,7 @@ UserSequences preprocess(const InteractionLog& log, const PreprocessOptions& opt
   return data;
 }
 
-void preprocessSequences(UserSequences& data, const PreprocessOptions& options,
-                         PreprocessReport* report) {
+void preprocessSequences(UserSequences& data, const PreprocessOptions& options, PreprocessReport* report) {
   if (report != nullptr) {
     report->inputUsers = data.sequences.size();
     report->inputItems = distinctItems(data);
@@ -212,8 +208,8 @@ void preprocessSequences(UserSequences& data, const PreprocessOptions& options,
 std::vector<std::string> PreprocessReport::summaryLines() const {
   const auto n = [](std::size_t v) { return withThousands(static_cast<long long>(v)); };
   std::vector<std::string> lines;
-  lines.push_back("input: " + n(inputUsers) + " users, " + n(inputItems) + " items, " +
-                  n(inputInteractions) + " interactions");
+  lines.push_back("input: " + n(inputUsers) + " users, " + n(inputItems) + " items, " + n(inputInteractions) +
+                  " interactions");
   if (duplicatesRemoved > 0) {
     lines.push_back("duplicates removed: " + n(duplicatesRemoved) + " interactions");
   }
@@ -222,17 +218,16 @@ std::vector<std::string> PreprocessReport::summaryLines() const {
                     " users were not in time order in the file");
   }
   if (kcoreRounds > 0) {
-    lines.push_back("k-core filtering (" + std::to_string(kcoreRounds) +
-                    (kcoreRounds == 1 ? " round" : " rounds") + " to a fixpoint): removed " +
-                    n(kcoreUsersRemoved) + " users, " + n(kcoreItemsRemoved) + " items, " +
-                    n(kcoreInteractionsRemoved) + " interactions");
+    lines.push_back("k-core filtering (" + std::to_string(kcoreRounds) + (kcoreRounds == 1 ? " round" : " rounds") +
+                    " to a fixpoint): removed " + n(kcoreUsersRemoved) + " users, " + n(kcoreItemsRemoved) +
+                    " items, " + n(kcoreInteractionsRemoved) + " interactions");
   }
   if (usersTruncated > 0) {
-    lines.push_back("truncation: " + n(usersTruncated) + " users cut, " +
-                    n(truncatedInteractions) + " interactions removed");
+    lines.push_back("truncation: " + n(usersTruncated) + " users cut, " + n(truncatedInteractions) +
+                    " interactions removed");
   }
-  lines.push_back("output: " + n(outputUsers) + " users, " + n(outputItems) + " items, " +
-                  n(outputInteractions) + " interactions");
+  lines.push_back("output: " + n(outputUsers) + " users, " + n(outputItems) + " items, " + n(outputInteractions) +
+                  " interactions");
   return lines;
 }
 

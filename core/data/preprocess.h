@@ -27,9 +27,9 @@ struct PreprocessOptions {
 struct PreprocessReport {
   std::size_t inputUsers = 0, inputItems = 0, inputInteractions = 0;
   std::size_t duplicatesRemoved = 0;
-  bool orderedByTime = false;          // the log had timestamps to order by
-  std::size_t usersOutOfOrder = 0;     // users whose events the file did not list in time order
-  int kcoreRounds = 0;                 // passes that removed something
+  bool orderedByTime = false;       // the log had timestamps to order by
+  std::size_t usersOutOfOrder = 0;  // users whose events the file did not list in time order
+  int kcoreRounds = 0;              // passes that removed something
   std::size_t kcoreItemsRemoved = 0, kcoreUsersRemoved = 0, kcoreInteractionsRemoved = 0;
   std::size_t usersTruncated = 0, truncatedInteractions = 0;
   std::size_t outputUsers = 0, outputItems = 0, outputInteractions = 0;
@@ -45,8 +45,7 @@ UserSequences groupByUser(const InteractionLog& log, bool dedupe, PreprocessRepo
 // Iterative k-core: removes items with fewer than minItemCount interactions
 // and users with fewer than minSequenceLength, repeating until neither rule
 // removes anything.
-void filterKCore(UserSequences& data, int minItemCount, int minSequenceLength,
-                 PreprocessReport* report = nullptr);
+void filterKCore(UserSequences& data, int minItemCount, int minSequenceLength, PreprocessReport* report = nullptr);
 
 // Keeps each user's last `maxLength` items (0 = all).
 void truncateSequences(UserSequences& data, int maxLength, PreprocessReport* report = nullptr);
@@ -60,7 +59,6 @@ UserSequences preprocess(const InteractionLog& log, const PreprocessOptions& opt
                          PreprocessReport* report = nullptr);
 // The same on sequences that are already grouped and ordered (no dedupe:
 // a sequence may repeat an item legitimately).
-void preprocessSequences(UserSequences& data, const PreprocessOptions& options,
-                         PreprocessReport* report = nullptr);
+void preprocessSequences(UserSequences& data, const PreprocessOptions& options, PreprocessReport* report = nullptr);
 
 }  // namespace recdiff::data

@@ -22,9 +22,8 @@ void ReadReport::reject(std::size_t line, const std::string& reason, const std::
   }
 }
 
-void ReadReport::rejectOrThrow(const ReadOptions& options, std::size_t line,
-                               const std::string& reason, const std::string& detail,
-                               const std::string& text) {
+void ReadReport::rejectOrThrow(const ReadOptions& options, std::size_t line, const std::string& reason,
+                               const std::string& detail, const std::string& text) {
   if (options.strict) throw DataError(file, line, detail);
   reject(line, reason, detail, text);
 }
@@ -60,8 +59,7 @@ std::vector<std::string> ReadReport::summaryLines() const {
     lines.push_back("    e.g. " + describe(example) + "  [" + example.text + "]");
   }
   if (blankLines > 0) {
-    lines.push_back("  skipped " + withThousands(static_cast<long long>(blankLines)) +
-                    " blank line(s)");
+    lines.push_back("  skipped " + withThousands(static_cast<long long>(blankLines)) + " blank line(s)");
   }
   for (const std::string& n : notes) lines.push_back("  note: " + n);
   return lines;

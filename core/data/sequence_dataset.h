@@ -14,18 +14,18 @@ namespace recdiff::data {
 using ItemId = std::int32_t;  // 1..numItems; 0 is padding
 
 struct Sample {
-  std::int32_t user = 0;         // index into SequenceDataset::userTokens
-  std::vector<ItemId> history;   // oldest first; may be empty
+  std::int32_t user = 0;        // index into SequenceDataset::userTokens
+  std::vector<ItemId> history;  // oldest first; may be empty
   ItemId target = 0;
 };
 
 enum class SplitKind { LeaveOneOut, UserRatio, Published };
 
 struct SequenceDataset {
-  std::string name;               // shown in the GUI and in checkpoints
+  std::string name;  // shown in the GUI and in checkpoints
   SplitKind split = SplitKind::LeaveOneOut;
-  std::int32_t numItems = 0;      // ids run 1..numItems
-  IdMap items;                    // external item token <-> internal id
+  std::int32_t numItems = 0;  // ids run 1..numItems
+  IdMap items;                // external item token <-> internal id
   // External user token by user index. A published split has no users: it
   // gets one pseudo-user per sample, named "<file>:<line>" ("val.tsv:17").
   std::vector<std::string> userTokens;
@@ -36,7 +36,7 @@ struct SequenceDataset {
   std::vector<Sample> train;
   std::vector<Sample> validation;
   std::vector<Sample> test;
-  ItemMetadata metadata;          // optional titles/categories, by internal id
+  ItemMetadata metadata;  // optional titles/categories, by internal id
 
   // A stable hash of the item mapping and the samples: a checkpoint records
   // it so that loading it against a different dataset is refused.

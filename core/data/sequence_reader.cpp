@@ -8,8 +8,7 @@
 
 namespace recdiff::data {
 
-UserSequences readSequences(const std::string& path, ReadReport* reportOut,
-                            const ReadOptions& options) {
+UserSequences readSequences(const std::string& path, ReadReport* reportOut, const ReadOptions& options) {
   ReadReport localReport;
   ReadReport& report = reportOut ? *reportOut : localReport;
   report = ReadReport{};
@@ -32,17 +31,14 @@ UserSequences readSequences(const std::string& path, ReadReport* reportOut,
     ++report.dataLines;
     if (tokens.size() < 2) {
       report.rejectOrThrow(options, lineNo, "user without items",
-                           "expected 'user item item ...', found only '" +
-                               abbreviate(tokens[0], 40) + "'",
-                           line);
+                           "expected 'user item item ...', found only '" + abbreviate(tokens[0], 40) + "'", line);
       continue;
     }
     bool tooLong = false;
     for (std::string_view t : tokens) tooLong = tooLong || t.size() > kMaxTokenLength;
     if (tooLong) {
       report.rejectOrThrow(options, lineNo, "id too long",
-                           "an id is longer than " + std::to_string(kMaxTokenLength) + " bytes",
-                           line);
+                           "an id is longer than " + std::to_string(kMaxTokenLength) + " bytes", line);
       continue;
     }
     if (!isValidUtf8(line)) {
@@ -52,10 +48,9 @@ UserSequences readSequences(const std::string& path, ReadReport* reportOut,
     const std::string user(tokens[0]);
     const auto [it, inserted] = userLine.emplace(user, lineNo);
     if (!inserted) {
-      report.rejectOrThrow(options, lineNo, "repeated user",
-                           "user '" + abbreviate(user, 40) + "' already has a sequence on line " +
-                               std::to_string(it->second),
-                           line);
+      report.rejectOrThrow(
+          options, lineNo, "repeated user",
+          "user '" + abbreviate(user, 40) + "' already has a sequence on line " + std::to_string(it->second), line);
       continue;
     }
     std::vector<ItemId> sequence;

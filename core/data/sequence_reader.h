@@ -13,7 +13,6 @@ namespace recdiff::data {
 // Reads a sequences file. Lines with a user but no items, a repeated user,
 // or an over-long id are rejected and counted in `report` (or throw when
 // options.strict); an empty or unusable file throws DataError.
-UserSequences readSequences(const std::string& path, ReadReport* report = nullptr,
-                            const ReadOptions& options = {});
+UserSequences readSequences(const std::string& path, ReadReport* report = nullptr, const ReadOptions& options = {});
 
 }  // namespace recdiff::data

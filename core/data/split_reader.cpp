@@ -28,10 +28,9 @@ void readSplitFile(const std::string& path, const std::string& name, PublishedSp
     ++report.dataLines;
     const auto fields = splitOn(line, "\t");
     if (fields.size() != 2) {
-      report.rejectOrThrow(options, lineNo, "not history<TAB>target",
-                           "expected 'history<TAB>target' (2 tab-separated fields), found " +
-                               std::to_string(fields.size()),
-                           line);
+      report.rejectOrThrow(
+          options, lineNo, "not history<TAB>target",
+          "expected 'history<TAB>target' (2 tab-separated fields), found " + std::to_string(fields.size()), line);
       continue;
     }
     const std::string_view target = trim(fields[1]);
@@ -41,8 +40,7 @@ void readSplitFile(const std::string& path, const std::string& name, PublishedSp
     }
     if (containsWhitespace(target)) {
       report.rejectOrThrow(options, lineNo, "several targets",
-                           "the target '" + abbreviate(target, 40) + "' holds more than one item",
-                           line);
+                           "the target '" + abbreviate(target, 40) + "' holds more than one item", line);
       continue;
     }
     const auto history = splitWhitespace(fields[0]);
@@ -50,8 +48,7 @@ void readSplitFile(const std::string& path, const std::string& name, PublishedSp
     for (std::string_view t : history) tooLong = tooLong || t.size() > kMaxTokenLength;
     if (tooLong) {
       report.rejectOrThrow(options, lineNo, "id too long",
-                           "an id is longer than " + std::to_string(kMaxTokenLength) + " bytes",
-                           line);
+                           "an id is longer than " + std::to_string(kMaxTokenLength) + " bytes", line);
       continue;
     }
     if (!isValidUtf8(line)) {
@@ -79,14 +76,15 @@ PublishedSplit readPublishedSplit(const std::string& folder, std::vector<ReadRep
   std::error_code ec;
   if (!fs::exists(folder, ec)) throw DataError(folder, 0, "no such folder");
   if (!fs::is_directory(folder, ec)) {
-    throw DataError(folder, 0, "is not a folder (a published split is a folder with "
-                               "train.tsv, val.tsv and test.tsv)");
+    throw DataError(folder, 0,
+                    "is not a folder (a published split is a folder with "
+                    "train.tsv, val.tsv and test.tsv)");
   }
   const char* names[] = {"train.tsv", "val.tsv", "test.tsv"};
   for (const char* name : names) {
     if (!fs::is_regular_file(fs::path(folder) / name, ec)) {
-      throw DataError(folder, 0, std::string("lacks ") + name +
-                                     " (a published split needs train.tsv, val.tsv and test.tsv)");
+      throw DataError(folder, 0,
+                      std::string("lacks ") + name + " (a published split needs train.tsv, val.tsv and test.tsv)");
     }
   }
   PublishedSplit split;
@@ -96,8 +94,7 @@ PublishedSplit readPublishedSplit(const std::string& folder, std::vector<ReadRep
   out.assign(3, ReadReport{});
   std::vector<Sample>* targets[] = {&split.train, &split.validation, &split.test};
   for (int i = 0; i < 3; ++i) {
-    readSplitFile((fs::path(folder) / names[i]).string(), names[i], split, *targets[i], out[i],
-                  options);
+    readSplitFile((fs::path(folder) / names[i]).string(), names[i], split, *targets[i], out[i], options);
   }
   return split;
 }

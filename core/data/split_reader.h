@@ -23,8 +23,7 @@ struct PublishedSplit {
 
 // Reads the three files of a split folder (missing ones throw DataError).
 // `reports`, when given, receives one report per file: train, val, test.
-PublishedSplit readPublishedSplit(const std::string& folder,
-                                  std::vector<ReadReport>* reports = nullptr,
+PublishedSplit readPublishedSplit(const std::string& folder, std::vector<ReadReport>* reports = nullptr,
                                   const ReadOptions& options = {});
 
 }  // namespace recdiff::data

@@ -20,9 +20,12 @@ SplitKind parseSplitKind(const std::string& text) {
 
 const char* toString(SplitKind kind) {
   switch (kind) {
-    case SplitKind::LeaveOneOut: return "leave-one-out";
-    case SplitKind::UserRatio: return "user-ratio";
-    case SplitKind::Published: return "published";
+    case SplitKind::LeaveOneOut:
+      return "leave-one-out";
+    case SplitKind::UserRatio:
+      return "user-ratio";
+    case SplitKind::Published:
+      return "published";
   }
   return "leave-one-out";
 }
@@ -95,8 +98,7 @@ SequenceDataset splitByUserRatio(UserSequences data, std::uint64_t seed, const S
   SequenceDataset ds = emptyDataset(data, SplitKind::UserRatio);
   const std::size_t n = sequences.size();
   const auto nTrain = std::min(n, static_cast<std::size_t>(std::floor(n * ratios.train / total + 0.5)));
-  const auto nVal =
-      std::min(n - nTrain, static_cast<std::size_t>(std::floor(n * ratios.validation / total + 0.5)));
+  const auto nVal = std::min(n - nTrain, static_cast<std::size_t>(std::floor(n * ratios.validation / total + 0.5)));
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   SeededRandom random(seed);
@@ -140,17 +142,15 @@ SequenceDataset fromPublishedSplit(PublishedSplit split, SplitReport* report) {
 std::vector<std::string> SplitReport::summaryLines() const {
   const auto n = [](std::size_t v) { return withThousands(static_cast<long long>(v)); };
   std::vector<std::string> lines;
-  std::string head = std::string("split: ") + toString(kind) + ", samples train " +
-                     n(trainSamples) + " / validation " + n(validationSamples) + " / test " +
-                     n(testSamples);
+  std::string head = std::string("split: ") + toString(kind) + ", samples train " + n(trainSamples) + " / validation " +
+                     n(validationSamples) + " / test " + n(testSamples);
   lines.push_back(head);
   if (kind == SplitKind::LeaveOneOut && shortUsers > 0) {
-    lines.push_back("  " + n(shortUsers) +
-                    " users with fewer than 3 items are used for training only");
+    lines.push_back("  " + n(shortUsers) + " users with fewer than 3 items are used for training only");
   }
   if (kind == SplitKind::UserRatio) {
-    lines.push_back("  users: train " + n(trainUsers) + " / validation " + n(validationUsers) +
-                    " / test " + n(testUsers));
+    lines.push_back("  users: train " + n(trainUsers) + " / validation " + n(validationUsers) + " / test " +
+                    n(testUsers));
   }
   return lines;
 }

@@ -45,8 +45,8 @@ SequenceDataset splitLeaveOneOut(UserSequences data, SplitReport* report = nullp
 // and divided train:validation:test by `ratios` (rounded, the rest to test).
 // Every user gives one sample, history = all but the last item, target =
 // the last.
-SequenceDataset splitByUserRatio(UserSequences data, std::uint64_t seed,
-                                 const SplitRatios& ratios = {}, SplitReport* report = nullptr);
+SequenceDataset splitByUserRatio(UserSequences data, std::uint64_t seed, const SplitRatios& ratios = {},
+                                 SplitReport* report = nullptr);
 
 // A published split as it is.
 SequenceDataset fromPublishedSplit(PublishedSplit split, SplitReport* report = nullptr);

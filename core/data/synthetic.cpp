@@ -23,8 +23,7 @@ void SyntheticConfig::validate() const {
   require(maxInterestsPerUser >= 1, "max interests per user must be at least 1");
   require(minLength >= 1, "min length must be at least 1");
   require(maxLength >= minLength && maxLength <= 100'000, "max length must be in min length..100,000");
-  require(meanLength >= minLength && meanLength <= maxLength,
-          "mean length must lie between min length and max length");
+  require(meanLength >= minLength && meanLength <= maxLength, "mean length must lie between min length and max length");
   require(stayProbability >= 0.0 && stayProbability <= 1.0, "stay probability must be in [0, 1]");
   require(popularitySkew >= 0.0 && popularitySkew <= 10.0, "popularity skew must be in [0, 10]");
   require(embeddingDim >= 1 && embeddingDim <= 4096, "embedding dim must be in 1..4096");

@@ -10,15 +10,15 @@
 
 namespace recdiff::data {
 
-void writeSyntheticTruth(const std::string& path, const SyntheticTruth& truth,
-                         const std::string& configJson) {
+void writeSyntheticTruth(const std::string& path, const SyntheticTruth& truth, const std::string& configJson) {
   nlohmann::ordered_json j;
   j["format"] = "recdiff-synthetic-truth";
   j["version"] = 1;
-  j["note"] = "Item arrays are indexed by internal item id: ids 1..n number the items in "
-              "order of first appearance in sequences.txt (index 0 is padding); itemTokens "
-              "gives each id's token. User arrays are indexed by line of sequences.txt "
-              "(0-based); user i has token i+1.";
+  j["note"] =
+      "Item arrays are indexed by internal item id: ids 1..n number the items in "
+      "order of first appearance in sequences.txt (index 0 is padding); itemTokens "
+      "gives each id's token. User arrays are indexed by line of sequences.txt "
+      "(0-based); user i has token i+1.";
   j["seed"] = truth.seed;
   j["config"] = nlohmann::ordered_json::parse(configJson);
   j["categories"] = truth.categoryNames;

@@ -11,8 +11,8 @@ namespace recdiff::data {
 
 struct SyntheticTruth {
   std::uint64_t seed = 0;
-  std::vector<std::string> categoryNames;          // "cat-0", ...
-  std::vector<std::vector<double>> centres;        // [category][dimension]
+  std::vector<std::string> categoryNames;    // "cat-0", ...
+  std::vector<std::vector<double>> centres;  // [category][dimension]
   // Item arrays are indexed by the dataset's internal item id: items are
   // numbered in order of first appearance in the sequences (as reading
   // sequences.txt does); itemTokens gives each id's token ([0] = "").
@@ -28,8 +28,7 @@ struct SyntheticTruth {
 };
 
 // truth.json (written atomically) and back. Reading throws DataError.
-void writeSyntheticTruth(const std::string& path, const SyntheticTruth& truth,
-                         const std::string& configJson = "{}");
+void writeSyntheticTruth(const std::string& path, const SyntheticTruth& truth, const std::string& configJson = "{}");
 SyntheticTruth readSyntheticTruth(const std::string& path);
 
 }  // namespace recdiff::data

@@ -137,9 +137,8 @@ bool readDigits(std::string_view text, std::size_t& pos, std::size_t count, int&
 std::optional<double> parseIsoDate(std::string_view text) {
   std::size_t pos = 0;
   int year, month, day, hour = 0, minute = 0, second = 0;
-  if (!readDigits(text, pos, 4, year) || pos >= text.size() || text[pos++] != '-' ||
-      !readDigits(text, pos, 2, month) || pos >= text.size() || text[pos++] != '-' ||
-      !readDigits(text, pos, 2, day)) {
+  if (!readDigits(text, pos, 4, year) || pos >= text.size() || text[pos++] != '-' || !readDigits(text, pos, 2, month) ||
+      pos >= text.size() || text[pos++] != '-' || !readDigits(text, pos, 2, day)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;

@@ -56,8 +56,7 @@ TextLineReader::TextLineReader(const std::string& path, std::size_t maxLineLengt
     file_ = nullptr;
     throw;
   }
-  if (end_ >= 3 && static_cast<unsigned char>(buffer_[0]) == 0xEF &&
-      static_cast<unsigned char>(buffer_[1]) == 0xBB &&
+  if (end_ >= 3 && static_cast<unsigned char>(buffer_[0]) == 0xEF && static_cast<unsigned char>(buffer_[1]) == 0xBB &&
       static_cast<unsigned char>(buffer_[2]) == 0xBF) {
     hadBom_ = true;
     pos_ = 3;
@@ -96,8 +95,7 @@ bool TextLineReader::next(std::string& line) {
     const char* start = buffer_.data() + pos_;
     const std::size_t available = end_ - pos_;
     const void* found = std::memchr(start, '\n', available);
-    const std::size_t take =
-        found ? static_cast<std::size_t>(static_cast<const char*>(found) - start) : available;
+    const std::size_t take = found ? static_cast<std::size_t>(static_cast<const char*>(found) - start) : available;
     if (!tooLong_) {
       const std::size_t room = maxLineLength_ + 1 - std::min(line.size(), maxLineLength_ + 1);
       line.append(start, std::min(take, room));
@@ -133,9 +131,7 @@ bool rejectIfTooLong(const TextLineReader& reader, const std::string& line, cons
   return true;
 }
 
-std::string fileNameOf(const std::string& path) {
-  return std::filesystem::path(path).filename().string();
-}
+std::string fileNameOf(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 
 namespace {
 

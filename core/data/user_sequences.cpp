@@ -12,8 +12,7 @@ std::size_t UserSequences::interactions() const {
 
 UserSequences userSequencesOf(const SequenceDataset& dataset) {
   if (dataset.split == SplitKind::Published) {
-    throw std::invalid_argument(
-        "a published split holds samples, not per-user sequences; write it as a split");
+    throw std::invalid_argument("a published split holds samples, not per-user sequences; write it as a split");
   }
   UserSequences out;
   out.items = dataset.items;
@@ -23,8 +22,7 @@ UserSequences userSequencesOf(const SequenceDataset& dataset) {
   for (const auto* samples : {&dataset.train, &dataset.validation, &dataset.test}) {
     for (const Sample& s : *samples) {
       if (s.user < 0 || static_cast<std::size_t>(s.user) >= out.sequences.size()) {
-        throw std::invalid_argument("sample refers to user " + std::to_string(s.user) +
-                                    " outside the dataset's users");
+        throw std::invalid_argument("sample refers to user " + std::to_string(s.user) + " outside the dataset's users");
       }
       const auto u = static_cast<std::size_t>(s.user);
       if (s.history.size() + 1 > best[u]) {

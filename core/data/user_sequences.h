@@ -12,9 +12,9 @@
 namespace recdiff::data {
 
 struct UserSequences {
-  std::string source;                       // the file they came from
-  std::vector<std::string> userTokens;      // one per sequence
-  IdMap items;                              // item token <-> id
+  std::string source;                          // the file they came from
+  std::vector<std::string> userTokens;         // one per sequence
+  IdMap items;                                 // item token <-> id
   std::vector<std::vector<ItemId>> sequences;  // oldest first, by user
 
   std::size_t interactions() const;

@@ -44,7 +44,7 @@ struct NoiseOptions {
 };
 
 struct ForwardSample {
-  torch::Tensor xt;     // x_t, x0's shape
+  torch::Tensor xt;  // x_t, x0's shape
   // The noise used, x0's shape: ε (Gaussian), n + s·c (Offset), or the
   // unscaled tangent noise ε_tan (Geodesic; v = √(1-ᾱ_t)·ε_tan).
   torch::Tensor noise;
@@ -59,27 +59,23 @@ struct ForwardSample {
 // Throws std::invalid_argument for mismatched shapes, a non-integer t, or —
 // when t is on the CPU, where checking is free — a timestep outside 0..T.
 // Autograd flows from x0 to x_t (the noise does not require grad).
-ForwardSample qSample(const NoiseSchedule& schedule, const torch::Tensor& x0,
-                      const torch::Tensor& t, const NoiseOptions& options = {},
-                      c10::optional<torch::Generator> generator = c10::nullopt);
+ForwardSample qSample(const NoiseSchedule& schedule, const torch::Tensor& x0, const torch::Tensor& t,
+                      const NoiseOptions& options = {}, c10::optional<torch::Generator> generator = c10::nullopt);
 
 // The deterministic part of qSample: x_t from a given noise tensor of x0's
 // shape. Gaussian and Offset use `noise` as ε; Geodesic projects `noise` on
 // the tangent space first (so qSample's returned ε_tan reproduces its x_t).
-torch::Tensor qSampleWithNoise(const NoiseSchedule& schedule, const torch::Tensor& x0,
-                               const torch::Tensor& t, const torch::Tensor& noise,
-                               NoiseKind kind = NoiseKind::Gaussian);
+torch::Tensor qSampleWithNoise(const NoiseSchedule& schedule, const torch::Tensor& x0, const torch::Tensor& t,
+                               const torch::Tensor& noise, NoiseKind kind = NoiseKind::Gaussian);
 
 // Timesteps uniform in 1..T, int64 [batch] on `device`.
-torch::Tensor sampleTimesteps(std::int64_t batch, int T,
-                              c10::optional<torch::Generator> generator = c10::nullopt,
+torch::Tensor sampleTimesteps(std::int64_t batch, int T, c10::optional<torch::Generator> generator = c10::nullopt,
                               const torch::Device& device = torch::kCPU);
 
 // table[t] reshaped to broadcast against a tensor of `targetDim` dimensions
 // whose leading dimensions are t's: [B] → [B,1,…], [B,L] → [B,L,1,…].
 // `table` is a [T+1] tensor such as ScheduleTables::sqrtAlphaBars.
-torch::Tensor coefficientAt(const torch::Tensor& table, const torch::Tensor& t,
-                            std::int64_t targetDim);
+torch::Tensor coefficientAt(const torch::Tensor& table, const torch::Tensor& t, std::int64_t targetDim);
 
 // x/‖x‖ along the last dimension; all-zero vectors stay zero.
 torch::Tensor projectToSphere(const torch::Tensor& x);

@@ -20,13 +20,13 @@ torch::Generator makeGenerator(std::uint64_t seed, const torch::Device& device) 
   return generator;
 }
 
-void checkGeneratorDevice(const c10::optional<torch::Generator>& generator,
-                          const torch::Device& device, const std::string& what) {
+void checkGeneratorDevice(const c10::optional<torch::Generator>& generator, const torch::Device& device,
+                          const std::string& what) {
   if (!generator.has_value() || !generator->defined()) return;
   if (generator->device().type() != device.type()) {
-    throw std::invalid_argument(what + ": the random generator is on " +
-                                generator->device().str() + " but the tensors are on " +
-                                device.str() + "; make it with makeGenerator(seed, device)");
+    throw std::invalid_argument(what + ": the random generator is on " + generator->device().str() +
+                                " but the tensors are on " + device.str() +
+                                "; make it with makeGenerator(seed, device)");
   }
 }
 

@@ -20,7 +20,7 @@ torch::Generator makeGenerator(std::uint64_t seed, const torch::Device& device =
 
 // Throws std::invalid_argument when `generator` is set and its device type
 // differs from `device`'s; `what` names the caller in the message.
-void checkGeneratorDevice(const c10::optional<torch::Generator>& generator,
-                          const torch::Device& device, const std::string& what);
+void checkGeneratorDevice(const c10::optional<torch::Generator>& generator, const torch::Device& device,
+                          const std::string& what);
 
 }  // namespace recdiff::diffusion

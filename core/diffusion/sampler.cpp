@@ -12,8 +12,7 @@ namespace recdiff::diffusion {
 namespace {
 
 // One step from t to tPrev < t, in double.
-StepCoefficients coefficientsFor(const NoiseSchedule& schedule, const SamplerConfig& config,
-                                 int t, int tPrev) {
+StepCoefficients coefficientsFor(const NoiseSchedule& schedule, const SamplerConfig& config, int t, int tPrev) {
   StepCoefficients c;
   c.t = t;
   c.tPrev = tPrev;
@@ -35,8 +34,7 @@ StepCoefficients coefficientsFor(const NoiseSchedule& schedule, const SamplerCon
       c.sigma = std::sqrt(std::max(0.0, betaStep * (1.0 - abPrev) / oneMinusAb));
     }
   } else {
-    const double sigma =
-        config.eta * std::sqrt((1.0 - abPrev) / oneMinusAb) * std::sqrt(std::max(0.0, betaStep));
+    const double sigma = config.eta * std::sqrt((1.0 - abPrev) / oneMinusAb) * std::sqrt(std::max(0.0, betaStep));
     const double k = std::sqrt(std::max(0.0, 1.0 - abPrev - sigma * sigma));
     // Expanding ε̂ = (x_t - √ᾱ_t·x̂0)/√(1-ᾱ_t) gives one axpy per step.
     c.x0Coef = std::sqrt(abPrev) - k * std::sqrt(ab) / std::sqrt(oneMinusAb);
@@ -50,8 +48,10 @@ StepCoefficients coefficientsFor(const NoiseSchedule& schedule, const SamplerCon
 
 std::string samplerKindName(SamplerKind kind) {
   switch (kind) {
-    case SamplerKind::DDPM: return "ddpm";
-    case SamplerKind::DDIM: return "ddim";
+    case SamplerKind::DDPM:
+      return "ddpm";
+    case SamplerKind::DDIM:
+      return "ddim";
   }
   return "unknown";
 }
@@ -64,8 +64,7 @@ SamplerKind parseSamplerKind(const std::string& name) {
 
 std::vector<int> skipTimesteps(int T, int S) {
   if (T < 1 || S < 1 || S > T) {
-    throw std::invalid_argument("sampler steps must lie in 1.." + std::to_string(T) + ", got " +
-                                std::to_string(S));
+    throw std::invalid_argument("sampler steps must lie in 1.." + std::to_string(T) + ", got " + std::to_string(S));
   }
   // Round half up in integers; consecutive i·T/S differ by >= 1, so the
   // rounded values are strictly increasing, and i = S gives exactly T.
@@ -81,15 +80,17 @@ ReverseSampler::ReverseSampler(NoiseSchedule schedule, SamplerConfig config)
     : schedule_(std::move(schedule)), config_(config) {
   const int T = schedule_.steps();
   if (config_.steps < 0 || config_.steps > T) {
-    throw std::invalid_argument("sampler steps must lie in 1.." + std::to_string(T) +
-                                " (or 0 for all), got " + std::to_string(config_.steps));
+    throw std::invalid_argument("sampler steps must lie in 1.." + std::to_string(T) + " (or 0 for all), got " +
+                                std::to_string(config_.steps));
   }
   if (!(config_.eta >= 0.0) || !std::isfinite(config_.eta)) {
     throw std::invalid_argument("DDIM eta must be a finite number >= 0");
   }
   if (!(config_.noiseScale >= 0.0) || !std::isfinite(config_.noiseScale)) {
-    throw std::invalid_argument("the reverse noise scale must be a finite number >= 0 (1 = the model's own "
-                                "noise, 0 = none), got " + std::to_string(config_.noiseScale));
+    throw std::invalid_argument(
+        "the reverse noise scale must be a finite number >= 0 (1 = the model's own "
+        "noise, 0 = none), got " +
+        std::to_string(config_.noiseScale));
   }
   timesteps_ = skipTimesteps(T, config_.steps == 0 ? T : config_.steps);
   for (std::size_t i = timesteps_.size(); i-- > 0;) {
@@ -109,13 +110,13 @@ ReverseSampler::ReverseSampler(NoiseSchedule schedule, SamplerConfig config)
 
 torch::Tensor ReverseSampler::sample(const Denoiser& denoiser, const SampleRequest& request) const {
   if (!denoiser) throw std::invalid_argument("sample: no denoiser");
-  return sample(InspectingDenoiser([&denoiser](const torch::Tensor& xt, const torch::Tensor& t,
-                                               StepExtras*) { return denoiser(xt, t); }),
+  return sample(InspectingDenoiser([&denoiser](const torch::Tensor& xt, const torch::Tensor& t, StepExtras*) {
+                  return denoiser(xt, t);
+                }),
                 request);
 }
 
-torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser,
-                                     const SampleRequest& request) const {
+torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser, const SampleRequest& request) const {
   if (!denoiser) throw std::invalid_argument("sample: no denoiser");
   torch::NoGradGuard noGrad;
 
@@ -159,8 +160,8 @@ torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser,
       torch::Tensor x0 = request.compensator(x);
       if (!x0.defined() || x0.sizes() != x.sizes()) {
         throw std::invalid_argument("sample: the compensator returned " +
-                                    (x0.defined() ? shapeText(x0) : std::string("nothing")) +
-                                    " for x of shape " + shapeText(x));
+                                    (x0.defined() ? shapeText(x0) : std::string("nothing")) + " for x of shape " +
+                                    shapeText(x));
       }
       if (recorder != nullptr) recorder->record(c.t, x, x0, nullptr, request.compensator);
       x = config_.renormalise ? projectToSphere(x0) : x0;
@@ -174,8 +175,8 @@ torch::Tensor ReverseSampler::sample(const InspectingDenoiser& denoiser,
     const torch::Tensor x0Hat = denoiser(x, tTensors[i], stepExtras);
     if (!x0Hat.defined() || x0Hat.sizes() != x.sizes()) {
       throw std::invalid_argument("sample: the denoiser returned " +
-                                  (x0Hat.defined() ? shapeText(x0Hat) : std::string("nothing")) +
-                                  " for x_t of shape " + shapeText(x));
+                                  (x0Hat.defined() ? shapeText(x0Hat) : std::string("nothing")) + " for x_t of shape " +
+                                  shapeText(x));
     }
     if (recorder != nullptr) {
       const torch::Tensor& t = tTensors[i];

@@ -84,8 +84,8 @@ using Denoiser = std::function<torch::Tensor(const torch::Tensor& xt, const torc
 // The same, for models that can report inspection tensors per step (e.g.
 // ADIGRec's "ai2m_attention"). `extras` is non-null only while a trace is
 // being recorded; fill it then, ignore it otherwise.
-using InspectingDenoiser = std::function<torch::Tensor(
-    const torch::Tensor& xt, const torch::Tensor& t, StepExtras* extras)>;
+using InspectingDenoiser =
+    std::function<torch::Tensor(const torch::Tensor& xt, const torch::Tensor& t, StepExtras* extras)>;
 // DAE4Rec's compensator: replaces the last step, x0 = c(x_{τ1}) (its
 // condition h captured by the closure).
 using Compensator = std::function<torch::Tensor(const torch::Tensor& xTau1)>;

@@ -18,8 +18,7 @@ constexpr double kPi = 3.14159265358979323846;
 std::vector<double> linspace(double start, double end, int n) {
   std::vector<double> out(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    out[static_cast<std::size_t>(i)] =
-        n == 1 ? start : start + (end - start) * static_cast<double>(i) / (n - 1);
+    out[static_cast<std::size_t>(i)] = n == 1 ? start : start + (end - start) * static_cast<double>(i) / (n - 1);
   }
   return out;
 }
@@ -56,8 +55,8 @@ std::vector<double> namedBetas(ScheduleKind kind, int T) {
         return c * c;
       };
       const double f0 = f(0.0);
-      std::vector<double> betas =
-          betasFromAlphaBar(T, [&](double u) { return f(u) / f0; }, 0.999);
+      std::vector<double> betas = betasFromAlphaBar(
+          T, [&](double u) { return f(u) / f0; }, 0.999);
       for (double& b : betas) b = std::max(b, 1e-4);
       return betas;
     }
@@ -109,18 +108,23 @@ torch::Tensor doubleTensor(const std::vector<double>& values) {
 
 std::string scheduleKindName(ScheduleKind kind) {
   switch (kind) {
-    case ScheduleKind::Linear: return "linear";
-    case ScheduleKind::Cosine: return "cosine";
-    case ScheduleKind::Sqrt: return "sqrt";
-    case ScheduleKind::TruncatedLinear: return "truncated-linear";
-    case ScheduleKind::Exp: return "exp";
+    case ScheduleKind::Linear:
+      return "linear";
+    case ScheduleKind::Cosine:
+      return "cosine";
+    case ScheduleKind::Sqrt:
+      return "sqrt";
+    case ScheduleKind::TruncatedLinear:
+      return "truncated-linear";
+    case ScheduleKind::Exp:
+      return "exp";
   }
   return "unknown";
 }
 
 std::vector<ScheduleKind> allScheduleKinds() {
-  return {ScheduleKind::Linear, ScheduleKind::Cosine, ScheduleKind::Sqrt,
-          ScheduleKind::TruncatedLinear, ScheduleKind::Exp};
+  return {ScheduleKind::Linear, ScheduleKind::Cosine, ScheduleKind::Sqrt, ScheduleKind::TruncatedLinear,
+          ScheduleKind::Exp};
 }
 
 ScheduleKind parseScheduleKind(const std::string& name) {
@@ -129,8 +133,7 @@ ScheduleKind parseScheduleKind(const std::string& name) {
     if (scheduleKindName(kind) == name) return kind;
     known += (known.empty() ? "" : ", ") + scheduleKindName(kind);
   }
-  throw std::invalid_argument("unknown noise schedule \"" + name + "\" (expected one of: " +
-                              known + ")");
+  throw std::invalid_argument("unknown noise schedule \"" + name + "\" (expected one of: " + known + ")");
 }
 
 // Everything a schedule holds. Immutable after construction except the
@@ -150,8 +153,7 @@ struct NoiseSchedule::Data {
 NoiseSchedule::NoiseSchedule(ScheduleKind kind, int T)
     : NoiseSchedule(kind, false, [&] {
         if (T < 1) {
-          throw std::invalid_argument("a noise schedule needs at least 1 step, got T = " +
-                                      std::to_string(T));
+          throw std::invalid_argument("a noise schedule needs at least 1 step, got T = " + std::to_string(T));
         }
         std::vector<double> betas = namedBetas(kind, T);
         const int bad = firstInvalidBeta(betas);
@@ -161,9 +163,9 @@ NoiseSchedule::NoiseSchedule(ScheduleKind kind, int T)
           int minimum = T + 1;
           while (minimum < 100000 && firstInvalidBeta(namedBetas(kind, minimum)) >= 0) ++minimum;
           std::ostringstream msg;
-          msg << scheduleKindName(kind) << " noise schedule with T = " << T << " has beta_"
-              << bad + 1 << " = " << betas[static_cast<std::size_t>(bad)]
-              << " outside (0, 1]; use T >= " << minimum << " or another schedule";
+          msg << scheduleKindName(kind) << " noise schedule with T = " << T << " has beta_" << bad + 1 << " = "
+              << betas[static_cast<std::size_t>(bad)] << " outside (0, 1]; use T >= " << minimum
+              << " or another schedule";
           throw std::invalid_argument(msg.str());
         }
         return betas;
@@ -174,8 +176,7 @@ NoiseSchedule NoiseSchedule::fromBetas(const std::vector<double>& betas) {
   const int bad = firstInvalidBeta(betas);
   if (bad >= 0) {
     std::ostringstream msg;
-    msg << "beta_" << bad + 1 << " = " << betas[static_cast<std::size_t>(bad)]
-        << " is outside (0, 1]";
+    msg << "beta_" << bad + 1 << " = " << betas[static_cast<std::size_t>(bad)] << " is outside (0, 1]";
     throw std::invalid_argument(msg.str());
   }
   return NoiseSchedule(ScheduleKind::Linear, true, betas);
@@ -218,8 +219,8 @@ int NoiseSchedule::steps() const { return data_->T; }
 namespace {
 double at(const std::vector<double>& table, int t, const char* what) {
   if (t < 0 || static_cast<std::size_t>(t) >= table.size()) {
-    throw std::out_of_range(std::string(what) + ": timestep " + std::to_string(t) +
-                            " is outside 0.." + std::to_string(table.size() - 1));
+    throw std::out_of_range(std::string(what) + ": timestep " + std::to_string(t) + " is outside 0.." +
+                            std::to_string(table.size() - 1));
   }
   return table[static_cast<std::size_t>(t)];
 }
@@ -230,9 +231,7 @@ double NoiseSchedule::alpha(int t) const { return at(data_->alphas, t, "alpha");
 double NoiseSchedule::alphaBar(int t) const { return at(data_->alphaBars, t, "alphaBar"); }
 double NoiseSchedule::posteriorC1(int t) const { return at(data_->c1, t, "posteriorC1"); }
 double NoiseSchedule::posteriorC2(int t) const { return at(data_->c2, t, "posteriorC2"); }
-double NoiseSchedule::posteriorVariance(int t) const {
-  return at(data_->posteriorVariance, t, "posteriorVariance");
-}
+double NoiseSchedule::posteriorVariance(int t) const { return at(data_->posteriorVariance, t, "posteriorVariance"); }
 
 const std::vector<double>& NoiseSchedule::betaValues() const { return data_->betas; }
 const std::vector<double>& NoiseSchedule::alphaBarValues() const { return data_->alphaBars; }
@@ -243,8 +242,7 @@ torch::Tensor NoiseSchedule::alphaBars() const { return data_->alphaBarsTensor; 
 
 ScheduleTables NoiseSchedule::tables(const torch::Device& device, torch::ScalarType dtype) const {
   const auto key = std::make_tuple(static_cast<int>(device.type()),
-                                   static_cast<int>(device.has_index() ? device.index() : -1),
-                                   static_cast<int>(dtype));
+                                   static_cast<int>(device.has_index() ? device.index() : -1), static_cast<int>(dtype));
   std::lock_guard<std::mutex> lock(data_->cacheMutex);
   auto found = data_->cache.find(key);
   if (found != data_->cache.end()) return found->second;

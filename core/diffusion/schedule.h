@@ -87,8 +87,7 @@ class NoiseSchedule {
   // (device, dtype) converts and caches; later calls return the cached
   // tensors (thread-safe; copies of a schedule share the cache). Treat the
   // returned tensors as read-only: they are shared.
-  ScheduleTables tables(const torch::Device& device,
-                               torch::ScalarType dtype = torch::kFloat) const;
+  ScheduleTables tables(const torch::Device& device, torch::ScalarType dtype = torch::kFloat) const;
 
  private:
   struct Data;

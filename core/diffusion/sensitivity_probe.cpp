@@ -40,8 +40,7 @@ torch::Tensor SensitivityProbe::perturbation(const torch::Tensor& xt) {
 }
 
 std::vector<float> SensitivityProbe::elasticity(const torch::Tensor& xt, const torch::Tensor& delta,
-                                                const torch::Tensor& x0Hat,
-                                                const torch::Tensor& x0HatNear) const {
+                                                const torch::Tensor& x0Hat, const torch::Tensor& x0HatNear) const {
   torch::NoGradGuard noGrad;
   // In double: relative changes of ~1e-2 of float vectors lose nothing.
   auto d = [](const torch::Tensor& t) { return t.detach().to(torch::kCPU, torch::kDouble); };

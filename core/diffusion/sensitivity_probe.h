@@ -43,8 +43,8 @@ class SensitivityProbe {
 
   // The elasticity per row from x_t, the δ it was moved by, and x̂0 at x_t
   // and at x_t + δ.
-  std::vector<float> elasticity(const torch::Tensor& xt, const torch::Tensor& delta,
-                                const torch::Tensor& x0Hat, const torch::Tensor& x0HatNear) const;
+  std::vector<float> elasticity(const torch::Tensor& xt, const torch::Tensor& delta, const torch::Tensor& x0Hat,
+                                const torch::Tensor& x0HatNear) const;
 
  private:
   // The scale δ is relative to, per row [B,1]: ‖x_t‖, or √d where it is 0.

@@ -29,7 +29,8 @@ TraceRecorder::TraceRecorder(torch::Tensor itemEmbeddings, torch::Tensor targets
   if (!items_.defined() || items_.dim() != 2 || items_.size(0) < 2) {
     throw std::invalid_argument(
         "TraceRecorder: the item table must be [N+1,d] with at least one item besides "
-        "padding, got " + (items_.defined() ? shapeText(items_) : std::string("none")));
+        "padding, got " +
+        (items_.defined() ? shapeText(items_) : std::string("none")));
   }
   if (!items_.is_floating_point()) {
     throw std::invalid_argument("TraceRecorder: the item table must be floating point");
@@ -47,8 +48,7 @@ void TraceRecorder::setTargets(torch::Tensor targets) {
     return;
   }
   if (targets.dim() != 1 || targets.is_floating_point()) {
-    throw std::invalid_argument("TraceRecorder: targets must be an int64 vector [B], got " +
-                                shapeText(targets));
+    throw std::invalid_argument("TraceRecorder: targets must be an int64 vector [B], got " + shapeText(targets));
   }
   targets_ = targets.detach().to(items_.device(), torch::kLong);
 }
@@ -59,8 +59,8 @@ void TraceRecorder::setExcludedItems(torch::Tensor mask) {
     return;
   }
   if (mask.dim() != 2 || mask.size(1) != numItems_ + 1) {
-    throw std::invalid_argument("TraceRecorder: the exclusion mask must be [B," +
-                                std::to_string(numItems_ + 1) + "], got " + shapeText(mask));
+    throw std::invalid_argument("TraceRecorder: the exclusion mask must be [B," + std::to_string(numItems_ + 1) +
+                                "], got " + shapeText(mask));
   }
   excluded_ = mask.detach().to(items_.device(), torch::kBool);
 }
@@ -69,8 +69,7 @@ void TraceRecorder::excludeHistory(const torch::Tensor& history) {
   if (!history.defined() || history.dim() != 2) {
     throw std::invalid_argument("TraceRecorder: the history must be [B,L] item ids");
   }
-  const torch::Tensor ids = history.detach().to(items_.device(), torch::kLong)
-                                .clamp(0, numItems_);
+  const torch::Tensor ids = history.detach().to(items_.device(), torch::kLong).clamp(0, numItems_);
   torch::Tensor mask = torch::zeros({history.size(0), numItems_ + 1},
                                     torch::TensorOptions().dtype(torch::kBool).device(items_.device()));
   mask.scatter_(1, ids, true);
@@ -80,30 +79,25 @@ void TraceRecorder::excludeHistory(const torch::Tensor& history) {
   excluded_ = mask;
 }
 
-void TraceRecorder::setSensitivityProbe(double relativeStep, std::uint64_t seed) {
-  probe_.emplace(relativeStep, seed);
-}
+void TraceRecorder::setSensitivityProbe(double relativeStep, std::uint64_t seed) { probe_.emplace(relativeStep, seed); }
 
-void TraceRecorder::record(int t, const torch::Tensor& xt, const torch::Tensor& x0Hat,
-                           const StepExtras* extras, const Probe& probe) {
+void TraceRecorder::record(int t, const torch::Tensor& xt, const torch::Tensor& x0Hat, const StepExtras* extras,
+                           const Probe& probe) {
   torch::NoGradGuard noGrad;
   const std::int64_t d = items_.size(1);
-  if (!xt.defined() || !x0Hat.defined() || xt.dim() != 2 || xt.sizes() != x0Hat.sizes() ||
-      xt.size(1) != d) {
-    throw std::invalid_argument(
-        "TraceRecorder: x_t and x0_hat must both be [B," + std::to_string(d) + "], got " +
-        (xt.defined() ? shapeText(xt) : "none") + " and " +
-        (x0Hat.defined() ? shapeText(x0Hat) : "none"));
+  if (!xt.defined() || !x0Hat.defined() || xt.dim() != 2 || xt.sizes() != x0Hat.sizes() || xt.size(1) != d) {
+    throw std::invalid_argument("TraceRecorder: x_t and x0_hat must both be [B," + std::to_string(d) + "], got " +
+                                (xt.defined() ? shapeText(xt) : "none") + " and " +
+                                (x0Hat.defined() ? shapeText(x0Hat) : "none"));
   }
   const std::int64_t batch = xt.size(0);
   if (targets_.defined() && targets_.size(0) != batch) {
-    throw std::invalid_argument("TraceRecorder: " + std::to_string(targets_.size(0)) +
-                                " targets for a batch of " + std::to_string(batch));
+    throw std::invalid_argument("TraceRecorder: " + std::to_string(targets_.size(0)) + " targets for a batch of " +
+                                std::to_string(batch));
   }
   if (excluded_.defined() && excluded_.size(0) != batch) {
-    throw std::invalid_argument("TraceRecorder: an exclusion mask of " +
-                                std::to_string(excluded_.size(0)) + " rows for a batch of " +
-                                std::to_string(batch));
+    throw std::invalid_argument("TraceRecorder: an exclusion mask of " + std::to_string(excluded_.size(0)) +
+                                " rows for a batch of " + std::to_string(batch));
   }
 
   // Work on the catalog's device in its dtype; copy only results back.
@@ -122,11 +116,9 @@ void TraceRecorder::record(int t, const torch::Tensor& xt, const torch::Tensor& 
     const torch::Tensor known = (targets_ > 0) & (targets_ <= numItems_);
     const torch::Tensor safeTargets = torch::where(known, targets_, torch::zeros_like(targets_));
     const torch::Tensor e = items_.index_select(0, safeTargets);  // [B,d]
-    const torch::Tensor nan = torch::full({batch}, std::numeric_limits<double>::quiet_NaN(),
-                                          x.options());
+    const torch::Tensor nan = torch::full({batch}, std::numeric_limits<double>::quiet_NaN(), x.options());
     auto cosine = [&](const torch::Tensor& a) {
-      const torch::Tensor c = (a * e).sum(1) /
-                              (a.norm(2, {1}) * e.norm(2, {1})).clamp_min(1e-12);
+      const torch::Tensor c = (a * e).sum(1) / (a.norm(2, {1}) * e.norm(2, {1})).clamp_min(1e-12);
       return toVector<float>(cpuFloatCopy(torch::where(known, c, nan)));
     };
     step.cosXtTarget = cosine(x);
@@ -165,8 +157,8 @@ void TraceRecorder::record(int t, const torch::Tensor& xt, const torch::Tensor& 
     const torch::Tensor near = probe(xt.detach() + delta);
     if (!near.defined() || near.sizes() != xt.sizes()) {
       throw std::invalid_argument("TraceRecorder: the sensitivity probe returned " +
-                                  (near.defined() ? shapeText(near) : std::string("nothing")) +
-                                  " for x_t of shape " + shapeText(xt));
+                                  (near.defined() ? shapeText(near) : std::string("nothing")) + " for x_t of shape " +
+                                  shapeText(xt));
     }
     step.sensitivity = probe_->elasticity(step.xt, delta, step.x0Hat, near);
   }

@@ -45,9 +45,9 @@ struct StepExtras {
 };
 
 struct TraceStep {
-  int t = 0;            // timestep of x_t; 0 = the final x0
-  torch::Tensor xt;     // [B,d] float, CPU
-  torch::Tensor x0Hat;  // [B,d] float, CPU: the denoiser's estimate at t
+  int t = 0;                       // timestep of x_t; 0 = the final x0
+  torch::Tensor xt;                // [B,d] float, CPU
+  torch::Tensor x0Hat;             // [B,d] float, CPU: the denoiser's estimate at t
   std::vector<float> normXt;       // ‖x_t‖ per row
   std::vector<float> cosXtTarget;  // cos(x_t, E[target]) per row; NaN when unknown
   std::vector<float> cosX0Target;  // cos(x̂0, E[target]) per row; NaN when unknown
@@ -59,8 +59,8 @@ struct TraceStep {
   // of ranked items scoring strictly higher (ties favour the target;
   // padding and excluded items never count). -1 when the target is unknown.
   std::vector<std::int64_t> targetRank;
-  torch::Tensor topkIds;     // [B,k] int64, CPU: best items by x̂0·Eᵀ
-  torch::Tensor topkScores;  // [B,k] float, CPU
+  torch::Tensor topkIds;                        // [B,k] int64, CPU: best items by x̂0·Eᵀ
+  torch::Tensor topkScores;                     // [B,k] float, CPU
   std::map<std::string, torch::Tensor> extras;  // CPU copies of StepExtras
 };
 
@@ -75,8 +75,7 @@ class TraceRecorder {
   // item per row, int64 [B], or undefined when unknown; entries <= 0 or > N
   // mark that row's target unknown. `topK` is clamped to N.
   // Throws std::invalid_argument for malformed inputs.
-  explicit TraceRecorder(torch::Tensor itemEmbeddings, torch::Tensor targets = {},
-                         int topK = 10);
+  explicit TraceRecorder(torch::Tensor itemEmbeddings, torch::Tensor targets = {}, int topK = 10);
 
   void setTargets(torch::Tensor targets);
   // Hook for leaving items out of the ranking and the top-k per row, e.g. the
@@ -102,8 +101,8 @@ class TraceRecorder {
   // null. `probe` (the step's denoiser; empty for the final x0) is called
   // once at x_t + δ when the recorder probes sensitivity. Throws
   // std::invalid_argument on shape mismatches.
-  void record(int t, const torch::Tensor& xt, const torch::Tensor& x0Hat,
-              const StepExtras* extras = nullptr, const Probe& probe = {});
+  void record(int t, const torch::Tensor& xt, const torch::Tensor& x0Hat, const StepExtras* extras = nullptr,
+              const Probe& probe = {});
 
   int topK() const { return topK_; }
   std::int64_t numItems() const { return numItems_; }  // N

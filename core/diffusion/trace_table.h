@@ -36,20 +36,16 @@ struct TraceTableStep {
 };
 
 struct TraceTable {
-  std::int64_t batch = 0;  // rows (users) per step
-  std::int64_t dim = 0;    // embedding size d
-  std::int64_t topK = 0;   // columns of topkIds / topkScores
+  std::int64_t batch = 0;             // rows (users) per step
+  std::int64_t dim = 0;               // embedding size d
+  std::int64_t topK = 0;              // columns of topkIds / topkScores
   std::vector<TraceTableStep> steps;  // ordered T..1, then the final x0 (t = 0)
 
   bool empty() const { return steps.empty(); }
 
   // Row `row` of step `step`'s x_t / x̂0: `dim` floats.
-  const float* xtRow(std::size_t step, std::int64_t row) const {
-    return steps.at(step).xt.data() + row * dim;
-  }
-  const float* x0HatRow(std::size_t step, std::int64_t row) const {
-    return steps.at(step).x0Hat.data() + row * dim;
-  }
+  const float* xtRow(std::size_t step, std::int64_t row) const { return steps.at(step).xt.data() + row * dim; }
+  const float* x0HatRow(std::size_t step, std::int64_t row) const { return steps.at(step).x0Hat.data() + row * dim; }
   // The k-th best item (0-based k) of row `row` at step `step`.
   std::int64_t topkId(std::size_t step, std::int64_t row, std::int64_t k) const {
     return steps.at(step).topkIds.at(static_cast<std::size_t>(row * topK + k));

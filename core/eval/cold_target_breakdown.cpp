@@ -12,8 +12,8 @@ ColdTargetBreakdown metricsByTargetSeenInTraining(const std::vector<data::Sample
                                                   const std::vector<std::int64_t>& ranks,
                                                   const std::vector<int>& cutoffs) {
   if (samples.size() != ranks.size()) {
-    throw std::invalid_argument("metricsByTargetSeenInTraining: " + std::to_string(samples.size()) +
-                                " samples but " + std::to_string(ranks.size()) + " ranks");
+    throw std::invalid_argument("metricsByTargetSeenInTraining: " + std::to_string(samples.size()) + " samples but " +
+                                std::to_string(ranks.size()) + " ranks");
   }
   std::vector<bool> seen;
   auto mark = [&seen](data::ItemId item) {

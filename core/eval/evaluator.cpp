@@ -84,8 +84,7 @@ EvaluationResult evaluate(models::Model& model, const std::vector<data::Sample>&
   return result;
 }
 
-EvaluationResult evaluatePopularity(const data::SequenceDataset& dataset,
-                                    const std::vector<data::Sample>& samples,
+EvaluationResult evaluatePopularity(const data::SequenceDataset& dataset, const std::vector<data::Sample>& samples,
                                     const std::vector<int>& cutoffs) {
   std::vector<float> counts(static_cast<std::size_t>(dataset.numItems) + 1, 0.f);
   for (const auto& s : dataset.train) {

@@ -63,8 +63,7 @@ torch::Tensor ranksFromScores(const torch::Tensor& scores, const torch::Tensor& 
 // The popularity baseline: every sample gets the same scores, the item's
 // count in the training samples (history + target). Used by tests and
 // reports as the floor a model must beat.
-EvaluationResult evaluatePopularity(const data::SequenceDataset& dataset,
-                                    const std::vector<data::Sample>& samples,
+EvaluationResult evaluatePopularity(const data::SequenceDataset& dataset, const std::vector<data::Sample>& samples,
                                     const std::vector<int>& cutoffs = defaultCutoffs());
 
 }  // namespace recdiff::eval

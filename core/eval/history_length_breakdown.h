@@ -17,7 +17,7 @@ struct HistoryLengthGroup {
   std::size_t minLength = 0;
   std::size_t maxLength = 0;  // inclusive; the last group is open-ended (see openEnded)
   bool openEnded = false;
-  RankingMetrics metrics;     // metrics.count: the group's number of samples
+  RankingMetrics metrics;  // metrics.count: the group's number of samples
 };
 
 // The groups 0, 1, 2, 3–4, 5–9, 10–19, 20–49, 50–99 and 100+ items of history

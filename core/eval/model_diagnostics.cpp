@@ -30,7 +30,8 @@ ModelDiagnostics diagnoseModel(models::Model& model, const data::SequenceDataset
   const auto& meta = dataset.metadata;
   std::vector<int> category(static_cast<std::size_t>(dataset.numItems) + 1, -1);
   if (meta.hasCategories()) {
-    for (std::int32_t id = 1; id <= dataset.numItems; ++id) category[static_cast<std::size_t>(id)] = meta.primaryCategory(id);
+    for (std::int32_t id = 1; id <= dataset.numItems; ++id)
+      category[static_cast<std::size_t>(id)] = meta.primaryCategory(id);
   }
   if (meta.hasCategories() && options.linearProbe) {
     const std::vector<int> labels(category.begin() + 1, category.end());
@@ -65,7 +66,8 @@ ModelDiagnostics diagnoseModel(models::Model& model, const data::SequenceDataset
       routing.push_back(toMatrix(weights[b].index_select(0, valid)));
       std::vector<int> cats;
       const torch::Tensor ids = history[b].index_select(0, valid);
-      for (std::int64_t i = 0; i < ids.numel(); ++i) cats.push_back(category[static_cast<std::size_t>(ids[i].item<std::int64_t>())]);
+      for (std::int64_t i = 0; i < ids.numel(); ++i)
+        cats.push_back(category[static_cast<std::size_t>(ids[i].item<std::int64_t>())]);
       positionCategories.push_back(std::move(cats));
     }
   }

@@ -26,17 +26,17 @@ class Model;
 namespace recdiff::eval {
 
 struct DiagnosticsOptions {
-  std::int64_t maxUsers = 2000;   // routing over the first N samples (0 = all)
+  std::int64_t maxUsers = 2000;  // routing over the first N samples (0 = all)
   std::int64_t batchSize = 256;
-  int topPositions = 1;           // positions per head voting in the category match
-  double collapseThreshold = 0.9; // a head with peak routing weight >= this is collapsed
-  bool linearProbe = true;        // off for the per-epoch tracking during training
+  int topPositions = 1;            // positions per head voting in the category match
+  double collapseThreshold = 0.9;  // a head with peak routing weight >= this is collapsed
+  bool linearProbe = true;         // off for the per-epoch tracking during training
 };
 
 struct ModelDiagnostics {
-  analysis::CollapseMetrics embedding;                      // of E[1..N]
-  std::optional<analysis::LinearProbeResult> probe;         // when items have categories
-  std::optional<analysis::InterestDiagnostics> interests;   // when the model exposes routing
+  analysis::CollapseMetrics embedding;                           // of E[1..N]
+  std::optional<analysis::LinearProbeResult> probe;              // when items have categories
+  std::optional<analysis::InterestDiagnostics> interests;        // when the model exposes routing
   std::optional<analysis::InterestCategoryMatch> categoryMatch;  // routing and categories
   std::int64_t usersAnalysed = 0;
 };

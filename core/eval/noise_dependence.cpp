@@ -12,8 +12,8 @@ namespace {
 
 // "three noise seeds": numbers a teacher reads aloud.
 std::string countWord(int n) {
-  static const char* const words[] = {"no", "one", "two", "three", "four", "five",
-                                      "six", "seven", "eight", "nine", "ten"};
+  static const char* const words[] = {"no",  "one",   "two",   "three", "four", "five",
+                                      "six", "seven", "eight", "nine",  "ten"};
   return n >= 0 && n <= 10 ? words[n] : std::to_string(n);
 }
 
@@ -44,11 +44,16 @@ double quantile(const std::vector<float>& sorted, double q) {
 
 std::string verdictClause(NoiseDependence verdict) {
   switch (verdict) {
-    case NoiseDependence::None: return "The output does not depend on the noise";
-    case NoiseDependence::Weak: return "The output depends a little on the noise";
-    case NoiseDependence::Strong: return "The output depends on the noise";
-    case NoiseDependence::Unknown: return "Whether the output depends on the noise needs two or more seeds";
-    case NoiseDependence::NotDiffusion: break;
+    case NoiseDependence::None:
+      return "The output does not depend on the noise";
+    case NoiseDependence::Weak:
+      return "The output depends a little on the noise";
+    case NoiseDependence::Strong:
+      return "The output depends on the noise";
+    case NoiseDependence::Unknown:
+      return "Whether the output depends on the noise needs two or more seeds";
+    case NoiseDependence::NotDiffusion:
+      break;
   }
   return "";
 }
@@ -69,7 +74,11 @@ std::string hitRateClause(const NoiseEvidence& e) {
   const double sd = std::isfinite(e.hitRateStd) ? e.hitRateStd : 0.0;
   const bool same = std::fabs(gap) <= std::max(kSameHitRateSigmas * sd, kSameHitRateFloor);
   const std::string hr = "HR@" + std::to_string(e.cutoff);
-  return "the noise-free run scores " + std::string(same ? "the same " : gap > 0 ? "a higher " : "a lower ") + hr +
+  return "the noise-free run scores " +
+         std::string(same      ? "the same "
+                     : gap > 0 ? "a higher "
+                               : "a lower ") +
+         hr +
          format(" (%.2f %% vs %.2f ± %.2f %% with noise)", 100.0 * e.hitRateNoiseFree, 100.0 * e.hitRate, 100.0 * sd);
 }
 
@@ -114,8 +123,8 @@ TopKAgreement topKAgreement(const std::vector<std::vector<std::int64_t>>& topK, 
     for (std::size_t a = 0; a < sets.size(); ++a) {
       same = same && sets[a] == sets[0];
       for (std::size_t b = a + 1; b < sets.size(); ++b) {
-        const auto common = std::count_if(sets[a].begin(), sets[a].end(),
-                                          [&](std::int64_t id) { return sets[b].count(id) > 0; });
+        const auto common =
+            std::count_if(sets[a].begin(), sets[a].end(), [&](std::int64_t id) { return sets[b].count(id) > 0; });
         overlapSum += static_cast<double>(common) / k;
         ++pairs;
       }
@@ -164,11 +173,16 @@ double meanSensitivity(const std::vector<StepSensitivity>& steps) {
 
 std::string noiseDependenceName(NoiseDependence verdict) {
   switch (verdict) {
-    case NoiseDependence::NotDiffusion: return "not a diffusion model";
-    case NoiseDependence::Unknown: return "unknown";
-    case NoiseDependence::None: return "none";
-    case NoiseDependence::Weak: return "weak";
-    case NoiseDependence::Strong: return "strong";
+    case NoiseDependence::NotDiffusion:
+      return "not a diffusion model";
+    case NoiseDependence::Unknown:
+      return "unknown";
+    case NoiseDependence::None:
+      return "none";
+    case NoiseDependence::Weak:
+      return "weak";
+    case NoiseDependence::Strong:
+      return "strong";
   }
   return "unknown";
 }

@@ -74,7 +74,7 @@ std::string noiseDependenceName(NoiseDependence verdict);
 
 struct NoiseEvidence {
   bool diffusion = true;
-  TopKAgreement agreement;  // users == 1: one user (the scrubber)
+  TopKAgreement agreement;                                        // users == 1: one user (the scrubber)
   double sensitivity = std::numeric_limits<double>::quiet_NaN();  // meanSensitivity; NaN = not measured
   // HR@cutoff over the noise seeds (mean, sample std) and of the noise-free
   // run, in [0, 1]; NaN = not measured.

@@ -15,8 +15,7 @@ std::int64_t rankOfTarget(const float* scores, std::int64_t n, std::int64_t targ
   return atLeast + 1;
 }
 
-RankingMetrics computeRankingMetrics(const std::vector<std::int64_t>& ranks,
-                                     const std::vector<int>& cutoffs) {
+RankingMetrics computeRankingMetrics(const std::vector<std::int64_t>& ranks, const std::vector<int>& cutoffs) {
   RankingMetrics m;
   m.count = ranks.size();
   for (int k : cutoffs) {

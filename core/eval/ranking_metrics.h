@@ -22,7 +22,7 @@ struct RankingMetrics {
   std::map<int, double> hitRate;  // K -> HR@K in [0, 1]
   std::map<int, double> ndcg;     // K -> NDCG@K in [0, 1]
   double mrr = 0.0;
-  std::size_t count = 0;          // number of ranks averaged
+  std::size_t count = 0;  // number of ranks averaged
 };
 
 // The 1-based pessimistic rank of `target` among scores[1..n-1] (index 0 is

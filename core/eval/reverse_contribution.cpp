@@ -22,7 +22,8 @@ namespace {
 void checkOptions(const ReverseContributionOptions& o) {
   auto fail = [](const std::string& why) { throw std::invalid_argument("reverse contribution: " + why); };
   if (o.maxSamples < 0) fail("the number of samples must be >= 0 (0 = all)");
-  if (o.noiseSeeds < 2) fail("at least two noise seeds are needed to compare runs, got " + std::to_string(o.noiseSeeds));
+  if (o.noiseSeeds < 2)
+    fail("at least two noise seeds are needed to compare runs, got " + std::to_string(o.noiseSeeds));
   if (o.topK < 1) fail("top-k must be >= 1");
   if (o.sensitivityUsers < 0) fail("the users of the sensitivity run must be >= 0 (0 = all)");
   if (!(o.probeStep > 0.0 && o.probeStep <= 1.0)) fail("the probe step must lie in (0, 1]");
@@ -50,8 +51,7 @@ struct Progress {
 
 // Per-step elasticities of one traced run over `samples`, keyed by t.
 std::map<int, std::vector<float>> traceSensitivity(models::Model& model, const std::vector<data::Sample>& samples,
-                                                   const models::ReverseOptions& reverse,
-                                                   const torch::Device& device,
+                                                   const models::ReverseOptions& reverse, const torch::Device& device,
                                                    const ReverseContributionOptions& options,
                                                    const Progress& progress) {
   const bool wasTraining = model.is_training();
@@ -112,11 +112,12 @@ ReverseContribution reverseContribution(models::Model& model, const std::vector<
     out.sentence = describeNoiseDependence(out.evidence);
     return out;
   }
-  const std::size_t n = options.maxSamples == 0 ? samples.size()
-                                                : std::min(samples.size(), static_cast<std::size_t>(options.maxSamples));
+  const std::size_t n =
+      options.maxSamples == 0 ? samples.size() : std::min(samples.size(), static_cast<std::size_t>(options.maxSamples));
   if (n == 0) throw std::invalid_argument("reverse contribution: no samples to analyse");
   const std::vector<data::Sample> subset(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(n));
-  const std::size_t traced = options.sensitivityUsers == 0 ? n : std::min(n, static_cast<std::size_t>(options.sensitivityUsers));
+  const std::size_t traced =
+      options.sensitivityUsers == 0 ? n : std::min(n, static_cast<std::size_t>(options.sensitivityUsers));
   const torch::Device device = train::parseDevice(deviceName);
   model.to(device);
   out.users = static_cast<std::int64_t>(n);

@@ -51,7 +51,8 @@ std::vector<StepAccuracy> stepwiseAccuracy(models::Model& model, const std::vect
   }
   model.train(wasTraining);
   std::vector<StepAccuracy> out;
-  for (std::size_t i = 0; i < ranks.size(); ++i) out.push_back({timesteps[i], computeRankingMetrics(ranks[i], cutoffs)});
+  for (std::size_t i = 0; i < ranks.size(); ++i)
+    out.push_back({timesteps[i], computeRankingMetrics(ranks[i], cutoffs)});
   return out;
 }
 

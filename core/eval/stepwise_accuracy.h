@@ -21,8 +21,8 @@ struct ReverseOptions;
 namespace recdiff::eval {
 
 struct StepAccuracy {
-  int t = 0;                 // timestep of the step; 0 = the final x0
-  RankingMetrics metrics;    // of x̂0 at this step
+  int t = 0;               // timestep of the step; 0 = the final x0
+  RankingMetrics metrics;  // of x̂0 at this step
 };
 
 // One entry per recorded step, in reverse order (t = T first, t = 0 last).

@@ -20,11 +20,20 @@ ModelInfo adigrecInfo() {
       {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
       {"interests", std::int64_t{4}, "4", "number of interests k (Table 5: 1-16)", {}, between(1, 256)},
       {"diffusion_steps", std::int64_t{100}, "50-2000", "diffusion steps T", {}, between(1, 10000)},
-      {"schedule", std::string("linear"), "linear", "noise schedule",
+      {"schedule",
+       std::string("linear"),
+       "linear",
+       "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
-      {"noise", std::string("gaussian-normalised"), "Alg. 1: Gaussian, then L2", "forward noise onto the sphere",
+      {"noise",
+       std::string("gaussian-normalised"),
+       "Alg. 1: Gaussian, then L2",
+       "forward noise onto the sphere",
        {"gaussian-normalised", "geodesic"}},
-      {"guidance", std::string("concat"), "concat (G)", "guidance condition (Table 4)",
+      {"guidance",
+       std::string("concat"),
+       "concat (G)",
+       "guidance condition (Table 4)",
        {"g1", "g2", "concat", "add", "multiply", "concat-k"}},
       {"ai2m", true, "on", "adaptive condition insert module (Table 3)", {}},
       {"lambda1", 0.1, "0.1", "weight λ1 of L_simple", {}, between(0, 1000)},
@@ -33,8 +42,12 @@ ModelInfo adigrecInfo() {
       {"blocks", std::int64_t{2}, "2", "transformer blocks of G2", {}, between(1, 64)},
       {"heads", std::int64_t{1}, "1", "attention heads of G2", {}, between(1, 64)},
       {"dropout", 0.1, "", "dropout", {}, between(0, 1)},
-      {"denoiser_hidden", std::int64_t{0}, "0 (single layer)", "hidden units of f_θ (0 = one Linear)",
-       {}, between(0, 65536)},
+      {"denoiser_hidden",
+       std::int64_t{0},
+       "0 (single layer)",
+       "hidden units of f_θ (0 = one Linear)",
+       {},
+       between(0, 65536)},
   };
   const auto reg = routingRegulariserParams("full", "full (Eq. 18)");
   info.params.insert(info.params.begin() + 7, reg.begin(), reg.end());  // after ai2m
@@ -51,8 +64,7 @@ ModelInfo adigrecInfo() {
 
 AdigRec::AdigRec(const Config& config, const DataShape& shape)
     : Model("adigrec", config, shape),
-      schedule_(diffusion::parseScheduleKind(getString("schedule")),
-                static_cast<int>(getInt("diffusion_steps"))),
+      schedule_(diffusion::parseScheduleKind(getString("schedule")), static_cast<int>(getInt("diffusion_steps"))),
       guidanceKind_(getString("guidance")),
       ai2m_(getBool("ai2m")),
       reg_(getString("reg")) {
@@ -81,9 +93,9 @@ AdigRec::AdigRec(const Config& config, const DataShape& shape)
   }
   const std::int64_t in = (ai2m_ ? 2 * d : d) + gk * gd + d;
   const std::int64_t hidden = getInt("denoiser_hidden");
-  denoiser_ = hidden > 0 ? torch::nn::Sequential(torch::nn::Linear(in, hidden), torch::nn::GELU(),
-                                                 torch::nn::Linear(hidden, d))
-                         : torch::nn::Sequential(torch::nn::Linear(in, d));
+  denoiser_ =
+      hidden > 0 ? torch::nn::Sequential(torch::nn::Linear(in, hidden), torch::nn::GELU(), torch::nn::Linear(hidden, d))
+                 : torch::nn::Sequential(torch::nn::Linear(in, d));
   register_module("denoiser", denoiser_);
 }
 
@@ -125,9 +137,9 @@ torch::Tensor AdigRec::denoise(const torch::Tensor& xt, const torch::Tensor& t, 
   auto x = xt;
   if (ai2m_) {
     const double scale = std::sqrt(static_cast<double>(xt.size(-1)));
-    auto q = wq_(xt + tE).unsqueeze(1);                                        // [B,1,d]
+    auto q = wq_(xt + tE).unsqueeze(1);                                                     // [B,1,d]
     auto weights = torch::softmax(torch::matmul(q, wk_(g.g).transpose(1, 2)) / scale, -1);  // [B,1,gk]
-    auto injected = torch::matmul(weights, wv_(g.g)).squeeze(1);               // [B,d]
+    auto injected = torch::matmul(weights, wv_(g.g)).squeeze(1);                            // [B,d]
     if (attention) *attention = weights.squeeze(1).detach();
     x = torch::cat({xt, injected}, -1);
   }
@@ -137,9 +149,9 @@ torch::Tensor AdigRec::denoise(const torch::Tensor& xt, const torch::Tensor& t, 
 LossTerms AdigRec::loss(const data::Batch& batch, torch::Generator generator) {
   auto g = guidance(batch);
   auto table = embedding_->table();
-  auto e0 = table.index_select(0, batch.target);                              // [B,d]
+  auto e0 = table.index_select(0, batch.target);  // [B,d]
   auto negatives = table.index_select(0, batch.negatives.reshape({-1}))
-                       .view({batch.size(), batch.negatives.size(1), -1});    // [B,n,d]
+                       .view({batch.size(), batch.negatives.size(1), -1});  // [B,n,d]
   auto t = diffusion::sampleTimesteps(batch.size(), schedule_.steps(), generator, e0.device());
   const bool geodesic = getString("noise") == "geodesic";
   diffusion::NoiseOptions noise;
@@ -168,8 +180,7 @@ torch::Tensor AdigRec::reverse(const data::Batch& batch, const ReverseOptions& o
                                diffusion::TraceRecorder* trace) {
   torch::NoGradGuard noGrad;
   auto g = guidance(batch);  // once per batch, not once per step
-  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t,
-                                   diffusion::StepExtras* extras) {
+  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras* extras) {
     torch::Tensor attention;
     auto x0Hat = denoise(xt, t, g, extras && ai2m_ ? &attention : nullptr);
     if (extras && attention.defined()) extras->put("ai2m_attention", attention);

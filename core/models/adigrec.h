@@ -61,8 +61,7 @@ class AdigRec : public Model {
   };
   Guidance guidance(const data::Batch& batch);
   // x̂0 = f_θ(x_t, G, t); `attention` receives AI²M's weights [B,gk] if set.
-  torch::Tensor denoise(const torch::Tensor& xt, const torch::Tensor& t, const Guidance& g,
-                        torch::Tensor* attention);
+  torch::Tensor denoise(const torch::Tensor& xt, const torch::Tensor& t, const Guidance& g, torch::Tensor* attention);
   bool usesG1() const;
   bool usesG2() const;
 

@@ -23,24 +23,34 @@ ModelInfo adrecInfo() {
       {"dropout", 0.1, "0.1", "dropout inside the transformer blocks", {}, between(0, 1)},
       {"emb_dropout", 0.3, "0.3", "dropout of the item embeddings", {}, between(0, 1)},
       {"diffusion_steps", std::int64_t{32}, "32", "diffusion steps T", {}, between(1, 10000)},
-      {"schedule", std::string("truncated-linear"), "truncated-linear", "noise schedule",
+      {"schedule",
+       std::string("truncated-linear"),
+       "truncated-linear",
+       "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
       {"lambda", 1e-3, "1e-3", "λ of the aggregation z = c + λ(x_t + t_emb)", {}, between(0, 1000)},
       {"mse", true, "on", "denoising loss MSE(x̂0, x0) (Table 4: w/o MSE)", {}},
       {"mse_weight", 1.0, "1", "weight of the MSE before the PCGrad-style mean with CE", {}, between(0, 1000)},
       {"cam", true, "on", "causal attention module (Table 4: w/o CAM)", {}},
-      {"denoiser", std::string("transformer"), "transformer (ADM)", "denoiser (Table 4: MLP)",
-       {"transformer", "mlp"}},
+      {"denoiser", std::string("transformer"), "transformer (ADM)", "denoiser (Table 4: MLP)", {"transformer", "mlp"}},
       {"pretrain", true, "on", "stage 1, embedding pre-training (Table 4: w/o pre-train)", {}},
-      {"pretrain_epochs", std::int64_t{0}, "until early stopping", "epochs of stage 1 (0 = until early stopping)",
-       {}, between(0, 100000)},
-      {"pretrain_encoder", std::string("cam"), "the CAM (paper); a SASRec (reference code)",
+      {"pretrain_epochs",
+       std::int64_t{0},
+       "until early stopping",
+       "epochs of stage 1 (0 = until early stopping)",
+       {},
+       between(0, 100000)},
+      {"pretrain_encoder",
+       std::string("cam"),
+       "the CAM (paper); a SASRec (reference code)",
        "stage-1 front end: cam = dropout→LayerNorm of E, as ADRec; sasrec = LayerNorm→dropout of E + "
        "learned positions, as the reference's SASRec",
        {"cam", "sasrec"}},
       {"warmup", true, "on", "stage 2, warm-up with frozen embeddings (Table 4: w/o warm-up)", {}},
       {"warmup_epochs", std::int64_t{5}, "5", "epochs of stage 2", {}, between(1, 100000)},
-      {"attend_padding", false, "off (paper)",
+      {"attend_padding",
+       false,
+       "off (paper)",
        "the reference code's attention: every position also attends to the left padding, a learned "
        "token (its mask hides only padded queries)",
        {}},
@@ -69,8 +79,7 @@ torch::Tensor perTokenTimesteps(const torch::Tensor& mask, int T, torch::Generat
 torch::Tensor shiftedTargets(const data::Batch& batch) {
   // The next item of every position; 0 where the input position is padding
   // (left padding would otherwise put the first real item there).
-  return torch::cat({batch.history.slice(1, 1), batch.target.unsqueeze(1)}, 1)
-      .masked_fill(batch.mask.logical_not(), 0);
+  return torch::cat({batch.history.slice(1, 1), batch.target.unsqueeze(1)}, 1).masked_fill(batch.mask.logical_not(), 0);
 }
 
 torch::Tensor maskedMeanSquaredError(const torch::Tensor& prediction, const torch::Tensor& target,
@@ -132,8 +141,7 @@ class LastPositionDecoder {
     auto maskPrefix = mask.slice(1, 0, P);
     auto in = prefix;
     for (auto& block : blocks) {
-      Layer layer{partsOf(block), prefix.new_zeros({B, heads, L, headDim_}),
-                  prefix.new_zeros({B, heads, L, headDim_})};
+      Layer layer{partsOf(block), prefix.new_zeros({B, heads, L, headDim_}), prefix.new_zeros({B, heads, L, headDim_})};
       if (P > 0) {
         layer.keys.narrow(2, 0, P).copy_(split(layer.parts.k->forward(in)));
         layer.values.narrow(2, 0, P).copy_(split(layer.parts.v->forward(in)));
@@ -155,8 +163,7 @@ class LastPositionDecoder {
       auto q = p.q->forward(x).view({B, heads_, 1, headDim_});
       layer.keys.select(2, L - 1).copy_(p.k->forward(x).view({B, heads_, headDim_}));
       layer.values.select(2, L - 1).copy_(p.v->forward(x).view({B, heads_, headDim_}));
-      auto scores = torch::matmul(q, layer.keys.transpose(-2, -1)) /
-                    std::sqrt(static_cast<double>(headDim_));
+      auto scores = torch::matmul(q, layer.keys.transpose(-2, -1)) / std::sqrt(static_cast<double>(headDim_));
       scores = scores.masked_fill(allowed_.logical_not(), -1e9);
       auto weights = torch::softmax(scores, -1) * anyAllowed_;  // [B,H,1,L]
       if (attention) weightsPerBlock.push_back(weights.mean(1).squeeze(1));
@@ -186,8 +193,7 @@ class LastPositionDecoder {
 
 AdRec::AdRec(const Config& config, const DataShape& shape)
     : Model("adrec", config, shape),
-      schedule_(diffusion::parseScheduleKind(getString("schedule")),
-                static_cast<int>(getInt("diffusion_steps"))),
+      schedule_(diffusion::parseScheduleKind(getString("schedule")), static_cast<int>(getInt("diffusion_steps"))),
       lambda_(getDouble("lambda")),
       useCam_(getBool("cam")),
       useMse_(getBool("mse")),
@@ -202,8 +208,8 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
   }
   inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   if (getString("pretrain_encoder") == "sasrec" && getBool("pretrain")) {
-    pretrainPositions_ = register_module(
-        "pretrain_positions", torch::nn::Embedding(torch::nn::EmbeddingOptions(getInt("max_length"), d)));
+    pretrainPositions_ = register_module("pretrain_positions",
+                                         torch::nn::Embedding(torch::nn::EmbeddingOptions(getInt("max_length"), d)));
     torch::NoGradGuard noGrad;
     pretrainPositions_->weight.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(d)));
     pretrainDropout_ = register_module("pretrain_dropout", nn::FastDropout(getDouble("emb_dropout")));
@@ -223,8 +229,7 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
   }
   if (mlpDenoiser_) {
     mlp_ = register_module(
-        "denoiser", torch::nn::Sequential(torch::nn::Linear(d, 4 * d), torch::nn::SiLU(),
-                                          torch::nn::Linear(4 * d, d),
+        "denoiser", torch::nn::Sequential(torch::nn::Linear(d, 4 * d), torch::nn::SiLU(), torch::nn::Linear(4 * d, d),
                                           torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}))));
   } else {
     for (std::int64_t i = 0; i < getInt("adm_blocks"); ++i) {
@@ -296,9 +301,9 @@ LossTerms AdRec::loss(const data::Batch& batch, torch::Generator generator) {
     auto ce = nextItemCrossEntropy(c, table, batch);
     return {ce, {{"ce", ce}}};
   }
-  auto x0 = embedding_->items(shiftedTargets(batch));                  // [B,L,d]
+  auto x0 = embedding_->items(shiftedTargets(batch));                    // [B,L,d]
   auto t = perTokenTimesteps(batch.mask, schedule_.steps(), generator);  // 0 at padding
-  auto xt = diffusion::qSample(schedule_, x0, t, {}, generator).xt;     // clean where t = 0
+  auto xt = diffusion::qSample(schedule_, x0, t, {}, generator).xt;      // clean where t = 0
   auto x0Hat = denoiseSequence(aggregate(c, xt, t), batch.mask);
   LossTerms terms;
   auto ce = nextItemCrossEntropy(x0Hat, table, batch);
@@ -314,8 +319,7 @@ LossTerms AdRec::loss(const data::Batch& batch, torch::Generator generator) {
   return terms;
 }
 
-torch::Tensor AdRec::reverse(const data::Batch& batch, const ReverseOptions& options,
-                             diffusion::TraceRecorder* trace) {
+torch::Tensor AdRec::reverse(const data::Batch& batch, const ReverseOptions& options, diffusion::TraceRecorder* trace) {
   torch::NoGradGuard noGrad;
   if (phase() == Phase::Pretrain) {  // the SASRec+ of stage 1
     return context(normalisedHistory(batch), batch.mask).select(1, -1);
@@ -355,8 +359,7 @@ torch::Tensor AdRec::reverseLastPosition(const data::Batch& batch, const Reverse
       return out;
     };
   }
-  return reverseFromNoise(schedule_, denoiser, B, getInt("dim"), options, /*sphere=*/false, trace,
-                          c.device());
+  return reverseFromNoise(schedule_, denoiser, B, getInt("dim"), options, /*sphere=*/false, trace, c.device());
 }
 
 Inspection AdRec::inspect(const data::Batch& batch) {

@@ -20,7 +20,10 @@ ModelInfo comirecInfo() {
       {"interests", std::int64_t{4}, "4", "number of interests k", {}, between(1, 256)},
       {"negatives", std::int64_t{10}, "10", "uniform negatives per sample (sampled softmax)", {}, between(1, 10000)},
       {"dropout", 0.0, "0", "embedding dropout", {}, between(0, 1)},
-      {"empty_history", std::string("learned"), "not stated", "interest of a sample without history",
+      {"empty_history",
+       std::string("learned"),
+       "not stated",
+       "interest of a sample without history",
        {"learned", "zero"}},
   };
   const auto reg = routingRegulariserParams("off", "not in ComiRec; paper 000 adds it (Eq. 18)");
@@ -44,12 +47,11 @@ ComiRec::ComiRec(const Config& config, const DataShape& shape) : Model("comirec"
 }
 
 nn::MultiInterestOutput ComiRec::interests(const data::Batch& batch) {
-  auto out = extractor_(embedding_->positioned(batch.history, batch.mask), embedding_->items(batch.history),
-                        batch.mask);
+  auto out =
+      extractor_(embedding_->positioned(batch.history, batch.mask), embedding_->items(batch.history), batch.mask);
   if (emptyHistoryInterest_.defined()) {
     auto empty = batch.mask.any(1).logical_not().view({-1, 1, 1});  // [B,1,1]
-    out.interests = torch::where(empty, emptyHistoryInterest_.view({1, 1, -1}).expand_as(out.interests),
-                                 out.interests);
+    out.interests = torch::where(empty, emptyHistoryInterest_.view({1, 1, -1}).expand_as(out.interests), out.interests);
   }
   return out;
 }
@@ -59,8 +61,8 @@ LossTerms ComiRec::loss(const data::Batch& batch, torch::Generator) {
   auto table = embedding_->table();
   auto positive = table.index_select(0, batch.target);
   auto chosen = nn::bestMatchingInterest(out.interests, positive);
-  auto negatives = table.index_select(0, batch.negatives.reshape({-1}))
-                       .view({batch.size(), batch.negatives.size(1), -1});
+  auto negatives =
+      table.index_select(0, batch.negatives.reshape({-1})).view({batch.size(), batch.negatives.size(1), -1});
   auto ssm = sampledSoftmaxLoss(chosen, positive, negatives);
   LossTerms terms{ssm, {{"ssm", ssm}}};
   addRoutingRegulariser(terms, out.weights, batch.mask, getString("reg"), getDouble("reg_weight"));
@@ -74,11 +76,10 @@ torch::Tensor ComiRec::score(const data::Batch& batch, const ReverseOptions&) {
   return scores;
 }
 
-torch::Tensor ComiRec::reverse(const data::Batch& batch, const ReverseOptions&,
-                               diffusion::TraceRecorder*) {
+torch::Tensor ComiRec::reverse(const data::Batch& batch, const ReverseOptions&, diffusion::TraceRecorder*) {
   auto out = interests(batch);
   auto perInterest = torch::matmul(out.interests, embedding_->table().slice(0, 1).t());  // [B,k,N]
-  auto best = std::get<0>(perInterest.max(2)).argmax(1);                                // [B]
+  auto best = std::get<0>(perInterest.max(2)).argmax(1);                                 // [B]
   auto index = best.view({-1, 1, 1}).expand({batch.size(), 1, out.interests.size(2)});
   return out.interests.gather(1, index).squeeze(1);
 }

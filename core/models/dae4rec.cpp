@@ -21,29 +21,51 @@ ModelInfo dae4recInfo() {
   info.params = {
       {"dim", std::int64_t{64}, "not stated (DreamRec: 64)", "embedding size d", {}, between(1, 4096)},
       {"diffusion_steps", std::int64_t{1000}, "1000", "diffusion steps T", {}, between(1, 10000)},
-      {"schedule", std::string("linear"), "not stated (DDPM)", "noise schedule",
+      {"schedule",
+       std::string("linear"),
+       "not stated (DDPM)",
+       "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
-      {"sampler", std::string("ddim"), "ddim (skip-step, Eq. 15)", "sampler when ReverseOptions.steps is 0",
+      {"sampler",
+       std::string("ddim"),
+       "ddim (skip-step, Eq. 15)",
+       "sampler when ReverseOptions.steps is 0",
        {"ddim", "ddpm"}},
-      {"sampling_steps", std::int64_t{0}, "T/2", "sampling steps S when ReverseOptions.steps is 0 (0 = T/2)",
-       {}, between(0, 10000)},
+      {"sampling_steps",
+       std::int64_t{0},
+       "T/2",
+       "sampling steps S when ReverseOptions.steps is 0 (0 = T/2)",
+       {},
+       between(0, 10000)},
       {"loss_weighting", true, "on (Eq. 5)", "weigh L_diff by λ_t (off: plain MSE)", {}},
       {"lambda_max", 5.0, "not stated (λ_1 is infinite)", "clip of λ_t", {}, positive(1e6)},
       {"aime", true, "on", "L_AIME against the GAE prior (off: variant -C)", {}},
-      {"aime_target", std::string("gae"), "gae", "L_AIME target: σ(Z*Z*ᵀ) or the 0/1 graph (-C_ground)",
+      {"aime_target",
+       std::string("gae"),
+       "gae",
+       "L_AIME target: σ(Z*Z*ᵀ) or the 0/1 graph (-C_ground)",
        {"gae", "graph"}},
       {"delta", 1.0, "powers of 10, per dataset (Fig. 4)", "weight δ of L_AIME", {}, between(0, 1e6)},
       {"aime_block", std::int64_t{512}, "all N items", "items per sampled L_AIME block", {}, between(1, 1000000)},
       {"gae_hidden", std::int64_t{128}, "not stated", "hidden width of the GCN", {}, between(1, 65536)},
       {"gae_epochs", std::int64_t{10}, "not stated", "epochs of the GAE pre-training stage", {}, between(1, 100000)},
-      {"gae_edges", std::int64_t{4096}, "all entries of A", "positive entries of A sampled per GAE batch",
-       {}, between(1, 100000000)},
+      {"gae_edges",
+       std::int64_t{4096},
+       "all entries of A",
+       "positive entries of A sampled per GAE batch",
+       {},
+       between(1, 100000000)},
       {"gae_negatives", std::int64_t{1}, "all non-edges", "sampled non-edges per positive", {}, between(1, 1000)},
       {"compensator", true, "on", "learned last step c_φ (off: variant -A)", {}},
       {"compensator_epochs", std::int64_t{10}, "not stated", "epochs of the compensator stage", {}, between(1, 100000)},
-      {"compensator_input", std::string("reverse"), "reverse (Eq. 15 with f_θ*)",
-       "how e^{τ1} is made for training c_φ", {"reverse", "forward"}},
-      {"compensator_form", std::string("direct"), "direct (Eq. 16: ê0 = c_φ(e^{τ1}, h))",
+      {"compensator_input",
+       std::string("reverse"),
+       "reverse (Eq. 15 with f_θ*)",
+       "how e^{τ1} is made for training c_φ",
+       {"reverse", "forward"}},
+      {"compensator_form",
+       std::string("direct"),
+       "direct (Eq. 16: ê0 = c_φ(e^{τ1}, h))",
        "direct: c_φ predicts e^0; residual: ê0 = f_θ*(e^{τ1}, τ1, h) + c_φ, the correction starting at 0",
        {"direct", "residual"}},
       {"denoiser", std::string("mlp"), "MLP", "denoiser over concat(x_t, t_E, h)", {"mlp", "linear"}},
@@ -82,8 +104,7 @@ torch::Tensor aimeLoss(const torch::Tensor& embeddings, const torch::Tensor& tar
 
 Dae4Rec::Dae4Rec(const Config& config, const DataShape& shape)
     : Model("dae4rec", config, shape),
-      schedule_(diffusion::parseScheduleKind(getString("schedule")),
-                static_cast<int>(getInt("diffusion_steps"))),
+      schedule_(diffusion::parseScheduleKind(getString("schedule")), static_cast<int>(getInt("diffusion_steps"))),
       aime_(getBool("aime")),
       compensator_(getBool("compensator")),
       residualCompensator_(getString("compensator_form") == "residual") {
@@ -103,8 +124,8 @@ Dae4Rec::Dae4Rec(const Config& config, const DataShape& shape)
   if (getInt("aime_block") < 1) throw ConfigError("dae4rec: aime_block must be at least 1");
   if (getDouble("lambda_max") <= 0.0) throw ConfigError("dae4rec: lambda_max must be positive");
 
-  embedding_ = register_module("embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false,
-                                                                  getDouble("dropout")));
+  embedding_ = register_module(
+      "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("dropout")));
   {
     torch::NoGradGuard noGrad;
     auto table = embedding_->table();
@@ -115,10 +136,9 @@ Dae4Rec::Dae4Rec(const Config& config, const DataShape& shape)
   wk_ = register_module("wk", torch::nn::Linear(torch::nn::LinearOptions(d, d).bias(false)));
   wv_ = register_module("wv", torch::nn::Linear(torch::nn::LinearOptions(d, d).bias(false)));
   time_ = register_module("time", nn::TimeEmbedding(d, T, nn::TimeEmbeddingStyle::DreamRec));
-  denoiser_ = getString("denoiser") == "linear"
-                  ? torch::nn::Sequential(torch::nn::Linear(3 * d, d))
-                  : torch::nn::Sequential(torch::nn::Linear(3 * d, 2 * d), torch::nn::GELU(),
-                                          torch::nn::Linear(2 * d, d));
+  denoiser_ = getString("denoiser") == "linear" ? torch::nn::Sequential(torch::nn::Linear(3 * d, d))
+                                                : torch::nn::Sequential(torch::nn::Linear(3 * d, 2 * d),
+                                                                        torch::nn::GELU(), torch::nn::Linear(2 * d, d));
   register_module("denoiser", denoiser_);
   if (compensator_) {
     compensatorNet_ = register_module(
@@ -199,7 +219,7 @@ std::vector<torch::Tensor> Dae4Rec::trainableParameters() {
 torch::Tensor Dae4Rec::condition(const data::Batch& batch, torch::Tensor* attention) {
   auto items = embedding_->positioned(batch.history, batch.mask);  // dropout(E[history]) [B,L,d], zero at padding
   const double scale = std::sqrt(static_cast<double>(items.size(-1)));
-  auto allowed = nn::selfAttentionMask(batch.mask, /*causal=*/false);              // [B,L,L]
+  auto allowed = nn::selfAttentionMask(batch.mask, /*causal=*/false);  // [B,L,L]
   auto scores = torch::matmul(wq_(items), wk_(items).transpose(1, 2)) / scale;
   scores = scores.masked_fill(allowed.logical_not(), -1e9);
   auto weights = torch::softmax(scores, -1) * allowed.any(-1, true).to(scores.dtype());
@@ -314,10 +334,9 @@ LossTerms Dae4Rec::compensatorLoss(const data::Batch& batch, torch::Generator ge
       request.options = e0.options();
       request.generator = generator;
       request.compensator = [](const torch::Tensor& x) { return x; };
-      xTau1 = sampler.sample(diffusion::Denoiser([&](const torch::Tensor& xt, const torch::Tensor& t) {
-                               return denoise(xt, t, h);
-                             }),
-                             request);
+      xTau1 = sampler.sample(
+          diffusion::Denoiser([&](const torch::Tensor& xt, const torch::Tensor& t) { return denoise(xt, t, h); }),
+          request);
     }
   }
   auto com = (e0 - compensate(xTau1, h)).pow(2).sum(-1).mean();
@@ -345,8 +364,9 @@ torch::Tensor Dae4Rec::reverse(const data::Batch& batch, const ReverseOptions& o
   if (run.compensator && trainedTau1 > 0 && S >= 1 && S <= T && diffusion::skipTimesteps(T, S).front() == trainedTau1) {
     comp = [&](const torch::Tensor& xTau1) { return compensate(xTau1, h); };
   }
-  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t,
-                                   diffusion::StepExtras*) { return denoise(xt, t, h); };
+  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras*) {
+    return denoise(xt, t, h);
+  };
   return reverseFromNoise(schedule_, denoiser, batch.size(), getInt("dim"), run, /*sphere=*/false, trace,
                           embedding_->table().device(), comp);
 }

@@ -153,7 +153,7 @@ class Dae4Rec : public Model {
   bool aime_;
   bool compensator_;
   bool residualCompensator_;  // compensator_form = residual
-  int samplingSteps_ = 1;  // S
+  int samplingSteps_ = 1;     // S
   int tau1_ = 1;
   std::string stage_ = "diffusion";
   ItemGraph graph_;
@@ -163,10 +163,10 @@ class Dae4Rec : public Model {
   torch::nn::Sequential denoiser_{nullptr};
   torch::nn::Sequential compensatorNet_{nullptr};
   GraphAutoEncoder gae_{nullptr};
-  torch::Tensor zStar_;             // buffer [N+1,d]
-  torch::Tensor zStarReady_;        // buffer [] 0/1
-  torch::Tensor compensatorTau1_;   // buffer []: compensatorTrainedFor()
-  torch::Tensor lossWeights_;       // [T+1] float, cached on the last device
+  torch::Tensor zStar_;            // buffer [N+1,d]
+  torch::Tensor zStarReady_;       // buffer [] 0/1
+  torch::Tensor compensatorTau1_;  // buffer []: compensatorTrainedFor()
+  torch::Tensor lossWeights_;      // [T+1] float, cached on the last device
 };
 
 }  // namespace recdiff::models

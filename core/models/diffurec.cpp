@@ -14,8 +14,7 @@ namespace recdiff::models {
 
 namespace {
 
-ModelInfo makeInfo(const std::string& name, const std::string& displayName, const std::string& paper,
-                   bool sys) {
+ModelInfo makeInfo(const std::string& name, const std::string& displayName, const std::string& paper, bool sys) {
   ModelInfo info;
   info.name = name;
   info.displayName = displayName;
@@ -28,26 +27,45 @@ ModelInfo makeInfo(const std::string& name, const std::string& displayName, cons
       {"dropout", 0.1, "0.1", "dropout inside the approximator", {}, between(0, 1)},
       {"emb_dropout", 0.3, "0.3", "dropout of the item embeddings", {}, between(0, 1)},
       {"diffusion_steps", std::int64_t{32}, "32", "diffusion steps T", {}, between(1, 10000)},
-      {"schedule", std::string("truncated-linear"), "truncated-linear", "noise schedule",
+      {"schedule",
+       std::string("truncated-linear"),
+       "truncated-linear",
+       "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
       {"delta", 1e-3, "0.001", "δ: λ ~ N(δ, δ) element-wise (mean and standard deviation)", {}, between(0, 10)},
       {"causal", false, "off (reference)", "causal self-attention over the history", {}},
       {"cross_attention", sys, onOff, "cross-attention sub-layer in each block (DiffuRecSys Eq. 16)", {}},
-      {"cross_query", std::string("target"), "target", "cross-attention queries: λ⊙(x_t+d_t) or the sequence",
+      {"cross_query",
+       std::string("target"),
+       "target",
+       "cross-attention queries: λ⊙(x_t+d_t) or the sequence",
        {"target", "sequence"}},
       {"offset_noise", sys, onOff, "offset noise in training (DiffuRecSys Eq. 17)", {}},
       {"offset_strength", 0.1, "0.1", "scale of the offset noise's per-sample shift", {}, between(0, 1000)},
-      {"ensemble", std::int64_t{1}, "1 (Algorithm 3: several seeds)",
+      {"ensemble",
+       std::int64_t{1},
+       "1 (Algorithm 3: several seeds)",
        "reverse runs whose score distributions are averaged (ReverseOptions.ensemble > 1 overrides)",
-        {}, between(1, 1000)},
-      {"prefixes", std::string("all"), "all (every prefix is a sample)", "training samples per sequence",
+       {},
+       between(1, 1000)},
+      {"prefixes",
+       std::string("all"),
+       "all (every prefix is a sample)",
+       "training samples per sequence",
        {"all", "random", "last"}},
-      {"max_prefixes", std::int64_t{0}, "0", "with prefixes=all, at most this many per sequence (0 = all)",
-       {}, between(0, 100000)},
-      {"chunk_positions", std::int64_t{4096}, "n/a (memory only)",
+      {"max_prefixes",
+       std::int64_t{0},
+       "0",
+       "with prefixes=all, at most this many per sequence (0 = all)",
+       {},
+       between(0, 100000)},
+      {"chunk_positions",
+       std::int64_t{4096},
+       "n/a (memory only)",
        "back-propagate a batch's samples in chunks of at most this many history positions (0 = at once); "
        "same gradient, less memory",
-       {}, between(0, 100000000)},
+       {},
+       between(0, 100000000)},
   };
   info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
@@ -93,8 +111,8 @@ torch::Tensor drawUncertainty(at::IntArrayRef shape, double delta, torch::Genera
   return torch::randn(shape, generator, options) * delta + delta;
 }
 
-data::Batch expandPrefixes(const data::Batch& batch, const std::string& mode,
-                           std::int64_t maxPerSequence, torch::Generator generator) {
+data::Batch expandPrefixes(const data::Batch& batch, const std::string& mode, std::int64_t maxPerSequence,
+                           torch::Generator generator) {
   if (mode == "last") return batch;
   TORCH_CHECK(mode == "all" || mode == "random", "unknown prefix mode '", mode, "' (all, random, last)");
   const auto B = batch.history.size(0), L = batch.history.size(1);
@@ -115,8 +133,8 @@ data::Batch expandPrefixes(const data::Batch& batch, const std::string& mode,
   } else {
     selected = valid;
     if (maxPerSequence > 0) {
-      auto keys = torch::rand({B, L}, generator, torch::TensorOptions().device(device))
-                      .masked_fill(valid.logical_not(), 2.0);
+      auto keys =
+          torch::rand({B, L}, generator, torch::TensorOptions().device(device)).masked_fill(valid.logical_not(), 2.0);
       auto rank = keys.argsort(1, false).argsort(1, false);
       selected = selected.logical_and(rank < maxPerSequence);
     }
@@ -152,8 +170,7 @@ std::vector<LengthBucket> lengthBuckets(const data::Batch& batch) {
       b.batch.history = batch.history.index_select(0, b.rows).slice(1, L - width);
       b.batch.mask = batch.mask.index_select(0, b.rows).slice(1, L - width);
       b.batch.target = batch.target.index_select(0, b.rows);
-      b.batch.negatives = batch.negatives.defined() ? batch.negatives.index_select(0, b.rows)
-                                                    : torch::Tensor();
+      b.batch.negatives = batch.negatives.defined() ? batch.negatives.index_select(0, b.rows) : torch::Tensor();
     }
     buckets.push_back(std::move(b));
   }
@@ -172,13 +189,12 @@ std::uint64_t ensembleSeed(std::uint64_t seed, int run) {
 
 DiffuRec::DiffuRec(const std::string& name, const Config& config, const DataShape& shape)
     : Model(name, config, shape),
-      schedule_(diffusion::parseScheduleKind(getString("schedule")),
-                static_cast<int>(getInt("diffusion_steps"))),
+      schedule_(diffusion::parseScheduleKind(getString("schedule")), static_cast<int>(getInt("diffusion_steps"))),
       delta_(getDouble("delta")),
       causal_(getBool("causal")),
-      cross_(!getBool("cross_attention") ? CrossMode::Off
+      cross_(!getBool("cross_attention")              ? CrossMode::Off
              : getString("cross_query") == "sequence" ? CrossMode::SequenceQuery
-                                                       : CrossMode::TargetQuery),
+                                                      : CrossMode::TargetQuery),
       trainingNoise_{getBool("offset_noise") ? diffusion::NoiseKind::Offset : diffusion::NoiseKind::Gaussian,
                      getDouble("offset_strength")} {
   const auto d = getInt("dim");
@@ -196,8 +212,7 @@ DiffuRec::DiffuRec(const std::string& name, const Config& config, const DataShap
   for (std::int64_t i = 0; i < getInt("blocks"); ++i) {
     const auto suffix = std::to_string(i);
     if (cross_ == CrossMode::TargetQuery) {
-      crossAttention_.push_back(
-          register_module("cross" + suffix, nn::MultiHeadAttention(d, o.heads, o.dropout)));
+      crossAttention_.push_back(register_module("cross" + suffix, nn::MultiHeadAttention(d, o.heads, o.dropout)));
       crossNorms_.push_back(
           register_module("cross_norm" + suffix, torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}))));
     }
@@ -213,12 +228,11 @@ torch::Tensor DiffuRec::embedHistory(const data::Batch& batch) {
   return inputNorm_(embedding_->positioned(batch.history, batch.mask)) * keep;
 }
 
-torch::Tensor DiffuRec::approximateFrom(const torch::Tensor& h, const torch::Tensor& mask,
-                                        const torch::Tensor& xt, const torch::Tensor& t,
-                                        torch::Generator generator) {
-  auto condition = (xt + time_(t)).unsqueeze(1);                      // [B,1,d]
+torch::Tensor DiffuRec::approximateFrom(const torch::Tensor& h, const torch::Tensor& mask, const torch::Tensor& xt,
+                                        const torch::Tensor& t, torch::Generator generator) {
+  auto condition = (xt + time_(t)).unsqueeze(1);  // [B,1,d]
   auto lambda = drawUncertainty(h.sizes(), delta_, generator, h.options());
-  auto injected = lambda * condition;                                 // λ_i ⊙ (x_t + d_t), [B,L,d]
+  auto injected = lambda * condition;  // λ_i ⊙ (x_t + d_t), [B,L,d]
   auto x = cross_ == CrossMode::Off ? h + injected : h;
   torch::Tensor allowed;
   if (cross_ == CrossMode::TargetQuery) allowed = nn::selfAttentionMask(mask, causal_);
@@ -247,8 +261,8 @@ torch::Tensor DiffuRec::summedCrossEntropy(const data::Batch& b, torch::Generato
   auto xt = diffusion::qSample(schedule_, e0, t, trainingNoise_, generator).xt;
   // Items 1..N are the classes (padding never is).
   auto logits = torch::matmul(approximate(b, xt, t, generator), table.slice(0, 1).t());
-  return torch::nn::functional::cross_entropy(
-      logits, b.target - 1, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+  return torch::nn::functional::cross_entropy(logits, b.target - 1,
+                                              torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
 }
 
 LossTerms DiffuRec::loss(const data::Batch& batch, torch::Generator generator) {

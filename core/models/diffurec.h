@@ -87,8 +87,8 @@ torch::Tensor drawUncertainty(at::IntArrayRef shape, double delta, torch::Genera
 // ("all", "random", "last"): history [N,L] (left-padded, same width as the
 // batch), mask, target; negatives empty. A sequence with an empty history
 // contributes itself. `maxPerSequence` (0 = no cap) applies to "all".
-data::Batch expandPrefixes(const data::Batch& batch, const std::string& mode,
-                           std::int64_t maxPerSequence, torch::Generator generator);
+data::Batch expandPrefixes(const data::Batch& batch, const std::string& mode, std::int64_t maxPerSequence,
+                           torch::Generator generator);
 
 // Rows of a batch grouped by history length: each bucket's rows (int64 on the
 // batch's device, ascending) and the sub-batch trimmed to the bucket's width
@@ -135,8 +135,7 @@ class DiffuRec : public Model {
                                 const torch::Tensor& t, torch::Generator generator);
   // Σ over the samples of CE(x̂0·Eᵀ, target), one noisy draw each.
   torch::Tensor summedCrossEntropy(const data::Batch& samples, torch::Generator generator);
-  torch::Tensor reverseWhole(const data::Batch& batch, const ReverseOptions& options,
-                             diffusion::TraceRecorder* trace);
+  torch::Tensor reverseWhole(const data::Batch& batch, const ReverseOptions& options, diffusion::TraceRecorder* trace);
 
   diffusion::NoiseSchedule schedule_;
   double delta_;

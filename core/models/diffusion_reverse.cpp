@@ -6,9 +6,8 @@
 
 namespace recdiff::models {
 
-torch::Tensor reverseFromNoise(const diffusion::NoiseSchedule& schedule,
-                               const DiffusionDenoiser& denoiser, std::int64_t batch,
-                               std::int64_t dim, const ReverseOptions& options, bool sphere,
+torch::Tensor reverseFromNoise(const diffusion::NoiseSchedule& schedule, const DiffusionDenoiser& denoiser,
+                               std::int64_t batch, std::int64_t dim, const ReverseOptions& options, bool sphere,
                                diffusion::TraceRecorder* trace, const torch::Device& device,
                                const diffusion::Compensator& compensator) {
   diffusion::SamplerConfig config;

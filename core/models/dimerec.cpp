@@ -19,10 +19,16 @@ ModelInfo dimerecInfo() {
   info.params = {
       {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
       {"interests", std::int64_t{4}, "4", "guidance length K (number of interests)", {}, between(1, 256)},
-      {"gem", std::string("model"), "model (ComiRec-SA)", "guidance extraction: model-based or last K items",
+      {"gem",
+       std::string("model"),
+       "model (ComiRec-SA)",
+       "guidance extraction: model-based or last K items",
        {"model", "rule"}},
       {"diffusion_steps", std::int64_t{20}, "20 (Table 5)", "diffusion steps T", {}, between(1, 10000)},
-      {"schedule", std::string("linear"), "not stated", "noise schedule",
+      {"schedule",
+       std::string("linear"),
+       "not stated",
+       "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
       {"grw", true, "on", "sphere + geodesic random walk (off: Euclidean Gaussian noise)", {}},
       {"use_gem", true, "on", "include L_gem (ablation: w/o L_gem)", {}},
@@ -31,8 +37,12 @@ ModelInfo dimerecInfo() {
       {"lambda", 0.1, "0.1 (Table 7)", "weight λ of L_recon", {}, between(0, 1000)},
       {"mu", 1.0, "1 (YooChoose, KuaiRec); 10 (ML-10M)", "weight μ of L_ssm, within [1, 10]", {}, between(0, 1000)},
       {"negatives", std::int64_t{10}, "10", "uniform negatives for L_gem and L_ssm", {}, between(1, 10000)},
-      {"denoiser_hidden", std::int64_t{256}, "not stated (\"simple MLP\")",
-       "hidden units of the DAM MLP (0 = one Linear)", {}, between(0, 65536)},
+      {"denoiser_hidden",
+       std::int64_t{256},
+       "not stated (\"simple MLP\")",
+       "hidden units of the DAM MLP (0 = one Linear)",
+       {},
+       between(0, 65536)},
       {"dropout", 0.0, "0", "embedding dropout of the GEM", {}, between(0, 1)},
   };
   // Paper 000's Table 5 trains DimeRec with and without L_reg (model GEM only).
@@ -48,8 +58,8 @@ ModelInfo dimerecInfo() {
   return info;
 }
 
-torch::Tensor guidanceLoss(const torch::Tensor& interests, const torch::Tensor& valid,
-                           const torch::Tensor& target, const torch::Tensor& negatives) {
+torch::Tensor guidanceLoss(const torch::Tensor& interests, const torch::Tensor& valid, const torch::Tensor& target,
+                           const torch::Tensor& negatives) {
   torch::Tensor chosen;
   if (!valid.defined()) {
     chosen = nn::bestMatchingInterest(interests, target);
@@ -82,8 +92,7 @@ RuleGuidance lastItemsGuidance(const torch::Tensor& items, const torch::Tensor& 
 
 DimeRec::DimeRec(const Config& config, const DataShape& shape)
     : Model("dimerec", config, shape),
-      schedule_(diffusion::parseScheduleKind(getString("schedule")),
-                static_cast<int>(getInt("diffusion_steps"))),
+      schedule_(diffusion::parseScheduleKind(getString("schedule")), static_cast<int>(getInt("diffusion_steps"))),
       modelGem_(getString("gem") == "model"),
       grw_(getBool("grw")),
       k_(getInt("interests")) {
@@ -98,9 +107,9 @@ DimeRec::DimeRec(const Config& config, const DataShape& shape)
   time_ = register_module("time", nn::TimeEmbedding(d, schedule_.steps(), nn::TimeEmbeddingStyle::DiffuRec));
   const std::int64_t in = d + d + k_ * d;
   const std::int64_t hidden = getInt("denoiser_hidden");
-  denoiser_ = hidden > 0 ? torch::nn::Sequential(torch::nn::Linear(in, hidden), torch::nn::GELU(),
-                                                 torch::nn::Linear(hidden, d))
-                         : torch::nn::Sequential(torch::nn::Linear(in, d));
+  denoiser_ =
+      hidden > 0 ? torch::nn::Sequential(torch::nn::Linear(in, hidden), torch::nn::GELU(), torch::nn::Linear(hidden, d))
+                 : torch::nn::Sequential(torch::nn::Linear(in, d));
   register_module("denoiser", denoiser_);
 }
 
@@ -128,9 +137,9 @@ torch::Tensor DimeRec::denoise(const torch::Tensor& xt, const torch::Tensor& t, 
 LossTerms DimeRec::loss(const data::Batch& batch, torch::Generator generator) {
   auto g = guidance(batch);
   auto table = embedding_->table();
-  auto e0 = table.index_select(0, batch.target);                              // [B,d]
+  auto e0 = table.index_select(0, batch.target);  // [B,d]
   auto negatives = table.index_select(0, batch.negatives.reshape({-1}))
-                       .view({batch.size(), batch.negatives.size(1), -1});    // [B,n,d]
+                       .view({batch.size(), batch.negatives.size(1), -1});  // [B,n,d]
   auto t = diffusion::sampleTimesteps(batch.size(), schedule_.steps(), generator, e0.device());
   diffusion::NoiseOptions noise;
   noise.kind = grw_ ? diffusion::NoiseKind::Geodesic : diffusion::NoiseKind::Gaussian;
@@ -157,8 +166,9 @@ torch::Tensor DimeRec::reverse(const data::Batch& batch, const ReverseOptions& o
                                diffusion::TraceRecorder* trace) {
   torch::NoGradGuard noGrad;
   auto g = guidance(batch);  // once per batch, not once per step
-  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t,
-                                   diffusion::StepExtras*) { return denoise(xt, t, g); };
+  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras*) {
+    return denoise(xt, t, g);
+  };
   return reverseFromNoise(schedule_, denoiser, batch.size(), getInt("dim"), options,
                           /*sphere=*/grw_, trace, embedding_->table().device());
 }

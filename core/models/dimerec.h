@@ -63,8 +63,8 @@ ModelInfo dimerecInfo();
 // the largest dot product with target[b] among the valid rows, scored by
 // sampled softmax against negatives. interests [B,K,d], valid [B,K] bool
 // (undefined = all valid), target [B,d], negatives [B,n,d].
-torch::Tensor guidanceLoss(const torch::Tensor& interests, const torch::Tensor& valid,
-                           const torch::Tensor& target, const torch::Tensor& negatives);
+torch::Tensor guidanceLoss(const torch::Tensor& interests, const torch::Tensor& valid, const torch::Tensor& target,
+                           const torch::Tensor& negatives);
 
 // The rule-based GEM: the embeddings of the last K items [B,K,d] of
 // `items` = E[history] [B,L,d], and which rows are real items [B,K]; when

@@ -14,19 +14,29 @@ ModelInfo dreamrecInfo() {
   info.paper = "DreamRec (Yang et al., NeurIPS 2023): guided diffusion, MSE only";
   info.params = {
       {"dim", std::int64_t{64}, "64", "embedding size d", {}, between(1, 4096)},
-      {"diffusion_steps", std::int64_t{500}, "500-2000 (reference default 200)", "diffusion steps T",
-       {}, between(1, 10000)},
-      {"schedule", std::string("exp"), "exp (reference default; linear on some datasets)", "noise schedule",
+      {"diffusion_steps",
+       std::int64_t{500},
+       "500-2000 (reference default 200)",
+       "diffusion steps T",
+       {},
+       between(1, 10000)},
+      {"schedule",
+       std::string("exp"),
+       "exp (reference default; linear on some datasets)",
+       "noise schedule",
        {"linear", "cosine", "sqrt", "truncated-linear", "exp"}},
       {"guidance_weight", 2.0, "2-4 (reference default 2)", "classifier-free guidance weight w", {}, between(0, 100)},
       {"p_uncond", 0.1, "0.1", "probability of replacing h by the null vector in training", {}, between(0, 1)},
-      {"denoiser", std::string("mlp1"), "mlp1: Linear(3d→d)", "denoiser over concat(x_t, h, t_E)",
-       {"mlp1", "mlp2"}},
+      {"denoiser", std::string("mlp1"), "mlp1: Linear(3d→d)", "denoiser over concat(x_t, h, t_E)", {"mlp1", "mlp2"}},
       {"blocks", std::int64_t{1}, "1", "transformer blocks of the encoder", {}, between(1, 64)},
       {"heads", std::int64_t{1}, "1", "attention heads of the encoder", {}, between(1, 64)},
       {"dropout", 0.1, "0.1", "dropout (embeddings and encoder)", {}, between(0, 1)},
-      {"embedding_std", 1.0, "1 (reference init N(0,1))", "std of the item-embedding and null-vector init",
-       {}, positive(1000)},
+      {"embedding_std",
+       1.0,
+       "1 (reference init N(0,1))",
+       "std of the item-embedding and null-vector init",
+       {},
+       positive(1000)},
   };
   info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
@@ -39,15 +49,13 @@ ModelInfo dreamrecInfo() {
   return info;
 }
 
-torch::Tensor classifierFreeGuidance(const torch::Tensor& conditional,
-                                     const torch::Tensor& unconditional, double w) {
+torch::Tensor classifierFreeGuidance(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w) {
   return conditional * (1.0 + w) - unconditional * w;
 }
 
 DreamRec::DreamRec(const Config& config, const DataShape& shape)
     : Model("dreamrec", config, shape),
-      schedule_(diffusion::parseScheduleKind(getString("schedule")),
-                static_cast<int>(getInt("diffusion_steps"))) {
+      schedule_(diffusion::parseScheduleKind(getString("schedule")), static_cast<int>(getInt("diffusion_steps"))) {
   const auto d = getInt("dim");
   const double p = getDouble("p_uncond");
   if (!(p >= 0.0 && p <= 1.0)) throw ConfigError("dreamrec: p_uncond must lie in [0, 1]");
@@ -72,10 +80,9 @@ DreamRec::DreamRec(const Config& config, const DataShape& shape)
   }
   norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   time_ = register_module("time", nn::TimeEmbedding(d, schedule_.steps(), nn::TimeEmbeddingStyle::DreamRec));
-  denoiser_ = getString("denoiser") == "mlp2"
-                  ? torch::nn::Sequential(torch::nn::Linear(3 * d, 2 * d), torch::nn::GELU(),
-                                          torch::nn::Linear(2 * d, d))
-                  : torch::nn::Sequential(torch::nn::Linear(3 * d, d));
+  denoiser_ = getString("denoiser") == "mlp2" ? torch::nn::Sequential(torch::nn::Linear(3 * d, 2 * d),
+                                                                      torch::nn::GELU(), torch::nn::Linear(2 * d, d))
+                                              : torch::nn::Sequential(torch::nn::Linear(3 * d, d));
   register_module("denoiser", denoiser_);
   null_ = register_parameter("null", torch::randn({1, d}) * std);
 }
@@ -90,9 +97,8 @@ torch::Tensor DreamRec::denoise(const torch::Tensor& xt, const torch::Tensor& h,
   return denoiser_->forward(torch::cat({xt, h, time_(t)}, -1));
 }
 
-torch::Tensor DreamRec::guidedDenoise(const torch::Tensor& xt, const torch::Tensor& h,
-                                      const torch::Tensor& t, torch::Tensor* conditional,
-                                      torch::Tensor* unconditional) {
+torch::Tensor DreamRec::guidedDenoise(const torch::Tensor& xt, const torch::Tensor& h, const torch::Tensor& t,
+                                      torch::Tensor* conditional, torch::Tensor* unconditional) {
   const double w = getDouble("guidance_weight");
   if (w == 0.0 && !unconditional) {
     auto c = denoise(xt, h, t);
@@ -101,8 +107,7 @@ torch::Tensor DreamRec::guidedDenoise(const torch::Tensor& xt, const torch::Tens
   }
   // Both branches in one pass: [h; ∅] against [x_t; x_t].
   const auto B = xt.size(0);
-  auto both = denoise(torch::cat({xt, xt}, 0), torch::cat({h, null_.expand({B, -1})}, 0),
-                      torch::cat({t, t}, 0));
+  auto both = denoise(torch::cat({xt, xt}, 0), torch::cat({h, null_.expand({B, -1})}, 0), torch::cat({t, t}, 0));
   auto c = both.slice(0, 0, B);
   auto u = both.slice(0, B);
   if (conditional) *conditional = c;
@@ -127,8 +132,7 @@ torch::Tensor DreamRec::reverse(const data::Batch& batch, const ReverseOptions& 
                                 diffusion::TraceRecorder* trace) {
   torch::NoGradGuard noGrad;
   auto h = condition(batch);
-  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t,
-                                   diffusion::StepExtras* extras) {
+  DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras* extras) {
     if (!extras) return guidedDenoise(xt, h, t);
     torch::Tensor c, u;
     auto x0Hat = guidedDenoise(xt, h, t, &c, &u);

@@ -48,8 +48,7 @@ namespace recdiff::models {
 ModelInfo dreamrecInfo();
 
 // Classifier-free guidance: (1+w)·conditional - w·unconditional.
-torch::Tensor classifierFreeGuidance(const torch::Tensor& conditional,
-                                     const torch::Tensor& unconditional, double w);
+torch::Tensor classifierFreeGuidance(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w);
 
 class DreamRec : public Model {
  public:

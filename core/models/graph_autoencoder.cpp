@@ -14,8 +14,8 @@ GraphAutoEncoderImpl::GraphAutoEncoderImpl(std::int32_t numItems, std::int64_t h
 }
 
 torch::Tensor GraphAutoEncoderImpl::forward(const torch::Tensor& adjacency) {
-  auto hidden = torch::relu(torch::mm(adjacency, w0_));     // Â·X·W0, X = I
-  return torch::mm(adjacency, torch::mm(hidden, w1_));     // Â·(H·W1)
+  auto hidden = torch::relu(torch::mm(adjacency, w0_));  // Â·X·W0, X = I
+  return torch::mm(adjacency, torch::mm(hidden, w1_));   // Â·(H·W1)
 }
 
 namespace {
@@ -26,8 +26,8 @@ torch::Tensor pairLogits(const torch::Tensor& z, const torch::Tensor& pairs) {
 
 }  // namespace
 
-torch::Tensor gaeReconstructionLoss(const torch::Tensor& z, const torch::Tensor& pos,
-                                    const torch::Tensor& neg, const torch::Tensor& negValid) {
+torch::Tensor gaeReconstructionLoss(const torch::Tensor& z, const torch::Tensor& pos, const torch::Tensor& neg,
+                                    const torch::Tensor& negValid) {
   auto positive = torch::softplus(-pairLogits(z, pos)).mean();
   auto weights = negValid.to(z.dtype());
   auto negative = (torch::softplus(pairLogits(z, neg)) * weights).sum() / weights.sum().clamp_min(1.0);

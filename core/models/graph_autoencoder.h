@@ -27,7 +27,7 @@ TORCH_MODULE(GraphAutoEncoder);
 // The sampled BCE of Eq. 9: mean softplus(-z_a·z_b) over the positive pairs
 // plus the mean softplus(z_a·z_b) over the negative pairs whose `negValid`
 // is true. pos/neg: int64 [2, P] / [2, Q] item pairs; negValid bool [Q].
-torch::Tensor gaeReconstructionLoss(const torch::Tensor& z, const torch::Tensor& pos,
-                                    const torch::Tensor& neg, const torch::Tensor& negValid);
+torch::Tensor gaeReconstructionLoss(const torch::Tensor& z, const torch::Tensor& pos, const torch::Tensor& neg,
+                                    const torch::Tensor& negValid);
 
 }  // namespace recdiff::models

@@ -33,8 +33,8 @@ namespace recdiff::models {
 
 // What a model needs to know about the data to build itself.
 struct DataShape {
-  std::int32_t numItems = 0;     // ids 1..numItems, 0 = padding
-  std::int64_t maxLength = 50;   // history length seen by the model
+  std::int32_t numItems = 0;    // ids 1..numItems, 0 = padding
+  std::int64_t maxLength = 50;  // history length seen by the model
 };
 
 // The loss of one batch: the total to minimise and each named component
@@ -64,7 +64,7 @@ using Inspection = std::map<std::string, torch::Tensor>;
 // A stage of a multi-stage schedule (ADRec: pre-train, warm-up, full).
 struct TrainingStage {
   std::string name;
-  std::int64_t epochs = 0;   // 0 = until early stopping
+  std::int64_t epochs = 0;  // 0 = until early stopping
   // False for a stage after which the model cannot rank yet (DAE4Rec's GAE
   // pre-training leaves the denoiser untrained): it is not validated, so it
   // can never be the best model a later stage has to beat.

@@ -118,8 +118,7 @@ nlohmann::json parseTyped(const ParamSpec& spec, const std::string& text) {
     if (text.empty() || *end != '\0') return fail(spec.expected());
     return v;
   }
-  if (!spec.choices.empty() &&
-      std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end()) {
+  if (!spec.choices.empty() && std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end()) {
     std::string all;
     for (const auto& c : spec.choices) all += (all.empty() ? "" : "|") + c;
     return fail("one of " + all);
@@ -137,8 +136,7 @@ void applyOverride(const ModelInfo& info, Config& config, const std::string& ass
   const std::string key = assignment.substr(0, eq);
   const ParamSpec* spec = info.find(key);
   if (!spec) {
-    throw ConfigError("model '" + info.name + "' has no parameter '" + key +
-                      "' (known: " + knownKeys(info) + ")");
+    throw ConfigError("model '" + info.name + "' has no parameter '" + key + "' (known: " + knownKeys(info) + ")");
   }
   nlohmann::json value = parseTyped(*spec, assignment.substr(eq + 1));
   validateValue(*spec, value);
@@ -164,8 +162,8 @@ void validateConfig(const ModelInfo& info, const Config& config) {
   for (auto it = config.begin(); it != config.end(); ++it) {
     const ParamSpec* spec = info.find(it.key());
     if (!spec) {
-      throw ConfigError("model '" + info.name + "' has no parameter '" + it.key() + "' (known: " +
-                        knownKeys(info) + ")");
+      throw ConfigError("model '" + info.name + "' has no parameter '" + it.key() + "' (known: " + knownKeys(info) +
+                        ")");
     }
     validateValue(*spec, it.value());
     full[it.key()] = it.value();
@@ -187,10 +185,13 @@ std::vector<ParamSpec> trainingParams(const TrainingDefaults& d, const std::stri
       {"weight_decay", d.weightDecay, std::to_string(d.weightDecay), "weight decay", {}, between(0, 10)},
       {"batch_size", d.batchSize, std::to_string(d.batchSize), "training batch size", {}, between(1, 65536)},
       {"epochs", d.epochs, "", "maximum epochs (early stopping usually ends sooner)", {}, between(1, 100000)},
-      {"patience", d.patience, "", "validations without NDCG@20 improvement before stopping", {},
-       between(1, 100000)},
+      {"patience", d.patience, "", "validations without NDCG@20 improvement before stopping", {}, between(1, 100000)},
       {"eval_every", d.evalEvery, "", "epochs between validations", {}, between(1, 100000)},
-      {"max_length", d.maxLength, std::to_string(d.maxLength), "history length seen by the model", {},
+      {"max_length",
+       d.maxLength,
+       std::to_string(d.maxLength),
+       "history length seen by the model",
+       {},
        between(1, 10000)},
       {"lr_schedule", d.lrSchedule, d.lrSchedule, "learning-rate schedule", {"none", "cosine", "step"}},
       {"step_size", d.stepSize, std::to_string(d.stepSize), "epochs per StepLR step", {}, between(1, 100000)},

@@ -37,7 +37,7 @@ constexpr ParamRange positive(double max) { return {0.0, max, true}; }
 struct ParamSpec {
   std::string key;
   nlohmann::json defaultValue;
-  std::string paperValue;   // as the paper states it, for display ("0.005")
+  std::string paperValue;  // as the paper states it, for display ("0.005")
   std::string description;
   std::vector<std::string> choices;  // non-empty for enumerated strings
   ParamRange range = {};             // numeric parameters: the values allowed
@@ -61,10 +61,10 @@ ConfigRule divides(const std::string& divisor, const std::string& dividend);  //
 ConfigRule atMost(const std::string& lower, const std::string& upper);        // "a <= b"
 
 struct ModelInfo {
-  std::string name;          // registry key, e.g. "adigrec"
-  std::string displayName;   // e.g. "ADIGRec"
-  std::string paper;         // short citation
-  bool diffusion = true;     // false for the non-generative baselines
+  std::string name;         // registry key, e.g. "adigrec"
+  std::string displayName;  // e.g. "ADIGRec"
+  std::string paper;        // short citation
+  bool diffusion = true;    // false for the non-generative baselines
   std::vector<ParamSpec> params;
   std::vector<ConfigRule> rules;
 
@@ -106,14 +106,13 @@ struct TrainingDefaults {
   double weightDecay = 0.0;
   std::int64_t batchSize = 256;
   std::int64_t epochs = 100;
-  std::int64_t patience = 5;        // evaluations without improvement
-  std::int64_t evalEvery = 1;       // epochs between validations
+  std::int64_t patience = 5;   // evaluations without improvement
+  std::int64_t evalEvery = 1;  // epochs between validations
   std::int64_t maxLength = 50;
   std::string lrSchedule = "none";  // "none", "cosine", "step"
   std::int64_t stepSize = 30;       // epochs, for "step"
   double stepGamma = 0.1;
 };
-std::vector<ParamSpec> trainingParams(const TrainingDefaults& defaults,
-                                      const std::string& paperNote = "");
+std::vector<ParamSpec> trainingParams(const TrainingDefaults& defaults, const std::string& paperNote = "");
 
 }  // namespace recdiff::models

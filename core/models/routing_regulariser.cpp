@@ -5,7 +5,9 @@
 namespace recdiff::models {
 
 std::vector<ParamSpec> routingRegulariserParams(const std::string& defaultReg, const std::string& paperValue) {
-  return {{"reg", defaultReg, paperValue,
+  return {{"reg",
+           defaultReg,
+           paperValue,
            "covariance regulariser L_reg against routing collapse (paper 000 Eq. 18; offdiag: heads' redundancy only)",
            {"full", "offdiag", "off"}},
           {"reg_weight", 1.0, "1 (paper 000 Eq. 20)", "weight of L_reg", {}, between(0, 1000)}};

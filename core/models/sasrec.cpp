@@ -54,8 +54,7 @@ torch::Tensor nextItemCrossEntropy(const torch::Tensor& outputs, const torch::Te
   auto valid = batch.mask.reshape({-1});
   // Scores over items 1..N only (padding is never a class), so class c is
   // item c+1.
-  auto logits = torch::matmul(outputs.reshape({-1, outputs.size(-1)}).index({valid}),
-                              itemTable.slice(0, 1).t());
+  auto logits = torch::matmul(outputs.reshape({-1, outputs.size(-1)}).index({valid}), itemTable.slice(0, 1).t());
   return torch::nn::functional::cross_entropy(logits, next.reshape({-1}).index({valid}) - 1);
 }
 
@@ -64,8 +63,7 @@ LossTerms SasRec::loss(const data::Batch& batch, torch::Generator) {
   return {ce, {{"ce", ce}}};
 }
 
-torch::Tensor SasRec::reverse(const data::Batch& batch, const ReverseOptions&,
-                              diffusion::TraceRecorder*) {
+torch::Tensor SasRec::reverse(const data::Batch& batch, const ReverseOptions&, diffusion::TraceRecorder*) {
   return encode(batch).select(1, -1);
 }
 

@@ -29,7 +29,7 @@ class SasRec : public Model {
 
 // Cross-entropy of every valid position of a left-padded sequence against
 // its next item (the shifted history, then the target): SASRec+ and ADRec.
-torch::Tensor nextItemCrossEntropy(const torch::Tensor& outputs /*[B,L,d]*/,
-                                   const torch::Tensor& itemTable, const data::Batch& batch);
+torch::Tensor nextItemCrossEntropy(const torch::Tensor& outputs /*[B,L,d]*/, const torch::Tensor& itemTable,
+                                   const data::Batch& batch);
 
 }  // namespace recdiff::models

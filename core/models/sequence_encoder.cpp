@@ -6,12 +6,11 @@
 
 namespace recdiff::models {
 
-ItemSequenceEmbeddingImpl::ItemSequenceEmbeddingImpl(std::int32_t numItems, std::int64_t dim,
-                                                     std::int64_t maxLength, bool positional,
-                                                     double dropout)
+ItemSequenceEmbeddingImpl::ItemSequenceEmbeddingImpl(std::int32_t numItems, std::int64_t dim, std::int64_t maxLength,
+                                                     bool positional, double dropout)
     : positional_(positional) {
-  items_ = register_module(
-      "items", torch::nn::Embedding(torch::nn::EmbeddingOptions(numItems + 1, dim).padding_idx(0)));
+  items_ =
+      register_module("items", torch::nn::Embedding(torch::nn::EmbeddingOptions(numItems + 1, dim).padding_idx(0)));
   // N(0, 1/d): dot products between random items start at O(1).
   torch::NoGradGuard noGrad;
   items_->weight.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(dim)));
@@ -23,17 +22,14 @@ ItemSequenceEmbeddingImpl::ItemSequenceEmbeddingImpl(std::int32_t numItems, std:
   dropout_ = register_module("dropout", nn::FastDropout(dropout));
 }
 
-torch::Tensor ItemSequenceEmbeddingImpl::items(const torch::Tensor& history) {
-  return items_(history);
-}
+torch::Tensor ItemSequenceEmbeddingImpl::items(const torch::Tensor& history) { return items_(history); }
 
-torch::Tensor ItemSequenceEmbeddingImpl::positioned(const torch::Tensor& history,
-                                                    const torch::Tensor& mask) {
+torch::Tensor ItemSequenceEmbeddingImpl::positioned(const torch::Tensor& history, const torch::Tensor& mask) {
   auto h = items_(history);
   if (positional_) {
     const auto L = history.size(1);
-    TORCH_CHECK(L <= positions_->weight.size(0), "history length ", L,
-                " exceeds the model's max_length ", positions_->weight.size(0));
+    TORCH_CHECK(L <= positions_->weight.size(0), "history length ", L, " exceeds the model's max_length ",
+                positions_->weight.size(0));
     // Positions count back from the most recent item (left padding), so the
     // last item always has the same positional embedding.
     auto idx = torch::arange(positions_->weight.size(0) - L, positions_->weight.size(0),

@@ -13,8 +13,8 @@ namespace recdiff::models {
 
 class ItemSequenceEmbeddingImpl : public torch::nn::Module {
  public:
-  ItemSequenceEmbeddingImpl(std::int32_t numItems, std::int64_t dim, std::int64_t maxLength,
-                            bool positional, double dropout);
+  ItemSequenceEmbeddingImpl(std::int32_t numItems, std::int64_t dim, std::int64_t maxLength, bool positional,
+                            double dropout);
   // E[seq] [B,L,d] (padding rows are zero).
   torch::Tensor items(const torch::Tensor& history);
   // dropout(E[seq] + P), zeroed at padding; P is omitted when positional is off.

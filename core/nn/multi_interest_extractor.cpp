@@ -9,8 +9,7 @@ MultiInterestExtractorImpl::MultiInterestExtractorImpl(std::int64_t dim, std::in
   heads_ = register_module("heads", torch::nn::Linear(torch::nn::LinearOptions(4 * dim, interests).bias(false)));
 }
 
-MultiInterestOutput MultiInterestExtractorImpl::forward(const torch::Tensor& positioned,
-                                                        const torch::Tensor& items,
+MultiInterestOutput MultiInterestExtractorImpl::forward(const torch::Tensor& positioned, const torch::Tensor& items,
                                                         const torch::Tensor& mask) {
   auto logits = heads_(torch::tanh(hidden_(positioned)));  // [B,L,k]
   logits = logits.masked_fill(mask.logical_not().unsqueeze(-1), -1e9);
@@ -22,11 +21,11 @@ MultiInterestOutput MultiInterestExtractorImpl::forward(const torch::Tensor& pos
 }
 
 torch::Tensor routingCovariance(const torch::Tensor& weights, const torch::Tensor& mask) {
-  auto m = mask.unsqueeze(-1).to(weights.dtype());                  // [B,L,1]
-  auto count = m.sum(1, true).clamp_min(1.0);                       // [B,1,1]
-  auto mean = (weights * m).sum(1, true) / count;                   // [B,1,k]
-  auto centred = (weights - mean) * m;                              // [B,L,k]
-  return torch::matmul(centred.transpose(1, 2), centred) / count;   // [B,k,k]
+  auto m = mask.unsqueeze(-1).to(weights.dtype());                 // [B,L,1]
+  auto count = m.sum(1, true).clamp_min(1.0);                      // [B,1,1]
+  auto mean = (weights * m).sum(1, true) / count;                  // [B,1,k]
+  auto centred = (weights - mean) * m;                             // [B,L,k]
+  return torch::matmul(centred.transpose(1, 2), centred) / count;  // [B,k,k]
 }
 
 torch::Tensor routingRegulariser(const torch::Tensor& covariance, bool offDiagonalOnly) {
@@ -41,7 +40,7 @@ torch::Tensor routingRegulariser(const torch::Tensor& covariance, bool offDiagon
 
 torch::Tensor bestMatchingInterest(const torch::Tensor& interests, const torch::Tensor& target) {
   auto dots = torch::matmul(interests, target.unsqueeze(-1)).squeeze(-1);  // [B,k]
-  auto best = dots.argmax(1);                                               // [B]
+  auto best = dots.argmax(1);                                              // [B]
   auto index = best.view({-1, 1, 1}).expand({interests.size(0), 1, interests.size(2)});
   return interests.gather(1, index).squeeze(1);
 }

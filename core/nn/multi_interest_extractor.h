@@ -22,8 +22,7 @@ class MultiInterestExtractorImpl : public torch::nn::Module {
  public:
   MultiInterestExtractorImpl(std::int64_t dim, std::int64_t interests);
   // positioned = E[seq] + P [B,L,d]; items = E[seq] [B,L,d]; mask [B,L].
-  MultiInterestOutput forward(const torch::Tensor& positioned, const torch::Tensor& items,
-                              const torch::Tensor& mask);
+  MultiInterestOutput forward(const torch::Tensor& positioned, const torch::Tensor& items, const torch::Tensor& mask);
 
  private:
   torch::nn::Linear hidden_{nullptr}, heads_{nullptr};

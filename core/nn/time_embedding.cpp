@@ -18,8 +18,7 @@ torch::Tensor sinusoidalFeatures(const torch::Tensor& t, std::int64_t dim, bool 
   return features;
 }
 
-TimeEmbeddingImpl::TimeEmbeddingImpl(std::int64_t dim, std::int64_t totalSteps,
-                                     TimeEmbeddingStyle style)
+TimeEmbeddingImpl::TimeEmbeddingImpl(std::int64_t dim, std::int64_t totalSteps, TimeEmbeddingStyle style)
     : dim_(dim), style_(style) {
   const bool diffuRec = style == TimeEmbeddingStyle::DiffuRec;
   scale_ = diffuRec ? 1000.0 / static_cast<double>(totalSteps) : 1.0;

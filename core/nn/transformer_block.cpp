@@ -6,9 +6,7 @@
 
 namespace recdiff::nn {
 
-MultiHeadAttentionImpl::MultiHeadAttentionImpl(std::int64_t dim, std::int64_t heads,
-                                               double dropout)
-    : heads_(heads) {
+MultiHeadAttentionImpl::MultiHeadAttentionImpl(std::int64_t dim, std::int64_t heads, double dropout) : heads_(heads) {
   TORCH_CHECK(dim % heads == 0, "attention dimension ", dim, " not divisible by ", heads, " heads");
   q_ = register_module("q", torch::nn::Linear(dim, dim));
   k_ = register_module("k", torch::nn::Linear(dim, dim));
@@ -17,8 +15,7 @@ MultiHeadAttentionImpl::MultiHeadAttentionImpl(std::int64_t dim, std::int64_t he
   dropout_ = register_module("dropout", FastDropout(dropout));
 }
 
-torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query,
-                                              const torch::Tensor& keyValue,
+torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& keyValue,
                                               const torch::Tensor& allowed) {
   const auto B = query.size(0), Lq = query.size(1), Lk = keyValue.size(1), d = query.size(2);
   const auto hd = d / heads_;
@@ -36,48 +33,39 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query,
   return out_(context);
 }
 
-TransformerBlockImpl::TransformerBlockImpl(const TransformerBlockOptions& options)
-    : options_(options) {
-  selfAttention_ = register_module(
-      "self_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));
+TransformerBlockImpl::TransformerBlockImpl(const TransformerBlockOptions& options) : options_(options) {
+  selfAttention_ = register_module("self_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));
   norm1_ = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim})));
   norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim})));
   ffnIn_ = register_module("ffn_in", torch::nn::Linear(options.dim, options.dim * options.ffnMultiplier));
   ffnOut_ = register_module("ffn_out", torch::nn::Linear(options.dim * options.ffnMultiplier, options.dim));
   dropout_ = register_module("dropout", FastDropout(options.dropout));
   if (options.crossAttention) {
-    crossAttention_ = register_module(
-        "cross_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));
+    crossAttention_ =
+        register_module("cross_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));
     normCross_ = register_module("norm_cross", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim})));
   }
 }
 
-torch::Tensor TransformerBlockImpl::sublayer(
-    const torch::Tensor& x, torch::nn::LayerNorm& norm,
-    const std::function<torch::Tensor(const torch::Tensor&)>& body) {
+torch::Tensor TransformerBlockImpl::sublayer(const torch::Tensor& x, torch::nn::LayerNorm& norm,
+                                             const std::function<torch::Tensor(const torch::Tensor&)>& body) {
   if (options_.preNorm) return x + dropout_(body(norm(x)));
   return norm(x + dropout_(body(x)));
 }
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& mask,
-                                            const torch::Tensor& context,
-                                            const torch::Tensor& contextMask) {
+                                            const torch::Tensor& context, const torch::Tensor& contextMask) {
   auto h = x;
   if (options_.crossAttention) {
     TORCH_CHECK(context.defined(), "cross-attention block called without a context");
-    auto allowed = contextMask.defined()
-                       ? contextMask.unsqueeze(1).expand({x.size(0), x.size(1), context.size(1)})
-                       : torch::ones({x.size(0), x.size(1), context.size(1)},
-                                     torch::TensorOptions().dtype(torch::kBool).device(x.device()));
-    h = sublayer(h, normCross_, [&](const torch::Tensor& in) {
-      return crossAttention_(in, context, allowed);
-    });
+    auto allowed = contextMask.defined() ? contextMask.unsqueeze(1).expand({x.size(0), x.size(1), context.size(1)})
+                                         : torch::ones({x.size(0), x.size(1), context.size(1)},
+                                                       torch::TensorOptions().dtype(torch::kBool).device(x.device()));
+    h = sublayer(h, normCross_, [&](const torch::Tensor& in) { return crossAttention_(in, context, allowed); });
   }
   const auto allowed = selfAttentionMask(mask, options_.causal);
   h = sublayer(h, norm1_, [&](const torch::Tensor& in) { return selfAttention_(in, in, allowed); });
-  h = sublayer(h, norm2_, [&](const torch::Tensor& in) {
-    return ffnOut_(dropout_(torch::gelu(ffnIn_(in))));
-  });
+  h = sublayer(h, norm2_, [&](const torch::Tensor& in) { return ffnOut_(dropout_(torch::gelu(ffnIn_(in)))); });
   return h * mask.unsqueeze(-1).to(h.dtype());
 }
 

@@ -31,8 +31,7 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   MultiHeadAttentionImpl(std::int64_t dim, std::int64_t heads, double dropout);
   // query [B,Lq,d], keyValue [B,Lk,d], allowed [B,Lq,Lk] bool (or broadcastable).
   // Rows with no allowed key produce zeros, never NaN.
-  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& keyValue,
-                        const torch::Tensor& allowed);
+  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& keyValue, const torch::Tensor& allowed);
   // The attention weights [B,heads,Lq,Lk] of the last forward call (for
   // inspection), kept only when recordWeights is set.
   bool recordWeights = false;
@@ -51,8 +50,7 @@ class TransformerBlockImpl : public torch::nn::Module {
   // x [B,L,d]; mask [B,L] bool, true at real items. Padding positions come
   // out as zeros. `context` [B,Lc,d] feeds the cross-attention sub-layer
   // (queries from x, keys/values from context; contextMask [B,Lc]).
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask,
-                        const torch::Tensor& context = {},
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& context = {},
                         const torch::Tensor& contextMask = {});
 
  private:

@@ -77,8 +77,9 @@ StoredCheckpoint readStored(const std::string& path, bool tensors) {
   const auto format = file.metadata.find("format");
   if (format == file.metadata.end() || format->second != kFormat) {
     if (format != file.metadata.end() && format->second == "recdiff-training-state") {
-      throw CheckpointError(path + ": a resume state, not a checkpoint (the checkpoint is the file beside it, "
-                                   "without '.resume')");
+      throw CheckpointError(path +
+                            ": a resume state, not a checkpoint (the checkpoint is the file beside it, "
+                            "without '.resume')");
     }
     throw CheckpointError(path + ": not a RecDiff Studio checkpoint");
   }
@@ -180,9 +181,10 @@ void saveCheckpoint(const std::string& path, models::Model& model, const Checkpo
   } catch (const nlohmann::json::exception& e) {
     throw CheckpointError(path + ": cannot describe the model: " + e.what());
   }
-  writeTensorFile(path, {{"format", kFormat},
-                         {"format_version", std::to_string(kCheckpointFormatVersion)},
-                         {kDescriptionKey, description}},
+  writeTensorFile(path,
+                  {{"format", kFormat},
+                   {"format_version", std::to_string(kCheckpointFormatVersion)},
+                   {kDescriptionKey, description}},
                   tensors);
 }
 
@@ -212,8 +214,7 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDat
   return loaded;
 }
 
-CheckpointMeta loadWeightsInto(const std::string& path, models::Model& model,
-                               const data::SequenceDataset* dataset) {
+CheckpointMeta loadWeightsInto(const std::string& path, models::Model& model, const data::SequenceDataset* dataset) {
   StoredCheckpoint stored = readStored(path, true);
   checkDataset(path, stored.meta, dataset);
   if (stored.meta.modelName != model.modelName()) {

@@ -27,7 +27,7 @@ struct CheckpointMeta {
   models::DataShape shape;
   std::string datasetName;
   std::string datasetFingerprint;
-  std::vector<std::string> itemTokens;  // itemTokens[id-1] = external token
+  std::vector<std::string> itemTokens;                 // itemTokens[id-1] = external token
   nlohmann::json training = nlohmann::json::object();  // options, history, best epoch
   nlohmann::json metrics = nlohmann::json::object();   // e.g. {"validation": {...}}
 };
@@ -47,8 +47,7 @@ struct LoadedCheckpoint {
 // file and the problem for a missing, truncated or corrupt file (checksum),
 // an unknown format version or model name, or a parameter whose shape does
 // not match. A format-1 file is converted on the fly, unless it carries code.
-LoadedCheckpoint loadCheckpoint(const std::string& path,
-                                const data::SequenceDataset* dataset = nullptr);
+LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDataset* dataset = nullptr);
 
 // Copies the checkpoint's parameters and buffers into `model`, a model of the
 // same name that may have been built with another config (e.g. DAE4Rec with

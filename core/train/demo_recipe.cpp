@@ -9,9 +9,8 @@ data::SyntheticConfig syntheticConfig() {
 }
 
 models::Config modelConfig() {
-  return {{"dim", 32},         {"interests", 4}, {"diffusion_steps", 50}, {"lambda2", 0.1},
-          {"batch_size", 128}, {"epochs", 8},    {"patience", 3},         {"lr", 0.005},
-          {"max_length", 50}};
+  return {{"dim", 32},   {"interests", 4}, {"diffusion_steps", 50}, {"lambda2", 0.1},  {"batch_size", 128},
+          {"epochs", 8}, {"patience", 3},  {"lr", 0.005},           {"max_length", 50}};
 }
 
 std::vector<DemoModel> models() {

@@ -47,9 +47,12 @@ std::optional<std::string> firstExecutableLine(const std::string& path) {
 
 LegacyCheckpoint readLegacyCheckpoint(const std::string& path) {
   if (auto line = firstExecutableLine(path)) {
-    throw CheckpointError(path + ": refused: an old-format checkpoint that carries code, which would run "
-                                 "on loading (" + *line + "); RecDiff Studio never writes code into a "
-                                 "checkpoint, so this file was altered");
+    throw CheckpointError(path +
+                          ": refused: an old-format checkpoint that carries code, which would run "
+                          "on loading (" +
+                          *line +
+                          "); RecDiff Studio never writes code into a "
+                          "checkpoint, so this file was altered");
   }
   LegacyCheckpoint loaded;
   try {

@@ -35,17 +35,16 @@ struct DtypeName {
   const char* name;
   torch::ScalarType type;
 };
-constexpr DtypeName kDtypes[] = {
-    {"F64", torch::kDouble}, {"F32", torch::kFloat}, {"F16", torch::kHalf}, {"BF16", torch::kBFloat16},
-    {"I64", torch::kLong},   {"I32", torch::kInt},   {"I16", torch::kShort}, {"I8", torch::kChar},
-    {"U8", torch::kByte},    {"BOOL", torch::kBool}};
+constexpr DtypeName kDtypes[] = {{"F64", torch::kDouble},    {"F32", torch::kFloat}, {"F16", torch::kHalf},
+                                 {"BF16", torch::kBFloat16}, {"I64", torch::kLong},  {"I32", torch::kInt},
+                                 {"I16", torch::kShort},     {"I8", torch::kChar},   {"U8", torch::kByte},
+                                 {"BOOL", torch::kBool}};
 
 const char* dtypeName(const std::string& path, const std::string& tensor, torch::ScalarType type) {
   for (const auto& d : kDtypes) {
     if (d.type == type) return d.name;
   }
-  throw CheckpointError(path + ": cannot store tensor '" + tensor + "' of type " +
-                        std::string(c10::toString(type)));
+  throw CheckpointError(path + ": cannot store tensor '" + tensor + "' of type " + std::string(c10::toString(type)));
 }
 
 std::string checksumText(std::uint32_t crc) {
@@ -162,8 +161,7 @@ TensorFile readTensorFile(const std::string& path, bool withTensors) {
     }
     const std::string name = key;  // (C++17 lambdas cannot capture a structured binding)
     auto bad = [&](const std::string& what) { return corrupt("tensor '" + name + "': " + what); };
-    if (!value.is_object() || !value.contains("dtype") || !value.contains("shape") ||
-        !value.contains("data_offsets")) {
+    if (!value.is_object() || !value.contains("dtype") || !value.contains("shape") || !value.contains("data_offsets")) {
       throw bad("needs dtype, shape and data_offsets");
     }
     Entry e;
@@ -201,9 +199,8 @@ TensorFile readTensorFile(const std::string& path, bool withTensors) {
     }
     entries.push_back(std::move(e));
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-  });
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
   std::uint64_t expected = 0;
   for (const auto& e : entries) {
     if (e.begin != expected) throw corrupt("tensor '" + e.name + "' overlaps another or leaves a gap before it");
@@ -222,8 +219,8 @@ TensorFile readTensorFile(const std::string& path, bool withTensors) {
   if (!in) throw corrupt("the data cannot be read");
   const std::uint32_t crc = data::crc32(bytes, dataBytes, headerChecksum(header));
   if (checksumText(crc) != storedChecksum) {
-    throw CheckpointError(path + ": damaged: its checksum does not match (stored " + storedChecksum +
-                          ", computed " + checksumText(crc) + "); it is not loaded");
+    throw CheckpointError(path + ": damaged: its checksum does not match (stored " + storedChecksum + ", computed " +
+                          checksumText(crc) + "); it is not loaded");
   }
   for (const auto& e : entries) {
     auto t = torch::empty(e.shape, e.type);

@@ -22,9 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(models::Model& model) {
   const double lr = model.getDouble("lr");
@@ -90,15 +88,12 @@ void setGeneratorState(torch::Generator generator, const torch::Tensor& state) {
 
 // The process-wide generator of `device` (dropout and other draws that take
 // no generator use it): a handle sharing its state.
-torch::Generator defaultGenerator(const torch::Device& device) {
-  return at::globalContext().defaultGenerator(device);
-}
+torch::Generator defaultGenerator(const torch::Device& device) { return at::globalContext().defaultGenerator(device); }
 
 // Loads the state at options.statePath and checks that it belongs to this
 // run (`meta` describes its model and dataset) and options; throws
 // CheckpointError naming the file.
-TrainingState loadMatchingState(const TrainOptions& options, const CheckpointMeta& meta,
-                                const models::Model& model) {
+TrainingState loadMatchingState(const TrainOptions& options, const CheckpointMeta& meta, const models::Model& model) {
   const std::string& path = options.statePath;
   if (path.empty()) throw std::invalid_argument("resume needs the training state's path (TrainOptions::statePath)");
   TrainingState state = loadTrainingState(path);
@@ -138,8 +133,7 @@ TrainingState loadMatchingState(const TrainOptions& options, const CheckpointMet
   return state;
 }
 
-std::vector<data::Sample> validationSubset(const data::SequenceDataset& dataset,
-                                           const TrainOptions& options) {
+std::vector<data::Sample> validationSubset(const data::SequenceDataset& dataset, const TrainOptions& options) {
   if (options.validationSamples <= 0 ||
       options.validationSamples >= static_cast<std::int64_t>(dataset.validation.size())) {
     return dataset.validation;
@@ -176,9 +170,13 @@ nlohmann::json toJson(const eval::RankingMetrics& m) {
 }
 
 nlohmann::json toJson(const EpochReport& r) {
-  nlohmann::json j = {{"stage", r.stageName}, {"epoch", r.epoch}, {"losses", r.meanLosses},
-                      {"train_seconds", r.trainSeconds}, {"validation_seconds", r.validationSeconds},
-                      {"improved", r.improved}, {"lr", r.learningRate}};
+  nlohmann::json j = {{"stage", r.stageName},
+                      {"epoch", r.epoch},
+                      {"losses", r.meanLosses},
+                      {"train_seconds", r.trainSeconds},
+                      {"validation_seconds", r.validationSeconds},
+                      {"improved", r.improved},
+                      {"lr", r.learningRate}};
   if (r.validation) j["validation"] = toJson(*r.validation);
   if (r.diagnostics) j["diagnostics"] = toJson(*r.diagnostics);
   return j;
@@ -275,9 +273,8 @@ nlohmann::json toJson(const eval::ModelDiagnostics& d) {
   return j;
 }
 
-TrainResult trainModel(models::Model& model, const data::SequenceDataset& dataset,
-                       const TrainOptions& options, const TrainCallbacks& callbacks,
-                       TrainControl* control) {
+TrainResult trainModel(models::Model& model, const data::SequenceDataset& dataset, const TrainOptions& options,
+                       const TrainCallbacks& callbacks, TrainControl* control) {
   if (dataset.train.empty()) throw std::invalid_argument("the dataset has no training samples");
   const auto start = Clock::now();
   setIntraOpThreads(options.threads);
@@ -358,8 +355,7 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
 
   if (options.onlyStage >= static_cast<int>(stages.size())) {
     throw std::invalid_argument(model.modelName() + " has " + std::to_string(stages.size()) +
-                                " training stage(s); stage " + std::to_string(options.onlyStage) +
-                                " does not exist");
+                                " training stage(s); stage " + std::to_string(options.onlyStage) + " does not exist");
   }
   for (std::size_t s = resumed ? resumed->stage : 0; s < stages.size() && !result.cancelled; ++s) {
     if (options.onlyStage >= 0 && s != static_cast<std::size_t>(options.onlyStage)) continue;
@@ -439,8 +435,8 @@ TrainResult trainModel(models::Model& model, const data::SequenceDataset& datase
               result.bestEpoch == 0 ? std::string("No model was validated before, so none was kept.")
               : options.checkpointPath.empty()
                   ? "The best model so far (epoch " + std::to_string(result.bestEpoch) + ") is kept."
-                  : options.checkpointPath + " keeps the best model so far (epoch " +
-                        std::to_string(result.bestEpoch) + ").";
+                  : options.checkpointPath + " keeps the best model so far (epoch " + std::to_string(result.bestEpoch) +
+                        ").";
           throw TrainingDiverged(stages[s].name, epoch + 1, b + 1, batches, bad->first, bad->second,
                                  report.learningRate, kept);
         }

@@ -23,16 +23,16 @@
 namespace recdiff::train {
 
 struct TrainOptions {
-  std::string device = "cpu";       // "cpu" or "cuda"
-  int threads = 0;                  // intra-op threads; 0 = all cores
+  std::string device = "cpu";  // "cpu" or "cuda"
+  int threads = 0;             // intra-op threads; 0 = all cores
   std::uint64_t seed = 42;
-  std::string checkpointPath;       // "" = keep the best model in memory only
-  std::int64_t epochs = -1;         // -1 = the model's "epochs"
+  std::string checkpointPath;  // "" = keep the best model in memory only
+  std::int64_t epochs = -1;    // -1 = the model's "epochs"
   std::int64_t evalBatchSize = 1024;
   std::int64_t validationSamples = 0;  // 0 = all; else a fixed seeded subset
   models::ReverseOptions validationReverse;
   std::string selectionMetric = "ndcg@20";  // "ndcg@K", "hr@K" or "any" (eval::ModelSelection)
-  int onlyStage = -1;               // >= 0: run just this stage of stages()
+  int onlyStage = -1;                       // >= 0: run just this stage of stages()
   // After each validation, collapse diagnostics (item-table spectrum; for
   // models with interest routing, routing collapse, head redundancy, head
   // wins, routing covariance) over this many validation users, so collapse can be watched
@@ -50,12 +50,12 @@ struct TrainOptions {
 struct BatchReport {
   std::size_t stage = 0;
   std::string stageName;
-  std::int64_t epoch = 0;           // 1-based within the stage
-  std::int64_t batch = 0;           // 1-based
+  std::int64_t epoch = 0;  // 1-based within the stage
+  std::int64_t batch = 0;  // 1-based
   std::int64_t batches = 0;
   std::map<std::string, double> losses;  // "total" and each component
-  double elapsedSeconds = 0.0;      // since training started
-  double etaSeconds = 0.0;          // for the rest of this epoch
+  double elapsedSeconds = 0.0;           // since training started
+  double etaSeconds = 0.0;               // for the rest of this epoch
 };
 
 struct EpochReport {
@@ -78,16 +78,15 @@ struct TrainCallbacks {
 
 struct TrainResult {
   bool cancelled = false;
-  std::int64_t bestEpoch = 0;       // 0 = never validated
-  double bestScore = -1.0;          // the selection metric (NDCG@20 under "any") of the best
+  std::int64_t bestEpoch = 0;  // 0 = never validated
+  double bestScore = -1.0;     // the selection metric (NDCG@20 under "any") of the best
   std::optional<eval::RankingMetrics> bestValidation;
   std::vector<EpochReport> history;
   double seconds = 0.0;
 };
 
-TrainResult trainModel(models::Model& model, const data::SequenceDataset& dataset,
-                       const TrainOptions& options, const TrainCallbacks& callbacks = {},
-                       TrainControl* control = nullptr);
+TrainResult trainModel(models::Model& model, const data::SequenceDataset& dataset, const TrainOptions& options,
+                       const TrainCallbacks& callbacks = {}, TrainControl* control = nullptr);
 
 // The device named by `name`; throws std::invalid_argument when CUDA is
 // requested but unavailable.

@@ -32,13 +32,11 @@ class TrainingDiverged : public std::runtime_error {
   std::int64_t batch() const { return batch_; }
 
  private:
-  static std::string describe(const std::string& stage, std::int64_t epoch, std::int64_t batch,
-                              std::int64_t batches, const std::string& term, double value, double learningRate,
-                              const std::string& kept) {
+  static std::string describe(const std::string& stage, std::int64_t epoch, std::int64_t batch, std::int64_t batches,
+                              const std::string& term, double value, double learningRate, const std::string& kept) {
     std::ostringstream out;
-    out << "training diverged in stage '" << stage << "', epoch " << epoch << ", batch " << batch << " of "
-        << batches << ": loss term '" << term << "' is " << value << " (lr " << learningRate
-        << "); try a lower lr. " << kept;
+    out << "training diverged in stage '" << stage << "', epoch " << epoch << ", batch " << batch << " of " << batches
+        << ": loss term '" << term << "' is " << value << " (lr " << learningRate << "); try a lower lr. " << kept;
     return out.str();
   }
 

@@ -43,8 +43,8 @@ void appendAdamState(NamedTensors& out, const std::string& prefix, const ParamSt
 
 // The state stored under `prefix` for `parameter`, checked against it.
 template <typename ParamState>
-std::unique_ptr<ParamState> readAdamState(const std::map<std::string, torch::Tensor>& stored,
-                                          const std::string& prefix, const torch::Tensor& parameter) {
+std::unique_ptr<ParamState> readAdamState(const std::map<std::string, torch::Tensor>& stored, const std::string& prefix,
+                                          const torch::Tensor& parameter) {
   auto get = [&](const std::string& field, bool required) -> torch::Tensor {
     const auto it = stored.find(prefix + field);
     if (it == stored.end()) {
@@ -56,7 +56,8 @@ std::unique_ptr<ParamState> readAdamState(const std::map<std::string, torch::Ten
       throw CheckpointError("the resume state's optimiser entry '" + prefix + field + "' has shape " +
                             c10::str(it->second.sizes()) + ", its parameter " + c10::str(parameter.sizes()));
     }
-    return scalar ? it->second : it->second.to(parameter.device(), parameter.scalar_type(), /*non_blocking=*/false, /*copy=*/true);
+    return scalar ? it->second
+                  : it->second.to(parameter.device(), parameter.scalar_type(), /*non_blocking=*/false, /*copy=*/true);
   };
   auto s = std::make_unique<ParamState>();
   s->step(get("step", true).to(torch::kLong).template item<std::int64_t>());
@@ -119,8 +120,12 @@ nlohmann::json resumableOptions(const TrainOptions& o) {
           {"only_stage", o.onlyStage},
           {"diagnostic_users", o.diagnosticUsers},
           {"validation_reverse",
-           {{"sampler", r.sampler}, {"steps", r.steps}, {"eta", r.eta}, {"seed", r.seed},
-            {"ensemble", r.ensemble}, {"compensator", r.compensator}}}};
+           {{"sampler", r.sampler},
+            {"steps", r.steps},
+            {"eta", r.eta},
+            {"seed", r.seed},
+            {"ensemble", r.ensemble},
+            {"compensator", r.compensator}}}};
 }
 
 TrainOptions applyResumableOptions(const nlohmann::json& j, TrainOptions o) {
@@ -206,23 +211,26 @@ void saveTrainingState(const std::string& path, const TrainingState& s) {
   tensors.emplace_back("model_generator", s.modelGenerator);
   tensors.emplace_back("default_cpu_generator", s.defaultCpuGenerator);
   if (s.defaultDeviceGenerator.defined()) tensors.emplace_back("default_device_generator", s.defaultDeviceGenerator);
-  writeTensorFile(path, {{"format", kFormat},
-                         {"format_version", std::to_string(kTrainingStateFormatVersion)},
-                         {kDescriptionKey, describeState(s).dump()}},
+  writeTensorFile(path,
+                  {{"format", kFormat},
+                   {"format_version", std::to_string(kTrainingStateFormatVersion)},
+                   {kDescriptionKey, describeState(s).dump()}},
                   tensors);
 }
 
 TrainingState loadTrainingState(const std::string& path, bool tensors) {
   if (isZipArchive(path)) {
-    throw CheckpointError(path + ": a training state written by an earlier version of RecDiff Studio (format 1, "
-                                 "an archive that may carry code), which this version does not open; start the "
-                                 "run again, or finish it with the version that wrote it");
+    throw CheckpointError(path +
+                          ": a training state written by an earlier version of RecDiff Studio (format 1, "
+                          "an archive that may carry code), which this version does not open; start the "
+                          "run again, or finish it with the version that wrote it");
   }
   TensorFile file = readTensorFile(path, tensors);
   const auto format = file.metadata.find("format");
   if (format == file.metadata.end() || format->second != kFormat) {
-    throw CheckpointError(path + ": not a RecDiff Studio training state (a checkpoint? resume from the "
-                                 "'.resume' file written beside it)");
+    throw CheckpointError(path +
+                          ": not a RecDiff Studio training state (a checkpoint? resume from the "
+                          "'.resume' file written beside it)");
   }
   TrainingState s;
   try {

@@ -383,6 +383,6 @@ TEST_CASE("contours of a radial bump are circles at the level's radius") {
     length += std::hypot(s.x1 - s.x0, s.y1 - s.y0);
   }
   CHECK_NEAR(length, 2.0 * 3.141592653589793, 0.05);  // the whole circumference, once
-  CHECK(contourSegments(g, 2.0).empty());   // above the maximum
-  CHECK(contourSegments(g, -1.0).empty());  // below the minimum
+  CHECK(contourSegments(g, 2.0).empty());             // above the maximum
+  CHECK(contourSegments(g, -1.0).empty());            // below the minimum
 }

@@ -110,8 +110,7 @@ TEST_CASE("exact and VP-tree kNN agree; HNSW recall is high") {
   const KnnGraph exact = exactKnn(x, 12, 2);
   const KnnGraph vp = vpTreeKnn(x, 12, 2, 5);
   CHECK(exact.indices == vp.indices);
-  for (std::size_t t = 0; t < exact.distances.size(); ++t)
-    CHECK_NEAR(exact.distances[t], vp.distances[t], 1e-4);
+  for (std::size_t t = 0; t < exact.distances.size(); ++t) CHECK_NEAR(exact.distances[t], vp.distances[t], 1e-4);
   for (int i = 0; i < exact.n; ++i) {
     CHECK(exact.neighbours(i)[0] != i);
     for (int t = 1; t < exact.k; ++t) CHECK(exact.dists(i)[t - 1] <= exact.dists(i)[t]);
@@ -199,9 +198,10 @@ TEST_CASE("t-SNE reports layouts every 10 iterations and can be cancelled") {
   CHECK(sawNeighbours && sawDone);
   CHECK((seen == std::vector<int>{0, 10, 20, 30, 40}));
   int calls = 0;
-  CHECK_THROWS_WITH(Cancelled, tsne(x, o, [&](const Progress& p) {
-    return !(p.stage == Progress::Stage::Optimising && ++calls == 2);
-  }), "cancelled");
+  CHECK_THROWS_WITH(
+      Cancelled,
+      tsne(x, o, [&](const Progress& p) { return !(p.stage == Progress::Stage::Optimising && ++calls == 2); }),
+      "cancelled");
   CHECK_EQ(calls, 2);
 }
 
@@ -274,11 +274,14 @@ TEST_CASE("UMAP is deterministic under a seed and can be cancelled") {
   CHECK(!sameMatrix(a, umap(x, o).embedding));
   std::vector<int> epochs;
   int calls = 0;
-  CHECK_THROWS_WITH(Cancelled, umap(x, o, [&](const Progress& p) {
-    if (p.stage != Progress::Stage::Optimising) return true;
-    epochs.push_back(p.iteration);
-    return ++calls < 3;
-  }), "cancelled");
+  CHECK_THROWS_WITH(Cancelled,
+                    umap(x, o,
+                         [&](const Progress& p) {
+                           if (p.stage != Progress::Stage::Optimising) return true;
+                           epochs.push_back(p.iteration);
+                           return ++calls < 3;
+                         }),
+                    "cancelled");
   CHECK((epochs == std::vector<int>{0, 10, 20}));
 }
 

@@ -90,8 +90,7 @@ void writeLegacyCheckpoint(const std::string& path, models::Model& model, const 
 
 // A copy of the archive at `from` whose code entry `entry` has `extra`
 // appended: what the probe of issue 44 did to make a checkpoint run code.
-void copyWithCode(const std::string& from, const std::string& to, const std::string& entry,
-                  const std::string& extra) {
+void copyWithCode(const std::string& from, const std::string& to, const std::string& entry, const std::string& extra) {
   caffe2::serialize::PyTorchStreamReader reader(from);
   caffe2::serialize::PyTorchStreamWriter writer(to);
   for (const auto& name : reader.getAllRecords()) {
@@ -208,8 +207,7 @@ TEST_CASE("crafted tensor files are refused with the reason") {
           "larger than the file");
   refuses(handMade("{" + meta + R"(,"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", std::string(8, 'x')),
           "not a list of sizes");
-  refuses(handMade("{" + meta + R"(,"w":{"dtype":"PY_OBJECT","shape":[2],"data_offsets":[0,8]}})",
-                   std::string(8, 'x')),
+  refuses(handMade("{" + meta + R"(,"w":{"dtype":"PY_OBJECT","shape":[2],"data_offsets":[0,8]}})", std::string(8, 'x')),
           "unknown dtype");
   refuses(handMade("{" + meta + R"(,"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)" +
                        R"("v":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
@@ -262,9 +260,11 @@ TEST_CASE("an old-format checkpoint opens and upgrades; one that carries code is
   const std::string evil = dir + "/evil.ckpt";
   copyWithCode(old, evil, "code/__torch__.py",
                "  def __setstate__(self, state: Tuple[str]) -> None:\n"
-               "    torch.save(torch.zeros(1), \"" + marker + "\")\n");
+               "    torch.save(torch.zeros(1), \"" +
+                   marker + "\")\n");
   const auto line = train::firstExecutableLine(evil);
-  CHECK(line.has_value() && line->find("code/__torch__.py:") == 0 && line->find("def __setstate__") != std::string::npos);
+  CHECK(line.has_value() && line->find("code/__torch__.py:") == 0 &&
+        line->find("def __setstate__") != std::string::npos);
   CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(evil), "carries code");
   CHECK_THROWS_WITH(train::CheckpointError, train::readCheckpointMeta(evil), "evil.ckpt");
   CHECK_THROWS_WITH(train::CheckpointError, train::upgradeCheckpoint(evil, dir + "/x.ckpt"), "carries code");
@@ -335,8 +335,7 @@ TEST_CASE("a resume state from before format 2 is refused with what to do") {
   torch::serialize::OutputArchive archive;
   archive.write("recdiff_training_state", c10::IValue(std::string("{}")));
   archive.save_to(dir + "/old.ckpt.resume");
-  CHECK_THROWS_WITH(train::CheckpointError, train::loadTrainingState(dir + "/old.ckpt.resume"),
-                    "start the run again");
+  CHECK_THROWS_WITH(train::CheckpointError, train::loadTrainingState(dir + "/old.ckpt.resume"), "start the run again");
   auto data = test::memorisable();
   auto model = smallModel();
   train::saveCheckpoint(dir + "/m.ckpt", *model, train::describe(*model, data));

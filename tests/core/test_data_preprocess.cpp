@@ -42,9 +42,9 @@ TEST_CASE("dedupe drops repeated (user, item, timestamp) only") {
   const InteractionLog log = readLog(
       "user,item,ts\n"
       "u,a,1\n"
-      "u,a,1\n"   // duplicate
-      "u,a,2\n"   // same item later: kept
-      "v,a,1\n"   // another user: kept
+      "u,a,1\n"  // duplicate
+      "u,a,2\n"  // same item later: kept
+      "v,a,1\n"  // another user: kept
       "u,b,3\n");
   PreprocessReport report;
   const UserSequences data = groupByUser(log, true, &report);
@@ -68,7 +68,7 @@ TEST_CASE("events are ordered by time with a stable sort; users by first appeara
       "u1,c,30\n"
       "u1,a,10\n"
       "u1,b,20\n"
-      "u1,x,20\n"   // ties with b: keeps file order (b then x)
+      "u1,x,20\n"  // ties with b: keeps file order (b then x)
       "u1,y,20\n"
       "u2,w,1\n");
   PreprocessReport report;
@@ -84,10 +84,7 @@ TEST_CASE("k-core is iterated to a fixpoint (hand-made case needing three rounds
   // min item count 2, min length 2:
   //  round 1 removes user E (1 item); round 2 then removes item d (count 1)
   //  and so user C; round 3 removes item c (count 1, only A has it).
-  UserSequences data = makeSequences({{"A", {"a", "b", "c"}},
-                                      {"B", {"a", "b"}},
-                                      {"C", {"c", "d"}},
-                                      {"E", {"d"}}});
+  UserSequences data = makeSequences({{"A", {"a", "b", "c"}}, {"B", {"a", "b"}}, {"C", {"c", "d"}}, {"E", {"d"}}});
   PreprocessReport report;
   filterKCore(data, 2, 2, &report);
   CHECK_EQ(data.sequences.size(), std::size_t{2});

@@ -63,8 +63,8 @@ TEST_CASE("delimiters: tab, semicolon, pipe; quoted fields; reordered columns") 
   CHECK(b.hasTimestamps);
   const auto c = readInteractions(writeFile(dir, "c.txt", "user|item\nx|y\n"));
   CHECK_EQ(c.itemToken(c.events[0]), std::string("y"));
-  const auto d = readInteractions(
-      writeFile(dir, "d.csv", "\"user\",\"item\",\"time\"\n\"a, b\",\"x\",\"2020-01-02\"\n"));
+  const auto d =
+      readInteractions(writeFile(dir, "d.csv", "\"user\",\"item\",\"time\"\n\"a, b\",\"x\",\"2020-01-02\"\n"));
   CHECK_EQ(d.userToken(d.events[0]), std::string("a, b"));
   CHECK_NEAR(d.events[0].timestamp, 1577923200.0, 0);  // 2020-01-02T00:00:00Z
 }
@@ -80,9 +80,7 @@ TEST_CASE("MovieLens u.data, ratings.dat and RecBole .inter") {
   CHECK_NEAR(r.events[1].timestamp, 978302109.0, 0);
   ReadReport report;
   const auto i = readInteractions(
-      writeFile(dir, "x.inter",
-                "user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t2\t3\t4\n"),
-      &report);
+      writeFile(dir, "x.inter", "user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t2\t3\t4\n"), &report);
   CHECK_EQ(i.events.size(), std::size_t{1});
   CHECK_EQ(report.layout, std::string("RecBole atomic .inter"));
 }
@@ -115,8 +113,7 @@ TEST_CASE("bad lines are counted by reason with examples, never dropped silently
   // Strict mode turns the first bad line into an error naming file and line.
   ReadOptions strict;
   strict.strict = true;
-  CHECK_THROWS_WITH(DataError, readInteractions(path, nullptr, strict),
-                    "ratings.csv:3: expected 3 columns, found 2");
+  CHECK_THROWS_WITH(DataError, readInteractions(path, nullptr, strict), "ratings.csv:3: expected 3 columns, found 2");
 }
 
 TEST_CASE("unusable logs throw DataError naming file, line and problem") {
@@ -129,10 +126,8 @@ TEST_CASE("unusable logs throw DataError naming file, line and problem") {
                     "has a header but no data lines");
   CHECK_THROWS_WITH(DataError, readInteractions(writeFile(dir, "n.csv", "who,what\n1,2\n")),
                     "n.csv:1: expected a header naming the user and item columns");
-  CHECK_THROWS_WITH(DataError, readInteractions(writeFile(dir, "s.txt", "1#2#3\n")),
-                    "s.txt:1: no known separator");
-  CHECK_THROWS_WITH(DataError,
-                    readInteractions(writeFile(dir, "t.csv", "user,item,ts\n1,2,x\n1,3,y\n")),
+  CHECK_THROWS_WITH(DataError, readInteractions(writeFile(dir, "s.txt", "1#2#3\n")), "s.txt:1: no known separator");
+  CHECK_THROWS_WITH(DataError, readInteractions(writeFile(dir, "t.csv", "user,item,ts\n1,2,x\n1,3,y\n")),
                     "t.csv:2: no usable line (all 2 rejected); first: timestamp 'x'");
   CHECK_THROWS_WITH(DataError, readInteractions(writeFile(dir, "z.csv.gz", std::string("\x1f\x8b\x08\0abc", 7))),
                     "gzip");
@@ -157,8 +152,7 @@ TEST_CASE("a file refused as not text closes its file descriptor") {
 
 TEST_CASE("BOM, CRLF and a missing final newline are accepted and noted") {
   const std::string dir = makeTempDir();
-  const std::string path =
-      writeFile(dir, "w.csv", "\xEF\xBB\xBFuser_id,item_id,timestamp\r\n1,2,3\r\n1,4,5");
+  const std::string path = writeFile(dir, "w.csv", "\xEF\xBB\xBFuser_id,item_id,timestamp\r\n1,2,3\r\n1,4,5");
   ReadReport report;
   const auto log = readInteractions(path, &report);
   CHECK_EQ(log.events.size(), std::size_t{2});
@@ -215,16 +209,13 @@ TEST_CASE("sequences: interned in order of first appearance") {
 TEST_CASE("sequences: bad lines counted, unusable files refused") {
   const std::string dir = makeTempDir();
   ReadReport report;
-  const auto s = readSequences(
-      writeFile(dir, "s.txt", "1 5 6\n2\n\n1 7 8\n3 9\r\n"), &report);
+  const auto s = readSequences(writeFile(dir, "s.txt", "1 5 6\n2\n\n1 7 8\n3 9\r\n"), &report);
   CHECK_EQ(s.sequences.size(), std::size_t{2});
   CHECK_EQ(report.rejectedByReason.at("user without items"), std::size_t{1});
   CHECK_EQ(report.rejectedByReason.at("repeated user"), std::size_t{1});
-  CHECK_EQ(report.describe(report.examples[1]),
-           dir + "/s.txt:4: user '1' already has a sequence on line 1");
+  CHECK_EQ(report.describe(report.examples[1]), dir + "/s.txt:4: user '1' already has a sequence on line 1");
   CHECK_THROWS_WITH(DataError, readSequences(writeFile(dir, "e.txt", "")), "e.txt: is empty");
-  CHECK_THROWS_WITH(DataError, readSequences(writeFile(dir, "o.txt", "1\n2\n")),
-                    "o.txt:1: no usable line");
+  CHECK_THROWS_WITH(DataError, readSequences(writeFile(dir, "o.txt", "1\n2\n")), "o.txt:1: no usable line");
 }
 
 // ---- published split -------------------------------------------------------
@@ -271,8 +262,8 @@ TEST_CASE("published split: bad lines and missing files") {
 TEST_CASE("items.tsv, with empty category lists") {
   const std::string dir = makeTempDir();
   ReadReport report;
-  const ItemTable t = readItemMetadata(
-      writeFile(dir, "items.tsv", "1\tSci-Fi|War\n2\t\n3\tWar\n3\tDrama\n4\n"), &report);
+  const ItemTable t =
+      readItemMetadata(writeFile(dir, "items.tsv", "1\tSci-Fi|War\n2\t\n3\tWar\n3\tDrama\n4\n"), &report);
   CHECK_EQ(t.records.size(), std::size_t{4});
   CHECK(t.hasCategories);
   CHECK(!t.hasTitles);
@@ -285,11 +276,11 @@ TEST_CASE("items.tsv, with empty category lists") {
 
 TEST_CASE("RecBole .item: title and token_seq categories") {
   const std::string dir = makeTempDir();
-  const ItemTable t = readItemMetadata(writeFile(
-      dir, "m.item",
-      "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
-      "1\tToy Story\t1995\tAnimation Children's Comedy\n"
-      "267\tunkonwn\tunkonwn\tunknown\n"));
+  const ItemTable t =
+      readItemMetadata(writeFile(dir, "m.item",
+                                 "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
+                                 "1\tToy Story\t1995\tAnimation Children's Comedy\n"
+                                 "267\tunkonwn\tunkonwn\tunknown\n"));
   CHECK(t.hasTitles && t.hasCategories);
   CHECK_EQ(t.find("1")->title, std::string("Toy Story"));
   CHECK_EQ(t.find("1")->categories.size(), std::size_t{3});
@@ -299,17 +290,17 @@ TEST_CASE("RecBole .item: title and token_seq categories") {
 TEST_CASE("MovieLens u.item (Latin-1) and movies.dat") {
   const std::string dir = makeTempDir();
   std::string flags = "|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0";
-  const ItemTable u = readItemMetadata(writeFile(
-      dir, "u.item",
-      "1|Toy Story (1995)|01-Jan-1995||http://x" + flags + "\n" +
-          "2|Caf\xe9 (1996)|01-Jan-1996||http://y|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n"));
+  const ItemTable u =
+      readItemMetadata(writeFile(dir, "u.item",
+                                 "1|Toy Story (1995)|01-Jan-1995||http://x" + flags + "\n" +
+                                     "2|Caf\xe9 (1996)|01-Jan-1996||http://y|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n"));
   CHECK_EQ(u.records.size(), std::size_t{2});
   CHECK_EQ(u.categoryNames.size(), std::size_t{19});
   CHECK(u.find("1")->categories == (std::vector<int>{3, 4, 5}));
   CHECK_EQ(u.categoryNames[4], std::string("Children's"));
   CHECK_EQ(u.find("2")->title, std::string("Caf\xc3\xa9 (1996)"));
-  const ItemTable m = readItemMetadata(writeFile(
-      dir, "movies.dat", "1::Toy Story (1995)::Animation|Children's|Comedy\n"));
+  const ItemTable m =
+      readItemMetadata(writeFile(dir, "movies.dat", "1::Toy Story (1995)::Animation|Children's|Comedy\n"));
   CHECK_EQ(m.find("1")->categories.size(), std::size_t{3});
 }
 
@@ -330,8 +321,7 @@ TEST_CASE("format detection from names, content and folders") {
 
   writeFile(dir, "split/train.tsv", "\t1\n");
   writeFile(dir, "split/val.tsv", "\t1\n");
-  CHECK_THROWS_WITH(DataError, resolveSource(dir + "/split"),
-                    "has train.tsv, val.tsv but lacks test.tsv");
+  CHECK_THROWS_WITH(DataError, resolveSource(dir + "/split"), "has train.tsv, val.tsv but lacks test.tsv");
   writeFile(dir, "split/test.tsv", "\t1\n");
   writeFile(dir, "split/items.tsv", "1\tA\n");
   const ResolvedSource s = resolveSource(dir + "/split");
@@ -349,7 +339,6 @@ TEST_CASE("format detection from names, content and folders") {
   fs::create_directories(dir + "/nothing");
   CHECK_THROWS_WITH(DataError, resolveSource(dir + "/nothing"), "holds no dataset files");
   CHECK_THROWS_WITH(DataError, resolveSource(dir + "/absent"), "no such file or folder");
-  CHECK_THROWS_WITH(DataError, resolveSource(writeFile(dir, "g/odd.bin", "hello\n")),
-                    "cannot tell the format");
+  CHECK_THROWS_WITH(DataError, resolveSource(writeFile(dir, "g/odd.bin", "hello\n")), "cannot tell the format");
   CHECK(resolveSource(dir + "/g/odd.bin", DataFormat::Sequences).format == DataFormat::Sequences);
 }

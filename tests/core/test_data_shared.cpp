@@ -27,8 +27,8 @@ Loaded load(const std::string& folder) {
   return out;
 }
 
-void checkLeaveOneOut(const std::string& folder, std::size_t users, std::size_t items,
-                      std::size_t interactions, const std::string& fingerprint) {
+void checkLeaveOneOut(const std::string& folder, std::size_t users, std::size_t items, std::size_t interactions,
+                      const std::string& fingerprint) {
   const Loaded l = load(folder);
   CHECK(l.dataset.split == SplitKind::LeaveOneOut);
   CHECK(!l.report.filtered);

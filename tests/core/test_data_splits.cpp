@@ -38,8 +38,7 @@ std::vector<ItemId> ids(std::initializer_list<int> v) { return std::vector<ItemI
 TEST_CASE("leave-one-out: train all but last two, val second last, test last") {
   // Items are interned 1.. in order, so ids equal the numbers below.
   SplitReport report;
-  const SequenceDataset ds =
-      splitLeaveOneOut(numbered({{1, 2, 3, 4, 5}, {6, 7, 8}, {9, 10}, {11}}), &report);
+  const SequenceDataset ds = splitLeaveOneOut(numbered({{1, 2, 3, 4, 5}, {6, 7, 8}, {9, 10}, {11}}), &report);
   CHECK(ds.split == SplitKind::LeaveOneOut);
   CHECK_EQ(ds.numItems, 11);
   CHECK_EQ(ds.train.size(), std::size_t{4});
@@ -96,8 +95,7 @@ TEST_CASE("user ratio 8:1:1 is seeded, complete and disjoint") {
   CHECK_EQ(testUsers, std::string("4 13 15 23 46 51 61 78 92 94 "));
   const SequenceDataset uneven = splitByUserRatio(numbered({{1}, {2}, {3}}), 1);
   CHECK_EQ(uneven.train.size() + uneven.validation.size() + uneven.test.size(), std::size_t{3});
-  CHECK_THROWS_WITH(std::invalid_argument,
-                    splitByUserRatio(numbered({{1}}), 1, SplitRatios{-1, 1, 1}), "ratios");
+  CHECK_THROWS_WITH(std::invalid_argument, splitByUserRatio(numbered({{1}}), 1, SplitRatios{-1, 1, 1}), "ratios");
 }
 
 TEST_CASE("fingerprint: FNV-1a hex, stable, sensitive to samples and tokens") {
@@ -156,7 +154,8 @@ TEST_CASE("loadDataset: sequences.txt defaults to leave-one-out without filterin
 TEST_CASE("loadDataset: logs get the 5/3 filtering by default, before-stats kept") {
   std::string csv = "user_id,item_id,timestamp\n";
   for (int u = 0; u < 6; ++u) {
-    for (int i = 0; i < 4; ++i) csv += std::to_string(u) + "," + std::to_string(i) + "," + std::to_string(10 - i) + "\n";
+    for (int i = 0; i < 4; ++i)
+      csv += std::to_string(u) + "," + std::to_string(i) + "," + std::to_string(10 - i) + "\n";
   }
   csv += "0,99,1\n";  // a rare item
   const std::string path = writeFile(makeTempDir(), "log.csv", csv);

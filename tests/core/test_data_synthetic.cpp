@@ -58,8 +58,7 @@ TEST_CASE("same seed, same bytes; different seed, different bytes") {
   const std::string c = writeAll(generateSynthetic(config));
   CHECK(slurp(a + "/sequences.txt") != slurp(c + "/sequences.txt"));
   CHECK(slurp(a + "/truth.json") != slurp(c + "/truth.json"));
-  CHECK(generateSynthetic(config).dataset.fingerprint() !=
-        generateSynthetic(SyntheticConfig{}).dataset.fingerprint());
+  CHECK(generateSynthetic(config).dataset.fingerprint() != generateSynthetic(SyntheticConfig{}).dataset.fingerprint());
 }
 
 TEST_CASE("shape: users, items, lengths, leave-one-out dataset with categories") {
@@ -180,8 +179,7 @@ TEST_CASE("written files read back: sequences, items, truth") {
     CHECK_EQ(back.userTokens[u], data.sequences.userTokens[u]);
     CHECK_EQ(back.sequences[u].size(), data.sequences.sequences[u].size());
     for (std::size_t t = 0; t < back.sequences[u].size(); ++t) {
-      CHECK_EQ(back.items.token(back.sequences[u][t]),
-               data.sequences.items.token(data.sequences.sequences[u][t]));
+      CHECK_EQ(back.items.token(back.sequences[u][t]), data.sequences.items.token(data.sequences.sequences[u][t]));
     }
   }
   const SyntheticTruth truth = readSyntheticTruth(dir + "/truth.json");
@@ -199,7 +197,7 @@ TEST_CASE("written files read back: sequences, items, truth") {
 
 TEST_CASE("the dataset loaded from the written files equals the generated one") {
   SyntheticConfig config;
-  config.users = 40;     // few users, many items: some items are never drawn
+  config.users = 40;  // few users, many items: some items are never drawn
   config.items = 400;
   const SyntheticData data = generateSynthetic(config);
   CHECK(data.truth.unusedItems > 0);

@@ -35,15 +35,16 @@ TEST_CASE("atomic write: replaces whole, leaves the old file on failure") {
   const std::string path = dir + "/out.txt";
   writeFileAtomically(path, [](std::ostream& out) { out << "first\n"; });
   CHECK_EQ(slurp(path), std::string("first\n"));
-  CHECK_THROWS_WITH(std::runtime_error, writeFileAtomically(path, [](std::ostream& out) {
-                      out << "half";
-                      throw std::runtime_error("interrupted");
-                    }),
+  CHECK_THROWS_WITH(std::runtime_error,
+                    writeFileAtomically(path,
+                                        [](std::ostream& out) {
+                                          out << "half";
+                                          throw std::runtime_error("interrupted");
+                                        }),
                     "interrupted");
   CHECK_EQ(slurp(path), std::string("first\n"));
   CHECK(!fs::exists(path + ".part"));
-  CHECK_THROWS_WITH(DataError, writeFileAtomically(dir + "/no/such/dir/x.txt", [](std::ostream&) {}),
-                    "does not exist");
+  CHECK_THROWS_WITH(DataError, writeFileAtomically(dir + "/no/such/dir/x.txt", [](std::ostream&) {}), "does not exist");
 }
 
 TEST_CASE("atomic write: a full disk leaves the old file and no .part") {
@@ -54,10 +55,12 @@ TEST_CASE("atomic write: a full disk leaves the old file and no .part") {
   writeFileAtomically(path, [](std::ostream& out) { out << "old\n"; });
   {
     recdiff::test::FileSizeLimit limit(4096);
-    CHECK_THROWS_WITH(DataError, writeFileAtomically(path, [](std::ostream& out) {
-                        const std::string block(1024, 'x');
-                        for (int i = 0; i < 100; ++i) out << block;
-                      }),
+    CHECK_THROWS_WITH(DataError,
+                      writeFileAtomically(path,
+                                          [](std::ostream& out) {
+                                            const std::string block(1024, 'x');
+                                            for (int i = 0; i < 100; ++i) out << block;
+                                          }),
                       "writing failed");
   }
   CHECK_EQ(slurp(path), std::string("old\n"));

@@ -27,9 +27,7 @@ torch::Device device() {
   return torch::Device(torch::kCPU);
 }
 
-torch::TensorOptions floatOn(const torch::Device& d) {
-  return torch::TensorOptions().dtype(torch::kFloat).device(d);
-}
+torch::TensorOptions floatOn(const torch::Device& d) { return torch::TensorOptions().dtype(torch::kFloat).device(d); }
 
 SamplerConfig config(SamplerKind kind, int steps = 0, double eta = 0.0) {
   SamplerConfig c;
@@ -93,8 +91,7 @@ TEST_CASE("skip-step timesteps are evenly spaced and end at T") {
 TEST_CASE("sampler configs are validated") {
   const NoiseSchedule s(ScheduleKind::TruncatedLinear, 32);
   CHECK_THROWS_WITH(std::invalid_argument, ReverseSampler(s, config(SamplerKind::DDIM, 33)), "1..32");
-  CHECK_THROWS_WITH(std::invalid_argument, ReverseSampler(s, config(SamplerKind::DDIM, 8, -1.0)),
-                    "eta");
+  CHECK_THROWS_WITH(std::invalid_argument, ReverseSampler(s, config(SamplerKind::DDIM, 8, -1.0)), "eta");
   const ReverseSampler all(s, config(SamplerKind::DDPM));
   CHECK_EQ(all.timesteps().size(), std::size_t{32});
   CHECK_EQ(all.coefficients().size(), std::size_t{32});
@@ -136,8 +133,7 @@ TEST_CASE("DDIM with eta = 1 has DDPM's coefficients, also on a respaced chain")
   const ReverseSampler ddim0(s, config(SamplerKind::DDIM, 10, 0.0));
   for (const StepCoefficients& c : ddim0.coefficients()) {
     CHECK_EQ(c.sigma, 0.0);
-    CHECK_NEAR(c.x0Coef + c.xtCoef * std::sqrt(s.alphaBar(c.t)), std::sqrt(s.alphaBar(c.tPrev)),
-               1e-12);
+    CHECK_NEAR(c.x0Coef + c.xtCoef * std::sqrt(s.alphaBar(c.t)), std::sqrt(s.alphaBar(c.tPrev)), 1e-12);
   }
 }
 
@@ -185,9 +181,7 @@ TEST_CASE("DDIM eta = 0 is deterministic and keeps the implied noise along the p
   const torch::Device dev = device();
   const NoiseSchedule s(ScheduleKind::Linear, 100);
   const torch::Tensor target = torch::tensor({{0.3f, -0.7f, 1.1f}}, floatOn(dev));
-  const Denoiser oracle = [&](const torch::Tensor& xt, const torch::Tensor&) {
-    return target.expand_as(xt).clone();
-  };
+  const Denoiser oracle = [&](const torch::Tensor& xt, const torch::Tensor&) { return target.expand_as(xt).clone(); };
   const ReverseSampler sampler(s, config(SamplerKind::DDIM, 10, 0.0));
   const torch::Tensor xT = torch::randn({4, 3}, makeGenerator(5, torch::kCPU)).to(dev);
   TraceRecorder recorder(torch::randn({5, 3}).to(dev));
@@ -202,14 +196,13 @@ TEST_CASE("DDIM eta = 0 is deterministic and keeps the implied noise along the p
   CHECK(torch::equal(a, b));
   CHECK((a - target).abs().max().item<double>() < 1e-5);
   // ε̂ = (x_τ - √ᾱ_τ·x0)/√(1-ᾱ_τ) is the same at every visited τ.
-  const torch::Tensor epsT = (xT.cpu() - std::sqrt(s.alphaBar(100)) * target.cpu()) /
-                             std::sqrt(1 - s.alphaBar(100));
+  const torch::Tensor epsT = (xT.cpu() - std::sqrt(s.alphaBar(100)) * target.cpu()) / std::sqrt(1 - s.alphaBar(100));
   const Trace& trace = recorder.trace();
   CHECK_EQ(trace.steps.size(), std::size_t{11});
   for (std::size_t i = 0; i + 1 < trace.steps.size(); ++i) {
     const int t = trace.steps[i].t;
-    const torch::Tensor eps = (trace.steps[i].xt - std::sqrt(s.alphaBar(t)) * target.cpu()) /
-                              std::sqrt(1 - s.alphaBar(t));
+    const torch::Tensor eps =
+        (trace.steps[i].xt - std::sqrt(s.alphaBar(t)) * target.cpu()) / std::sqrt(1 - s.alphaBar(t));
     CHECK((eps - epsT).abs().max().item<double>() < 1e-4);
   }
 }
@@ -320,9 +313,7 @@ TEST_CASE("noise on the last step only when asked") {
   const torch::Device dev = device();
   const NoiseSchedule s(ScheduleKind::Linear, 50);
   const torch::Tensor m = torch::tensor({0.25f, -0.5f}, floatOn(dev));
-  const Denoiser constant = [&](const torch::Tensor& xt, const torch::Tensor&) {
-    return m.expand_as(xt).clone();
-  };
+  const Denoiser constant = [&](const torch::Tensor& xt, const torch::Tensor&) { return m.expand_as(xt).clone(); };
   for (SamplerKind kind : {SamplerKind::DDPM, SamplerKind::DDIM}) {
     SamplerConfig cfg = config(kind, 10, 1.0);
     SampleRequest request;
@@ -344,8 +335,7 @@ TEST_CASE("models report per-step extras only while a trace is recorded") {
   const torch::Device dev = device();
   const NoiseSchedule s(ScheduleKind::Linear, 20);
   int withExtras = 0, withoutExtras = 0;
-  const InspectingDenoiser inspecting = [&](const torch::Tensor& xt, const torch::Tensor& t,
-                                            StepExtras* extras) {
+  const InspectingDenoiser inspecting = [&](const torch::Tensor& xt, const torch::Tensor& t, StepExtras* extras) {
     if (extras != nullptr) {
       ++withExtras;
       extras->put("ai2m_attention", torch::full({xt.size(0), 1, 4}, 0.25f, xt.options()));
@@ -393,9 +383,7 @@ TEST_CASE("sampling runs without autograd and rejects a malformed denoiser") {
   request.options = floatOn(dev);
   const torch::Tensor x0 = sampler.sample(parametric, request);
   CHECK(!x0.requires_grad());
-  const Denoiser wrong = [](const torch::Tensor& xt, const torch::Tensor&) {
-    return xt.narrow(1, 0, 2);
-  };
+  const Denoiser wrong = [](const torch::Tensor& xt, const torch::Tensor&) { return xt.narrow(1, 0, 2); };
   CHECK_THROWS_WITH(std::invalid_argument, sampler.sample(wrong, request), "denoiser returned");
   SampleRequest empty;
   CHECK_THROWS_WITH(std::invalid_argument, sampler.sample(parametric, empty), "shape");
@@ -412,8 +400,8 @@ TEST_CASE("plain lambdas of either arity pick the right overload") {
   const torch::Tensor a =
       sampler.sample([](const torch::Tensor& xt, const torch::Tensor&) { return 0.5 * xt; }, request);
   request.generator = makeGenerator(1, dev);
-  const torch::Tensor b = sampler.sample(
-      [](const torch::Tensor& xt, const torch::Tensor&, StepExtras*) { return 0.5 * xt; }, request);
+  const torch::Tensor b =
+      sampler.sample([](const torch::Tensor& xt, const torch::Tensor&, StepExtras*) { return 0.5 * xt; }, request);
   CHECK(torch::equal(a, b));
   CHECK_EQ(a.size(1), 3);
 }

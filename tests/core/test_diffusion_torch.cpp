@@ -22,9 +22,7 @@ torch::Device device() {
   return torch::Device(torch::kCPU);
 }
 
-torch::TensorOptions floatOn(const torch::Device& d) {
-  return torch::TensorOptions().dtype(torch::kFloat).device(d);
-}
+torch::TensorOptions floatOn(const torch::Device& d) { return torch::TensorOptions().dtype(torch::kFloat).device(d); }
 
 // Mean and (population) variance of a CPU double copy.
 double meanOf(const torch::Tensor& x) { return x.to(torch::kCPU, torch::kDouble).mean().item<double>(); }
@@ -69,8 +67,7 @@ TEST_CASE("linear schedules too short to be valid say which T works") {
   CHECK_THROWS_WITH(std::invalid_argument, NoiseSchedule(ScheduleKind::Linear, 10), "T >= 20");
   CHECK_THROWS_WITH(std::invalid_argument, NoiseSchedule(ScheduleKind::Cosine, 0), "at least 1");
   CHECK_THROWS_WITH(std::invalid_argument, NoiseSchedule::fromBetas({0.1, 1.5}), "beta_2");
-  CHECK_THROWS_WITH(std::out_of_range, NoiseSchedule(ScheduleKind::Cosine, 8).alphaBar(9),
-                    "outside 0..8");
+  CHECK_THROWS_WITH(std::out_of_range, NoiseSchedule(ScheduleKind::Cosine, 8).alphaBar(9), "outside 0..8");
 }
 
 TEST_CASE("truncated-linear T<21 ends at scale*0.001+0.01, as DiffuRec's reference code does") {
@@ -172,8 +169,7 @@ TEST_CASE("posterior coefficients match the direct formulas and keep the margina
       // x_t ~ q(x_t|x0) followed by the posterior gives q(x_{t-1}|x0):
       // mean c1 + c2·√ᾱ_t = √ᾱ_{t-1}, variance c2²(1-ᾱ_t) + β̃_t = 1-ᾱ_{t-1}.
       CHECK_NEAR(s.posteriorC1(t) + s.posteriorC2(t) * std::sqrt(ab), std::sqrt(abp), 1e-12);
-      CHECK_NEAR(s.posteriorC2(t) * s.posteriorC2(t) * (1 - ab) + s.posteriorVariance(t), 1 - abp,
-                 1e-12);
+      CHECK_NEAR(s.posteriorC2(t) * s.posteriorC2(t) * (1 - ab) + s.posteriorVariance(t), 1 - abp, 1e-12);
     }
   }
 }
@@ -249,9 +245,8 @@ TEST_CASE("per-token timesteps: t = 0 positions stay exactly clean") {
   const torch::Device dev = device();
   const NoiseSchedule s(ScheduleKind::TruncatedLinear, 32);
   const torch::Tensor x0 = torch::randn({4, 5, 8}, makeGenerator(1, torch::kCPU)).to(dev);
-  const torch::Tensor ts = torch::tensor({{0, 0, 3, 7, 32}, {0, 1, 1, 1, 1}, {5, 0, 0, 0, 20},
-                                          {0, 0, 0, 0, 0}},
-                                         torch::kLong).to(dev);
+  const torch::Tensor ts =
+      torch::tensor({{0, 0, 3, 7, 32}, {0, 1, 1, 1, 1}, {5, 0, 0, 0, 20}, {0, 0, 0, 0, 0}}, torch::kLong).to(dev);
   for (NoiseKind kind : {NoiseKind::Gaussian, NoiseKind::Offset}) {
     NoiseOptions options;
     options.kind = kind;
@@ -276,15 +271,11 @@ TEST_CASE("per-token timesteps: t = 0 positions stay exactly clean") {
 TEST_CASE("forward noise rejects mismatched shapes and out-of-range timesteps") {
   const NoiseSchedule s(ScheduleKind::Linear, 50);
   const torch::Tensor x0 = torch::zeros({4, 8});
-  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, x0, torch::zeros({3}, torch::kLong)),
-                    "do not match");
-  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, x0, torch::zeros({4, 8}, torch::kLong)),
-                    "do not match");
-  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, x0, torch::full({4}, 51, torch::kLong)),
-                    "0..50");
+  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, x0, torch::zeros({3}, torch::kLong)), "do not match");
+  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, x0, torch::zeros({4, 8}, torch::kLong)), "do not match");
+  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, x0, torch::full({4}, 51, torch::kLong)), "0..50");
   CHECK_THROWS_WITH(std::invalid_argument, qSample(s, x0, torch::zeros({4})), "integer");
-  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, torch::zeros({8}), torch::zeros({1}, torch::kLong)),
-                    "[B,d]");
+  CHECK_THROWS_WITH(std::invalid_argument, qSample(s, torch::zeros({8}), torch::zeros({1}, torch::kLong)), "[B,d]");
 }
 
 TEST_CASE("geodesic noise stays on the unit sphere and its angle grows with t") {
@@ -318,8 +309,7 @@ TEST_CASE("geodesic noise stays on the unit sphere and its angle grows with t") 
   // qSampleWithNoise reproduces it from the returned tangent noise.
   const torch::Tensor ts = torch::full({n}, 8, torch::TensorOptions().dtype(torch::kLong).device(dev));
   const ForwardSample out = qSample(s, x0, ts, options, makeGenerator(9, dev));
-  CHECK((qSampleWithNoise(s, x0, ts, out.noise, NoiseKind::Geodesic) - out.xt).abs().max().item<double>() <
-        1e-5);
+  CHECK((qSampleWithNoise(s, x0, ts, out.noise, NoiseKind::Geodesic) - out.xt).abs().max().item<double>() < 1e-5);
 }
 
 TEST_CASE("gradients flow from x_t back to x0") {
@@ -330,8 +320,8 @@ TEST_CASE("gradients flow from x_t back to x0") {
     NoiseOptions options;
     options.kind = kind;
     const ForwardSample out =
-        qSample(s, x0, torch::full({3}, 5, torch::TensorOptions().dtype(torch::kLong).device(dev)),
-                options, makeGenerator(1, dev));
+        qSample(s, x0, torch::full({3}, 5, torch::TensorOptions().dtype(torch::kLong).device(dev)), options,
+                makeGenerator(1, dev));
     CHECK(!out.noise.requires_grad());
     out.xt.sum().backward();
     CHECK(x0.grad().defined());
@@ -360,8 +350,10 @@ TEST_CASE("same seed gives identical draws, a different seed different ones") {
   }
   // One generator advances: two draws from it differ.
   torch::Generator g = makeGenerator(42, dev);
-  const torch::Tensor first = qSample(s, x0, torch::full({64}, 3, torch::TensorOptions().dtype(torch::kLong).device(dev)), {}, g).xt;
-  const torch::Tensor second = qSample(s, x0, torch::full({64}, 3, torch::TensorOptions().dtype(torch::kLong).device(dev)), {}, g).xt;
+  const torch::Tensor first =
+      qSample(s, x0, torch::full({64}, 3, torch::TensorOptions().dtype(torch::kLong).device(dev)), {}, g).xt;
+  const torch::Tensor second =
+      qSample(s, x0, torch::full({64}, 3, torch::TensorOptions().dtype(torch::kLong).device(dev)), {}, g).xt;
   CHECK(!torch::equal(first, second));
 }
 
@@ -385,7 +377,7 @@ TEST_CASE("a generator of the wrong device type is refused with a clear message"
   const NoiseSchedule s(ScheduleKind::Linear, 50);
   const torch::Tensor x0 = torch::zeros({2, 4}, floatOn(dev));
   CHECK_THROWS_WITH(std::invalid_argument,
-                    qSample(s, x0, torch::ones({2}, torch::TensorOptions().dtype(torch::kLong).device(dev)),
-                            {}, makeGenerator(1, torch::kCPU)),
+                    qSample(s, x0, torch::ones({2}, torch::TensorOptions().dtype(torch::kLong).device(dev)), {},
+                            makeGenerator(1, torch::kCPU)),
                     "makeGenerator");
 }

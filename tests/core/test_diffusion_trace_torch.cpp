@@ -23,8 +23,7 @@ torch::Device device() {
 // Catalog of N = 4 items in d = 2; row 0 is padding.
 //   item 1 = (1, 0), item 2 = (0, 1), item 3 = (-1, 0), item 4 = (0.6, 0.8)
 torch::Tensor catalog(const torch::Device& dev) {
-  return torch::tensor({{0.0f, 0.0f}, {1.0f, 0.0f}, {0.0f, 1.0f}, {-1.0f, 0.0f}, {0.6f, 0.8f}})
-      .to(dev);
+  return torch::tensor({{0.0f, 0.0f}, {1.0f, 0.0f}, {0.0f, 1.0f}, {-1.0f, 0.0f}, {0.6f, 0.8f}}).to(dev);
 }
 
 // Row 0: x̂0 = (1, 0.1)   → scores 1: 1, 2: 0.1, 3: -1, 4: 0.68  → order 1, 4, 2, 3
@@ -125,8 +124,7 @@ TEST_CASE("excluded history items leave the ranking and the top-k") {
   recorder.setExcludedItems(torch::Tensor());
   recorder.record(4, xt(dev), x0Hat(dev));
   CHECK(recorder.trace().steps[1].targetRank == std::vector<int64_t>({3, 2, 2}));
-  CHECK_THROWS_WITH(std::invalid_argument,
-                    recorder.setExcludedItems(torch::zeros({3, 4}, torch::kBool)), "[B,5]");
+  CHECK_THROWS_WITH(std::invalid_argument, recorder.setExcludedItems(torch::zeros({3, 4}, torch::kBool)), "[B,5]");
 }
 
 TEST_CASE("recorded steps are CPU copies, not views of the sampler's tensors") {
@@ -152,8 +150,7 @@ TEST_CASE("record rejects shapes that do not fit the catalog or the targets") {
   const torch::Device dev = device();
   TraceRecorder recorder(catalog(dev), torch::tensor({1, 2}, torch::kLong).to(dev));
   CHECK_THROWS_WITH(std::invalid_argument, recorder.record(1, xt(dev), x0Hat(dev)), "2 targets");
-  CHECK_THROWS_WITH(std::invalid_argument,
-                    recorder.record(1, torch::zeros({2, 3}), torch::zeros({2, 3})), "[B,2]");
+  CHECK_THROWS_WITH(std::invalid_argument, recorder.record(1, torch::zeros({2, 3}), torch::zeros({2, 3})), "[B,2]");
   CHECK_THROWS_WITH(std::invalid_argument, TraceRecorder(torch::zeros({1, 2})), "[N+1,d]");
   CHECK(recorder.trace().steps.empty());
 }
@@ -162,8 +159,8 @@ TEST_CASE("toTable gives the same numbers in plain containers") {
   const torch::Device dev = device();
   TraceRecorder recorder(catalog(dev), torch::tensor({2, 3, 2}, torch::kLong).to(dev), 2);
   StepExtras extras;
-  extras.put("ai2m_attention", torch::arange(6, torch::TensorOptions().dtype(torch::kFloat).device(dev))
-                                   .reshape({3, 1, 2}));
+  extras.put("ai2m_attention",
+             torch::arange(6, torch::TensorOptions().dtype(torch::kFloat).device(dev)).reshape({3, 1, 2}));
   recorder.record(9, xt(dev), x0Hat(dev), &extras);
   recorder.record(0, x0Hat(dev), x0Hat(dev));
   const TraceTable table = toTable(recorder.trace());

@@ -94,7 +94,7 @@ TEST_CASE("metrics split by whether the target occurs in training: history and t
   const std::vector<recdiff::data::Sample> train = {sample({}, 1), sample({2}, 1)};
   const std::vector<recdiff::data::Sample> test = {sample({3}, 2), sample({}, 3), sample({1}, 1), sample({1}, 9)};
   const auto split = metricsByTargetSeenInTraining(train, test, {1, 2, 40, 50});
-  CHECK_EQ(split.seen.count, std::size_t{2});    // targets 2 (rank 1) and 1 (rank 40)
+  CHECK_EQ(split.seen.count, std::size_t{2});  // targets 2 (rank 1) and 1 (rank 40)
   CHECK_NEAR(split.seen.hitRate.at(20), 0.5, 1e-12);
   CHECK_NEAR(split.seen.mrr, (1.0 + 1.0 / 40) / 2, 1e-12);
   CHECK_EQ(split.unseen.count, std::size_t{2});  // targets 3 (rank 2) and 9 (rank 50), beyond every training id
@@ -104,9 +104,9 @@ TEST_CASE("metrics split by whether the target occurs in training: history and t
 }
 
 TEST_CASE("the spread of metrics over several evaluations: mean and sample standard deviation") {
-  const auto a = computeRankingMetrics({1, 30});  // HR@20 0.5, MRR (1 + 1/30)/2
-  const auto b = computeRankingMetrics({2, 3});   // HR@20 1.0
-  const auto c = computeRankingMetrics({40, 50}); // HR@20 0.0
+  const auto a = computeRankingMetrics({1, 30});   // HR@20 0.5, MRR (1 + 1/30)/2
+  const auto b = computeRankingMetrics({2, 3});    // HR@20 1.0
+  const auto c = computeRankingMetrics({40, 50});  // HR@20 0.0
   const auto spread = spreadOf({a, b, c});
   CHECK_NEAR(spread.mean.hitRate.at(20), 0.5, 1e-12);
   CHECK_NEAR(spread.std.hitRate.at(20), 0.5, 1e-12);  // deviations 0, ±0.5: sqrt(0.5 / 2)
@@ -136,8 +136,8 @@ RankingMetrics metricsWith(double hr, double ndcg, std::map<std::string, double>
 
 TEST_CASE("selection by one metric keeps only its strict improvements") {
   ModelSelection s("ndcg@20");
-  CHECK(s.offer(metricsWith(0.10, 0.05)));                      // the first is always a best
-  CHECK(!s.offer(metricsWith(0.20, 0.05)));                     // a tie on NDCG@20 is not
+  CHECK(s.offer(metricsWith(0.10, 0.05)));                       // the first is always a best
+  CHECK(!s.offer(metricsWith(0.20, 0.05)));                      // a tie on NDCG@20 is not
   CHECK(!s.offer(metricsWith(0.30, 0.04, {{"ndcg@5", 0.09}})));  // other metrics do not count
   CHECK(s.offer(metricsWith(0.01, 0.06)));
   CHECK_EQ(s.scoreMetric(), std::string("ndcg@20"));
@@ -151,13 +151,13 @@ TEST_CASE("selection 'any' keeps a validation that beats any of the six metrics'
   ModelSelection s("any");
   CHECK_EQ(s.scoreMetric(), std::string("ndcg@20"));
   CHECK(s.offer(metricsWith(0.10, 0.05)));
-  CHECK(!s.offer(metricsWith(0.10, 0.05)));                        // nothing new
-  CHECK(s.offer(metricsWith(0.09, 0.04, {{"hr@5", 0.11}})));        // HR@5 alone, the rest worse
-  CHECK(!s.offer(metricsWith(0.10, 0.05, {{"hr@5", 0.105}})));      // HR@5's best is now 0.11
-  CHECK(!s.offer(metricsWith(0.05, 0.02, {{"hr@50", 0.9}})));       // @50 is not one of the six
+  CHECK(!s.offer(metricsWith(0.10, 0.05)));                     // nothing new
+  CHECK(s.offer(metricsWith(0.09, 0.04, {{"hr@5", 0.11}})));    // HR@5 alone, the rest worse
+  CHECK(!s.offer(metricsWith(0.10, 0.05, {{"hr@5", 0.105}})));  // HR@5's best is now 0.11
+  CHECK(!s.offer(metricsWith(0.05, 0.02, {{"hr@50", 0.9}})));   // @50 is not one of the six
   CHECK(s.offer(metricsWith(0.05, 0.02, {{"ndcg@10", 0.051}})));
   s.reset();
-  CHECK(s.offer(metricsWith(0.0, 0.0)));                           // after reset, anything is a best
+  CHECK(s.offer(metricsWith(0.0, 0.0)));  // after reset, anything is a best
 }
 
 TEST_CASE("unknown selection rules and metric names are refused up front") {

@@ -32,8 +32,7 @@ NoiseEvidence withOverlap(double overlap, double sensitivity = kNaN) {
 TEST_CASE("top-k agreement: mean overlap over users and pairs, and the share of identical lists") {
   // Two users, k = 3. User 0: {1,2,3}, {3,2,1}, {1,2,3} — one set (order does
   // not matter). User 1: {1,2,3}, {1,2,4}, {5,6,7}: pair overlaps 2/3, 0, 0.
-  const std::vector<std::vector<std::int64_t>> runs = {
-      {1, 2, 3, 1, 2, 3}, {3, 2, 1, 1, 2, 4}, {1, 2, 3, 5, 6, 7}};
+  const std::vector<std::vector<std::int64_t>> runs = {{1, 2, 3, 1, 2, 3}, {3, 2, 1, 1, 2, 4}, {1, 2, 3, 5, 6, 7}};
   const TopKAgreement a = topKAgreement(runs, 3);
   CHECK_EQ(a.users, std::int64_t{2});
   CHECK_EQ(a.runs, 3);
@@ -90,7 +89,8 @@ TEST_CASE("sentences: the inert model, the noise-driven model, one user, a basel
   inert.hitRateStd = 0.0;
   inert.hitRateNoiseFree = 0.042;
   const std::string a = describeNoiseDependence(inert);
-  CHECK(contains(a, "The output does not depend on the noise: three noise seeds give the same top-20 for 100 % of users"));
+  CHECK(contains(a,
+                 "The output does not depend on the noise: three noise seeds give the same top-20 for 100 % of users"));
   CHECK(contains(a, "the noise-free run scores the same HR@20 (4.20 % vs 4.20 ± 0.00 % with noise)"));
   CHECK(contains(a, "the diffusion input is inert"));
 

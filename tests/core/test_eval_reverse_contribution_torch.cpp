@@ -44,9 +44,8 @@ class PlantedModel : public models::Model {
   std::int64_t diffusionSteps() const override { return schedule_.steps(); }
   torch::Tensor reverse(const data::Batch& batch, const models::ReverseOptions& options,
                         diffusion::TraceRecorder* trace) override {
-    const torch::Tensor guide = items_.index_select(0, batch.history.flatten())
-                                    .view({batch.size(), batch.history.size(1), kDim})
-                                    .sum(1);
+    const torch::Tensor guide =
+        items_.index_select(0, batch.history.flatten()).view({batch.size(), batch.history.size(1), kDim}).sum(1);
     models::DiffusionDenoiser denoiser = [&](const torch::Tensor& xt, const torch::Tensor&, diffusion::StepExtras*) {
       return kind_ == Kind::Inert ? guide.clone() : xt.clone();
     };
@@ -157,12 +156,12 @@ TEST_CASE("probing a traced run does not change it, for every diffusion model") 
   requireDevice();
   const std::vector<data::Sample> batchSamples = {{0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {2, 9, 8, 7}, 3}};
   for (const std::string name : {"adigrec", "dimerec", "dreamrec", "dae4rec", "adrec", "diffurec", "diffurecsys"}) {
-    auto model = test::configuredModel(name, {{"dim=16", "diffusion_steps=20", "max_length=6"},
-                                              name == "dae4rec" ? std::vector<std::string>{"sampling_steps=5",
-                                                                                           "gae_hidden=16",
-                                                                                           "aime_block=8"}
-                                                                : std::vector<std::string>{}},
-                                       {12, 6}, 3);
+    auto model = test::configuredModel(
+        name,
+        {{"dim=16", "diffusion_steps=20", "max_length=6"},
+         name == "dae4rec" ? std::vector<std::string>{"sampling_steps=5", "gae_hidden=16", "aime_block=8"}
+                           : std::vector<std::string>{}},
+        {12, 6}, 3);
     model->to(device());
     model->eval();
     const data::Batch batch = test::batchOf(batchSamples, 6);

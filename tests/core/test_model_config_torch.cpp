@@ -26,9 +26,7 @@ std::string refusal(const std::string& model, const std::string& assignment) {
   throw test::Failure(model + " accepted " + assignment);
 }
 
-bool contains(const std::string& text, const std::string& fragment) {
-  return text.find(fragment) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& fragment) { return text.find(fragment) != std::string::npos; }
 
 }  // namespace
 

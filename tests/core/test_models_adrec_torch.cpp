@@ -140,8 +140,7 @@ TEST_CASE("ADRec's loss is the PCGrad mean: the mean of the CE and MSE gradients
   CHECK_NEAR(terms.total.item<double>(), 0.5 * (ce.item<double>() + mse.item<double>()), 1e-6);
   // Shared parameters: the item table and a parameter deep in the ADM.
   auto named = model->named_parameters();
-  std::vector<torch::Tensor> shared = {model->itemEmbeddings(), named["adm0.ffn_in.weight"],
-                                       named["time.in.weight"]};
+  std::vector<torch::Tensor> shared = {model->itemEmbeddings(), named["adm0.ffn_in.weight"], named["time.in.weight"]};
   auto gTotal = torch::autograd::grad({terms.total}, shared, {}, true);
   auto gCe = torch::autograd::grad({ce}, shared, {}, true);
   auto gMse = torch::autograd::grad({mse}, shared, {}, true);
@@ -188,7 +187,8 @@ TEST_CASE("ADRec attend_padding: padding is a learned token that real positions 
   // the learned token in the attention, so it does. Item ids written into the
   // padding matter in neither.
   for (const bool attend : {false, true}) {
-    auto model = makeAdRec({"dropout=0", "emb_dropout=0", std::string("attend_padding=") + (attend ? "true" : "false")});
+    auto model =
+        makeAdRec({"dropout=0", "emb_dropout=0", std::string("attend_padding=") + (attend ? "true" : "false")});
     CHECK_EQ(model->named_parameters().find("padding_token") != nullptr, attend);
     model->beginStage(0);  // the CAM alone scores: no reverse noise to line up
     model->eval();
@@ -232,11 +232,18 @@ TEST_CASE("ADRec attend_padding: padding is a learned token that real positions 
 
 TEST_CASE("every ADRec switch builds, trains a step with finite gradients and scores") {
   requireDevice();
-  const std::vector<std::vector<std::string>> variants = {
-      {}, {"warmup=false"}, {"pretrain=false"}, {"mse=false"}, {"cam=false"}, {"denoiser=mlp"},
-      {"cam=false", "pretrain=false"}, {"schedule=linear", "diffusion_steps=50"},
-      {"pretrain_encoder=sasrec"}, {"pretrain_encoder=sasrec", "pretrain=false"}, {"attend_padding=true"},
-      {"attend_padding=true", "pretrain_encoder=sasrec"}};
+  const std::vector<std::vector<std::string>> variants = {{},
+                                                          {"warmup=false"},
+                                                          {"pretrain=false"},
+                                                          {"mse=false"},
+                                                          {"cam=false"},
+                                                          {"denoiser=mlp"},
+                                                          {"cam=false", "pretrain=false"},
+                                                          {"schedule=linear", "diffusion_steps=50"},
+                                                          {"pretrain_encoder=sasrec"},
+                                                          {"pretrain_encoder=sasrec", "pretrain=false"},
+                                                          {"attend_padding=true"},
+                                                          {"attend_padding=true", "pretrain_encoder=sasrec"}};
   auto batch = batchOf(mixedSamples(), 8);
   for (const auto& v : variants) {
     auto model = makeAdRec(v);
@@ -305,9 +312,9 @@ TEST_CASE("ADRec's stages: pre-train, warm-up with frozen embeddings and a fresh
 TEST_CASE("ADRec pretrain_encoder=sasrec: learned positions in stage 1, none after it") {
   requireDevice();
   CHECK(makeAdRec({})->named_parameters().find("pretrain_positions.weight") == nullptr);
-  CHECK(makeAdRec({"pretrain_encoder=sasrec", "pretrain=false"})
-            ->named_parameters()
-            .find("pretrain_positions.weight") == nullptr);
+  CHECK(
+      makeAdRec({"pretrain_encoder=sasrec", "pretrain=false"})->named_parameters().find("pretrain_positions.weight") ==
+      nullptr);
   auto model = makeAdRec({"pretrain_encoder=sasrec"});
   auto positions = model->named_parameters()["pretrain_positions.weight"];
   auto batch = batchOf(mixedSamples(), 8);
@@ -342,8 +349,8 @@ TEST_CASE("ADRec's three stages run as one trainer run; warm-up leaves E untouch
   auto data = test::memorisable();
   // Pre-training until early stopping with patience 1: its last epoch is by
   // construction not its best, so "starts from the selected epoch" can fail.
-  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "lr=0.01", "pretrain_epochs=0",
-                          "warmup_epochs=2", "eval_every=1", "patience=1"},
+  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "lr=0.01", "pretrain_epochs=0", "warmup_epochs=2",
+                          "eval_every=1", "patience=1"},
                          40);
   torch::Tensor bestPretrain, lastPretrain, afterWarmup;
   std::vector<std::string> seen;
@@ -375,9 +382,9 @@ TEST_CASE("ADRec without warm-up: the full stage refines the selected pre-traini
   auto data = test::memorisable();
   CHECK(makeAdRec({"warmup=false"})->stages().at(1).refinesBest);
   CHECK(!makeAdRec({"pretrain=false"})->stages().at(0).refinesBest);
-  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=3", "warmup=false",
-                          "eval_every=1", "patience=1"},
-                         40);
+  auto model = makeAdRec(
+      {"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=3", "warmup=false", "eval_every=1", "patience=1"},
+      40);
   auto opts = trainOptions();
   opts.epochs = 2;
   const auto result = train::trainModel(*model, data, opts);
@@ -400,9 +407,8 @@ TEST_CASE("ADRec memorises 50 sequences") {
 TEST_CASE("an ADRec checkpoint round-trips: same scores and stage after reload") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeAdRec({"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=1", "warmup_epochs=1",
-                          "eval_every=1"},
-                         40);
+  auto model = makeAdRec(
+      {"dim=16", "max_length=10", "batch_size=16", "pretrain_epochs=1", "warmup_epochs=1", "eval_every=1"}, 40);
   auto opts = trainOptions();
   opts.epochs = 1;
   auto trip = test::checkCheckpointRoundTrip(*model, data, opts, "adrec");

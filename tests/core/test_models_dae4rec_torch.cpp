@@ -33,8 +33,12 @@ using test::trainOptions;
 
 std::shared_ptr<models::Dae4Rec> makeModel(const std::vector<std::string>& overrides, std::int32_t items = 12,
                                            std::int64_t maxLength = 6) {
-  const std::vector<std::string> small = {"dim=16",        "diffusion_steps=40", "sampling_steps=20",
-                                          "gae_hidden=16", "gae_edges=64",       "aime_block=8",
+  const std::vector<std::string> small = {"dim=16",
+                                          "diffusion_steps=40",
+                                          "sampling_steps=20",
+                                          "gae_hidden=16",
+                                          "gae_edges=64",
+                                          "aime_block=8",
                                           "max_length=" + std::to_string(maxLength)};
   auto model = std::dynamic_pointer_cast<models::Dae4Rec>(
       test::configuredModel("dae4rec", {small, overrides}, {items, maxLength}));
@@ -52,8 +56,7 @@ data::SequenceDataset datasetOf(const std::vector<data::Sample>& train, std::int
   return d;
 }
 
-const std::vector<data::Sample> kSamples = {
-    {0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5}, 3}};
+const std::vector<data::Sample> kSamples = {{0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5}, 3}};
 
 std::vector<std::string> names(const std::vector<models::TrainingStage>& stages) {
   std::vector<std::string> out;
@@ -74,8 +77,7 @@ TEST_CASE("the item graph links adjacent training items once, with self-loops, a
   CHECK(torch::equal(g.degrees(), torch::tensor({0, 2, 3, 2, 1, 1}, torch::kLong)));
   auto rows = torch::tensor({1, 2, 1, 4, 0, 3, 5}, torch::kLong).to(device());
   auto cols = torch::tensor({2, 1, 3, 4, 0, 5, 5}, torch::kLong).to(device());
-  CHECK(torch::equal(g.contains(rows, cols).cpu(),
-                     torch::tensor({true, true, false, true, false, false, true})));
+  CHECK(torch::equal(g.contains(rows, cols).cpu(), torch::tensor({true, true, false, true, false, false, true})));
   auto dense = g.normalizedAdjacency(device()).to_dense().cpu();
   CHECK_NEAR(dense[1][2].item<double>(), 1.0 / std::sqrt(2.0 * 3.0), 1e-6);
   CHECK_NEAR(dense[2][2].item<double>(), 1.0 / 3.0, 1e-6);
@@ -95,9 +97,9 @@ TEST_CASE("λ_t follows Eq. 5 and is clipped where it diverges") {
   auto schedule = diffusion::NoiseSchedule::fromBetas({0.1, 0.2, 0.3});
   auto w = models::dae4recLossWeights(schedule, 100.0);
   CHECK_EQ(w.size(), std::size_t{4});
-  CHECK_NEAR(w[1], 100.0, 1e-12);                                   // 1-ᾱ_0 = 0: the clip
-  CHECK_NEAR(w[2], 0.9 * 0.28 / (2 * 0.2 * 0.1), 1e-9);             // 6.3
-  CHECK_NEAR(w[3], 0.72 * 0.496 / (2 * 0.3 * 0.28), 1e-9);          // 2.1257…
+  CHECK_NEAR(w[1], 100.0, 1e-12);                           // 1-ᾱ_0 = 0: the clip
+  CHECK_NEAR(w[2], 0.9 * 0.28 / (2 * 0.2 * 0.1), 1e-9);     // 6.3
+  CHECK_NEAR(w[3], 0.72 * 0.496 / (2 * 0.3 * 0.28), 1e-9);  // 2.1257…
   auto clipped = models::dae4recLossWeights(schedule, 5.0);
   CHECK_NEAR(clipped[2], 5.0, 1e-12);
   CHECK_NEAR(clipped[3], w[3], 1e-12);
@@ -159,12 +161,13 @@ TEST_CASE("stages follow the switches and each trains only its own parameters") 
   CHECK(model->graphEmbeddingsReady());
   auto z = model->frozenGraphEmbeddings();
   auto edges = model->graph().edges().to(device());
-  const double onEdges = torch::sigmoid((z.index_select(0, edges[0]) * z.index_select(0, edges[1])).sum(-1))
-                             .mean().item<double>();
+  const double onEdges =
+      torch::sigmoid((z.index_select(0, edges[0]) * z.index_select(0, edges[1])).sum(-1)).mean().item<double>();
   const double offEdges = torch::sigmoid((z.index_select(0, torch::tensor({1, 4, 5, 8}, torch::kLong).to(device())) *
                                           z.index_select(0, torch::tensor({11, 9, 12, 3}, torch::kLong).to(device())))
                                              .sum(-1))
-                              .mean().item<double>();
+                              .mean()
+                              .item<double>();
   CHECK(onEdges > offEdges);
   const std::int64_t compensatorSize = count(model->named_children()["compensator"]->parameters());
   CHECK_EQ(count(model->trainableParameters()), all - (13 * 16 + 16 * 16) - compensatorSize);
@@ -262,11 +265,17 @@ TEST_CASE("a residual compensator starts at the plain last step and trains only 
 
 TEST_CASE("every DAE4Rec ablation trains each stage with finite gradients and scores the catalog") {
   requireDevice();
-  const std::vector<std::vector<std::string>> variants = {
-      {}, {"aime=false"}, {"aime_target=graph"}, {"compensator=false"}, {"loss_weighting=false"},
-      {"denoiser=linear"}, {"compensator_input=forward"}, {"compensator_form=residual"}, {"sampler=ddpm"},
-      {"sampling_steps=40"},
-      {"schedule=exp", "lambda_max=1"}};
+  const std::vector<std::vector<std::string>> variants = {{},
+                                                          {"aime=false"},
+                                                          {"aime_target=graph"},
+                                                          {"compensator=false"},
+                                                          {"loss_weighting=false"},
+                                                          {"denoiser=linear"},
+                                                          {"compensator_input=forward"},
+                                                          {"compensator_form=residual"},
+                                                          {"sampler=ddpm"},
+                                                          {"sampling_steps=40"},
+                                                          {"schedule=exp", "lambda_max=1"}};
   auto data = datasetOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}, {2, {8, 9, 10}, 11}, {3, {}, 12}}, 12);
   auto batch = batchOf(data.train, 6, 12);
   for (const auto& v : variants) {
@@ -303,17 +312,17 @@ TEST_CASE("DAE4Rec: padding never changes a user's condition or generation") {
   CHECK_EQ(b.at("condition_attention").sizes().vec(), (std::vector<std::int64_t>{2, 6, 6}));
   models::ReverseOptions ro;
   ro.seed = 9;
-  CHECK(torch::allclose(model->reverse(shortBatch, ro, nullptr)[0], model->reverse(longBatch, ro, nullptr)[0],
-                        1e-4, 1e-4));
+  CHECK(torch::allclose(model->reverse(shortBatch, ro, nullptr)[0], model->reverse(longBatch, ro, nullptr)[0], 1e-4,
+                        1e-4));
 }
 
 TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel({"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40", "max_length=10",
-                          "diffusion_steps=50", "sampling_steps=25", "gae_epochs=2", "compensator_epochs=10",
-                          "gae_edges=256", "aime_block=32", "delta=0.1"},
-                         40, 10);
+  auto model = makeModel(
+      {"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40", "max_length=10", "diffusion_steps=50",
+       "sampling_steps=25", "gae_epochs=2", "compensator_epochs=10", "gae_edges=256", "aime_block=32", "delta=0.1"},
+      40, 10);
   std::map<std::string, int> epochs;
   std::map<std::string, int> validations;
   torch::Tensor bestDenoiser;  // the denoiser's weights at the best diffusion-stage validation
@@ -350,15 +359,14 @@ TEST_CASE("DAE4Rec memorises 50 sequences through its three stages") {
 TEST_CASE("a DAE4Rec checkpoint round-trips: same scores and stage flags after reload") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel({"batch_size=16", "epochs=2", "max_length=10", "gae_epochs=1", "compensator_epochs=1"},
-                         40, 10);
+  auto model =
+      makeModel({"batch_size=16", "epochs=2", "max_length=10", "gae_epochs=1", "compensator_epochs=1"}, 40, 10);
   auto trip = test::checkCheckpointRoundTrip(*model, data, trainOptions(), "dae4rec");
   // The checkpoint holds the best epoch; the in-memory model was restored to it.
   auto reloaded = std::dynamic_pointer_cast<models::Dae4Rec>(trip.loaded.model);
   CHECK_EQ(reloaded->graphEmbeddingsReady(), model->graphEmbeddingsReady());
   CHECK_EQ(reloaded->compensatorReady(), model->compensatorReady());
 }
-
 
 TEST_CASE("a compensator for another S trains from a checkpoint; without it the plain last step is taken") {
   requireDevice();
@@ -378,12 +386,15 @@ TEST_CASE("a compensator for another S trains from a checkpoint; without it the 
   CHECK_EQ(other->compensatorTimestep(), 5);
   model->to(torch::kCPU);
   other->to(torch::kCPU);
-  auto batch = data::makeBatch(data.test, {0, 1, 2, 3}, [] {
-    data::BatchOptions bo;
-    bo.maxLength = 10;
-    bo.numItems = 40;
-    return bo;
-  }(), diffusion::makeGenerator(1), torch::kCPU);
+  auto batch = data::makeBatch(
+      data.test, {0, 1, 2, 3},
+      [] {
+        data::BatchOptions bo;
+        bo.maxLength = 10;
+        bo.numItems = 40;
+        return bo;
+      }(),
+      diffusion::makeGenerator(1), torch::kCPU);
   models::ReverseOptions s8;
   s8.sampler = "ddim";
   s8.steps = 8;

@@ -33,16 +33,13 @@ using test::trainOptions;
 // Lengths 3, 1, 0, 9, 2: the batch is 9 wide (its longest history), so two
 // buckets: 8 wide and the full 9.
 const std::vector<data::Sample>& mixedSamples() {
-  static const std::vector<data::Sample> s = {{0, {1, 2, 3}, 4},
-                                              {1, {5}, 6},
-                                              {2, {}, 7},
-                                              {3, {2, 9, 8, 7, 6, 5, 4, 3, 2}, 3},
-                                              {4, {11, 10}, 1}};
+  static const std::vector<data::Sample> s = {
+      {0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5, 4, 3, 2}, 3}, {4, {11, 10}, 1}};
   return s;
 }
 
-models::ModelPtr makeModel(const std::string& name, const std::vector<std::string>& overrides,
-                           std::int32_t items = 12, std::optional<std::uint64_t> seed = std::nullopt) {
+models::ModelPtr makeModel(const std::string& name, const std::vector<std::string>& overrides, std::int32_t items = 12,
+                           std::optional<std::uint64_t> seed = std::nullopt) {
   auto model =
       test::configuredModel(name, {{"dim=16", "max_length=10", "diffusion_steps=8"}, overrides}, {items, 10}, seed);
   model->to(device());
@@ -100,7 +97,8 @@ TEST_CASE("every prefix of a sequence becomes a sample; caps, random and last mo
   CHECK(torch::equal(last.history, b.history) && torch::equal(last.target, b.target));
   // Over many draws the random mode visits every prefix of row 0.
   std::set<std::int64_t> targets;
-  for (int i = 0; i < 60; ++i) targets.insert(models::expandPrefixes(b, "random", 0, gen).target[0].item<std::int64_t>());
+  for (int i = 0; i < 60; ++i)
+    targets.insert(models::expandPrefixes(b, "random", 0, gen).target[0].item<std::int64_t>());
   CHECK_EQ(targets.size(), std::size_t{3});
 }
 
@@ -236,15 +234,17 @@ TEST_CASE("the ensemble averages the runs' softmax distributions (Algorithm 3)")
 TEST_CASE("DiffuRec(Sys): content at padding positions changes no loss and no score") {
   requireDevice();
   const std::vector<std::pair<std::string, std::vector<std::string>>> variants = {
-      {"diffurec", {}}, {"diffurecsys", {}}, {"diffurecsys", {"cross_query=sequence"}},
+      {"diffurec", {}},
+      {"diffurecsys", {}},
+      {"diffurecsys", {"cross_query=sequence"}},
       {"diffurec", {"causal=true", "prefixes=random"}}};
   for (const auto& [name, overrides] : variants) {
     auto model = makeModel(name, overrides);
     model->eval();
     auto batch = batchOf(mixedSamples(), 10);
     auto junk = batch;
-    auto noise = torch::randint(1, 12, batch.history.sizes(),
-                                torch::TensorOptions().dtype(torch::kInt64).device(device()));
+    auto noise =
+        torch::randint(1, 12, batch.history.sizes(), torch::TensorOptions().dtype(torch::kInt64).device(device()));
     junk.history = torch::where(batch.mask, batch.history, noise);
     CHECK(!torch::equal(batch.history, junk.history));
     auto a = model->loss(batch, diffusion::makeGenerator(9, device()));
@@ -307,10 +307,11 @@ TEST_CASE("DiffuRec and DiffuRecSys memorise 50 sequences") {
   requireDevice();
   auto data = test::memorisable();
   for (const std::string name : {"diffurec", "diffurecsys"}) {
-    auto model = makeModel(name, {"dim=32", "blocks=2", "dropout=0", "emb_dropout=0", "lr=0.005",
-                                  "batch_size=16", "epochs=40", "patience=40", "eval_every=20",
-                                  "prefixes=last", "lr_schedule=none", "diffusion_steps=16"},
-                           40);
+    auto model =
+        makeModel(name,
+                  {"dim=32", "blocks=2", "dropout=0", "emb_dropout=0", "lr=0.005", "batch_size=16", "epochs=40",
+                   "patience=40", "eval_every=20", "prefixes=last", "lr_schedule=none", "diffusion_steps=16"},
+                  40);
     train::trainModel(*model, data, trainOptions());
     auto metrics = eval::evaluate(*model, data.test, {}, device()).metrics;
     std::printf("%s memorisation HR@5 %.3f\n", name.c_str(), metrics.hitRate[5]);

@@ -31,8 +31,7 @@ models::ModelPtr makeModel(const std::vector<std::string>& overrides, std::int32
   return model;
 }
 
-const std::vector<data::Sample> kSamples = {
-    {0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5}, 3}};
+const std::vector<data::Sample> kSamples = {{0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5}, 3}};
 
 }  // namespace
 
@@ -44,15 +43,15 @@ TEST_CASE("L_gem scores the valid interest closest to the target") {
   auto target = torch::tensor({{0.0f, 1.0f}}, device());
   auto negatives = torch::tensor({{{1.0f, 0.0f}}}, device());
   // Best valid row: [0,2] (dot 2 vs 0); its negative scores 0.
-  CHECK_NEAR(models::guidanceLoss(interests, valid, target, negatives).item<double>(),
-             std::log(1.0 + std::exp(-2.0)), 1e-5);
+  CHECK_NEAR(models::guidanceLoss(interests, valid, target, negatives).item<double>(), std::log(1.0 + std::exp(-2.0)),
+             1e-5);
   // Without a mask every row competes and [0,5] wins.
-  CHECK_NEAR(models::guidanceLoss(interests, {}, target, negatives).item<double>(),
-             std::log(1.0 + std::exp(-5.0)), 1e-5);
+  CHECK_NEAR(models::guidanceLoss(interests, {}, target, negatives).item<double>(), std::log(1.0 + std::exp(-5.0)),
+             1e-5);
   // A target all valid rows point away from still picks a valid row.
   auto away = torch::tensor({{0.0f, -1.0f}}, device());
-  CHECK_NEAR(models::guidanceLoss(interests, valid, away, negatives).item<double>(),
-             std::log(1.0 + std::exp(1.0)), 1e-5);  // row [1,0]: positive 0, negative 1
+  CHECK_NEAR(models::guidanceLoss(interests, valid, away, negatives).item<double>(), std::log(1.0 + std::exp(1.0)),
+             1e-5);  // row [1,0]: positive 0, negative 1
 }
 
 TEST_CASE("the rule-based GEM keeps the last K items and marks padding") {
@@ -81,10 +80,9 @@ TEST_CASE("DimeRec's total is L_gem + λ·L_recon + μ·L_ssm and each switch re
     CHECK_NEAR(terms.total.item<double>(), gemL + 0.1 * recon + 2.5 * ssm, 1e-4);
     // The same seed draws the same t and noise: the components match and
     // each switch drops exactly its term.
-    const std::vector<std::pair<std::string, double>> off = {
-        {"use_gem=false", 0.1 * recon + 2.5 * ssm},
-        {"use_recon=false", gemL + 2.5 * ssm},
-        {"use_ssm=false", gemL + 0.1 * recon}};
+    const std::vector<std::pair<std::string, double>> off = {{"use_gem=false", 0.1 * recon + 2.5 * ssm},
+                                                             {"use_recon=false", gemL + 2.5 * ssm},
+                                                             {"use_ssm=false", gemL + 0.1 * recon}};
     for (const auto& [sw, expected] : off) {
       auto ablated = makeModel({"gem=" + gem, "lambda=0.1", "mu=2.5", "diffusion_steps=20", sw});
       torch::NoGradGuard noGrad;
@@ -95,8 +93,8 @@ TEST_CASE("DimeRec's total is L_gem + λ·L_recon + μ·L_ssm and each switch re
       CHECK_NEAR(t.total.item<double>(), expected, 1e-4);
     }
   }
-  CHECK_THROWS_WITH(models::ConfigError,
-                    makeModel({"use_gem=false", "use_recon=false", "use_ssm=false"}), "nothing to train");
+  CHECK_THROWS_WITH(models::ConfigError, makeModel({"use_gem=false", "use_recon=false", "use_ssm=false"}),
+                    "nothing to train");
 }
 
 TEST_CASE("with GRW the reverse chain stays on the unit sphere") {
@@ -114,10 +112,17 @@ TEST_CASE("with GRW the reverse chain stays on the unit sphere") {
 
 TEST_CASE("every DimeRec ablation trains a step with finite gradients and scores the catalog") {
   requireDevice();
-  const std::vector<std::vector<std::string>> variants = {
-      {}, {"gem=rule"}, {"use_gem=false"}, {"use_recon=false"}, {"use_ssm=false"},
-      {"grw=false"}, {"grw=false", "use_gem=false", "use_recon=false"}, {"denoiser_hidden=0"},
-      {"interests=1"}, {"gem=rule", "interests=8"}, {"schedule=cosine"}};
+  const std::vector<std::vector<std::string>> variants = {{},
+                                                          {"gem=rule"},
+                                                          {"use_gem=false"},
+                                                          {"use_recon=false"},
+                                                          {"use_ssm=false"},
+                                                          {"grw=false"},
+                                                          {"grw=false", "use_gem=false", "use_recon=false"},
+                                                          {"denoiser_hidden=0"},
+                                                          {"interests=1"},
+                                                          {"gem=rule", "interests=8"},
+                                                          {"schedule=cosine"}};
   auto batch = batchOf(kSamples, 6, 12, 10);
   for (const auto& v : variants) {
     auto overrides = v;
@@ -166,9 +171,9 @@ TEST_CASE("DimeRec exposes routing weights, covariance and interests") {
 TEST_CASE("DimeRec memorises 50 sequences") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel({"dim=32", "lr=0.01", "batch_size=16", "epochs=30", "patience=30",
-                          "max_length=10", "diffusion_steps=20"},
-                         40, 10);
+  auto model = makeModel(
+      {"dim=32", "lr=0.01", "batch_size=16", "epochs=30", "patience=30", "max_length=10", "diffusion_steps=20"}, 40,
+      10);
   train::trainModel(*model, data, trainOptions());
   auto metrics = eval::evaluate(*model, data.test, eval::EvaluationOptions(), device()).metrics;
   std::printf("DimeRec memorise HR@5 %.3f\n", metrics.hitRate[5]);

@@ -36,8 +36,7 @@ std::shared_ptr<models::DreamRec> makeModel(const std::vector<std::string>& over
   return model;
 }
 
-const std::vector<data::Sample> kSamples = {
-    {0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5}, 3}};
+const std::vector<data::Sample> kSamples = {{0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5}, 3}};
 
 }  // namespace
 
@@ -100,9 +99,13 @@ TEST_CASE("with p_uncond = 1 training never sees the history, with 0 it always d
 
 TEST_CASE("every DreamRec variant trains a step with finite gradients and scores the catalog") {
   requireDevice();
-  const std::vector<std::vector<std::string>> variants = {
-      {}, {"denoiser=mlp2"}, {"guidance_weight=0"}, {"p_uncond=0"}, {"schedule=linear"},
-      {"blocks=2", "heads=2"}, {"embedding_std=0.1"}};
+  const std::vector<std::vector<std::string>> variants = {{},
+                                                          {"denoiser=mlp2"},
+                                                          {"guidance_weight=0"},
+                                                          {"p_uncond=0"},
+                                                          {"schedule=linear"},
+                                                          {"blocks=2", "heads=2"},
+                                                          {"embedding_std=0.1"}};
   auto batch = batchOf(kSamples, 6, 12);
   for (const auto& v : variants) {
     auto model = makeModel(v);
@@ -123,12 +126,12 @@ TEST_CASE("DreamRec: padding never changes a user's condition or generation; tra
   model->eval();
   auto shortBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6}, 7}}, 6, 12);
   auto longBatch = batchOf({{0, {1, 2, 3}, 4}, {1, {5, 6, 7, 8, 9, 10}, 11}}, 6, 12);
-  CHECK(torch::allclose(model->inspect(shortBatch).at("condition_h")[0],
-                        model->inspect(longBatch).at("condition_h")[0], 1e-5, 1e-5));
+  CHECK(torch::allclose(model->inspect(shortBatch).at("condition_h")[0], model->inspect(longBatch).at("condition_h")[0],
+                        1e-5, 1e-5));
   models::ReverseOptions ro;
   ro.seed = 9;
-  CHECK(torch::allclose(model->reverse(shortBatch, ro, nullptr)[0], model->reverse(longBatch, ro, nullptr)[0],
-                        1e-4, 1e-4));
+  CHECK(torch::allclose(model->reverse(shortBatch, ro, nullptr)[0], model->reverse(longBatch, ro, nullptr)[0], 1e-4,
+                        1e-4));
   diffusion::TraceRecorder recorder(model->itemEmbeddings(), shortBatch.target);
   model->reverse(shortBatch, ro, &recorder);
   const auto& trace = recorder.trace();
@@ -140,8 +143,8 @@ TEST_CASE("DreamRec: padding never changes a user's condition or generation; tra
 TEST_CASE("DreamRec memorises 50 sequences") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel({"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40",
-                          "max_length=10", "diffusion_steps=50", "dropout=0.0"},
+  auto model = makeModel({"dim=32", "lr=0.005", "batch_size=16", "epochs=40", "patience=40", "max_length=10",
+                          "diffusion_steps=50", "dropout=0.0"},
                          40, 10);
   train::trainModel(*model, data, trainOptions());
   auto metrics = eval::evaluate(*model, data.test, eval::EvaluationOptions(), device()).metrics;

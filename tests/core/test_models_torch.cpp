@@ -108,13 +108,23 @@ TEST_CASE("routing covariance and L_reg match a hand-computed example") {
 
 TEST_CASE("every model and ablation builds, trains a step and scores the catalog") {
   requireDevice();
-  const std::vector<std::vector<std::string>> variants = {
-      {"sasrec"}, {"comirec"}, {"comirec", "empty_history=zero"}, {"adigrec"},
-      {"adigrec", "guidance=g1"}, {"adigrec", "guidance=g2"}, {"adigrec", "guidance=add"},
-      {"adigrec", "guidance=multiply"}, {"adigrec", "guidance=concat-k"}, {"adigrec", "ai2m=false"},
-      {"adigrec", "reg=off"}, {"adigrec", "reg=offdiag"}, {"adigrec", "noise=geodesic"},
-      {"adigrec", "denoiser_hidden=32"}, {"comirec", "reg=full"}, {"comirec", "reg=offdiag"},
-      {"dimerec", "reg=full"}};
+  const std::vector<std::vector<std::string>> variants = {{"sasrec"},
+                                                          {"comirec"},
+                                                          {"comirec", "empty_history=zero"},
+                                                          {"adigrec"},
+                                                          {"adigrec", "guidance=g1"},
+                                                          {"adigrec", "guidance=g2"},
+                                                          {"adigrec", "guidance=add"},
+                                                          {"adigrec", "guidance=multiply"},
+                                                          {"adigrec", "guidance=concat-k"},
+                                                          {"adigrec", "ai2m=false"},
+                                                          {"adigrec", "reg=off"},
+                                                          {"adigrec", "reg=offdiag"},
+                                                          {"adigrec", "noise=geodesic"},
+                                                          {"adigrec", "denoiser_hidden=32"},
+                                                          {"comirec", "reg=full"},
+                                                          {"comirec", "reg=offdiag"},
+                                                          {"dimerec", "reg=full"}};
   std::vector<data::Sample> s = {{0, {1, 2, 3}, 4}, {1, {5}, 6}, {2, {}, 7}, {3, {2, 9, 8, 7, 6, 5, 4}, 3}};
   for (const auto& v : variants) {
     const auto& info = models::modelInfo(v[0]);
@@ -148,7 +158,7 @@ TEST_CASE("L_reg is a switch of every model with routing: off by default for Com
       models::applyOverride(info, config, "max_length=6");
       models::applyOverride(info, config, "reg=" + reg);
       if (info.find("dropout")) models::applyOverride(info, config, "dropout=0");  // same draws either way
-      auto model = models::createModel(name, config, {12, 6}, 7);  // same seed: same initial weights
+      auto model = models::createModel(name, config, {12, 6}, 7);                  // same seed: same initial weights
       model->to(device());
       auto terms = model->loss(batch, diffusion::makeGenerator(1, device()));
       CHECK_EQ(terms.components.count("l_reg"), std::size_t{reg == "full" ? 1u : 0u});

@@ -30,7 +30,7 @@ void setUp() {
 struct Case {
   std::string model;
   std::vector<std::string> overrides;
-  std::string cancelStage;  // the stage and epoch in which the run is cancelled,
+  std::string cancelStage;   // the stage and epoch in which the run is cancelled,
   std::int64_t cancelEpoch;  // at its second batch
 };
 
@@ -45,10 +45,16 @@ const std::vector<Case>& cases() {
       {"diffurecsys", {"dim=16", "blocks=1", "diffusion_steps=8"}, "train", 3},
       {"adrec", {"dim=16", "diffusion_steps=8", "pretrain_epochs=2", "warmup_epochs=2"}, "warmup", 2},
       {"adrec", {"dim=16", "diffusion_steps=8", "pretrain_epochs=2", "warmup_epochs=2"}, "pretrain", 2},
-      {"dae4rec", {"dim=16", "diffusion_steps=20", "sampling_steps=10", "gae_hidden=16", "gae_edges=64",
-                   "aime_block=8", "gae_epochs=2", "compensator_epochs=2"}, "diffusion", 2},
-      {"dae4rec", {"dim=16", "diffusion_steps=20", "sampling_steps=10", "gae_hidden=16", "gae_edges=64",
-                   "aime_block=8", "gae_epochs=2", "compensator_epochs=2"}, "compensator", 2},
+      {"dae4rec",
+       {"dim=16", "diffusion_steps=20", "sampling_steps=10", "gae_hidden=16", "gae_edges=64", "aime_block=8",
+        "gae_epochs=2", "compensator_epochs=2"},
+       "diffusion",
+       2},
+      {"dae4rec",
+       {"dim=16", "diffusion_steps=20", "sampling_steps=10", "gae_hidden=16", "gae_edges=64", "aime_block=8",
+        "gae_epochs=2", "compensator_epochs=2"},
+       "compensator",
+       2},
   };
   return all;
 }

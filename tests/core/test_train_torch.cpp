@@ -27,8 +27,7 @@ namespace {
 
 using test::requireDevice;
 
-models::ModelPtr makeModel(const std::string& name, const std::vector<std::string>& overrides,
-                           std::int32_t items) {
+models::ModelPtr makeModel(const std::string& name, const std::vector<std::string>& overrides, std::int32_t items) {
   return test::configuredModel(name, {overrides}, {items, 10});
 }
 
@@ -43,8 +42,8 @@ train::TrainOptions options() {
 TEST_CASE("SASRec+ memorises 50 sequences") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel("sasrec", {"dim=32", "dropout=0.0", "lr=0.01", "batch_size=16",
-                                    "epochs=40", "patience=40", "max_length=10"}, 40);
+  auto model = makeModel(
+      "sasrec", {"dim=32", "dropout=0.0", "lr=0.01", "batch_size=16", "epochs=40", "patience=40", "max_length=10"}, 40);
   auto result = train::trainModel(*model, data, options());
   auto metrics = eval::evaluate(*model, data.test, {}, train::parseDevice(test::testDevice())).metrics;
   CHECK(metrics.hitRate[5] > 0.9);
@@ -53,8 +52,9 @@ TEST_CASE("SASRec+ memorises 50 sequences") {
 TEST_CASE("ADIGRec memorises 50 sequences") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel("adigrec", {"dim=32", "dropout=0.0", "lr=0.01", "batch_size=16",
-                                     "epochs=60", "patience=60", "max_length=10", "diffusion_steps=20"},
+  auto model = makeModel("adigrec",
+                         {"dim=32", "dropout=0.0", "lr=0.01", "batch_size=16", "epochs=60", "patience=60",
+                          "max_length=10", "diffusion_steps=20"},
                          40);
   train::trainModel(*model, data, options());
   auto metrics = eval::evaluate(*model, data.test, {}, train::parseDevice(test::testDevice())).metrics;
@@ -64,8 +64,9 @@ TEST_CASE("ADIGRec memorises 50 sequences") {
 TEST_CASE("collapse figures are tracked per epoch: interests for routing models, the item table for all") {
   requireDevice();
   auto data = test::memorisable();
-  auto adigrec = makeModel("adigrec", {"dim=16", "interests=3", "epochs=2", "patience=5", "max_length=10",
-                                       "diffusion_steps=20", "batch_size=16"}, 40);
+  auto adigrec = makeModel(
+      "adigrec",
+      {"dim=16", "interests=3", "epochs=2", "patience=5", "max_length=10", "diffusion_steps=20", "batch_size=16"}, 40);
   const auto result = train::trainModel(*adigrec, data, options());
   CHECK_EQ(result.history.size(), std::size_t{2});
   for (const auto& epoch : result.history) {
@@ -102,8 +103,7 @@ TEST_CASE("collapse figures are tracked per epoch: interests for routing models,
 TEST_CASE("a checkpoint round-trips: same scores after reload") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel("adigrec", {"dim=16", "batch_size=16", "epochs=2", "max_length=10",
-                                     "diffusion_steps=20"}, 40);
+  auto model = makeModel("adigrec", {"dim=16", "batch_size=16", "epochs=2", "max_length=10", "diffusion_steps=20"}, 40);
   auto trip = test::checkCheckpointRoundTrip(*model, data, options(), "adigrec");
   CHECK(std::filesystem::exists(trip.path));
   CHECK(!std::filesystem::exists(trip.path + ".part"));
@@ -118,14 +118,12 @@ TEST_CASE("bad checkpoints give clear errors") {
   const std::string good = dir + "/good.ckpt";
   train::saveCheckpoint(good, *model, train::describe(*model, data));
 
-  CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(dir + "/missing.ckpt"),
-                    "no such file");
+  CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(dir + "/missing.ckpt"), "no such file");
 
   const auto size = std::filesystem::file_size(good);
   std::filesystem::copy_file(good, dir + "/truncated.ckpt");
   std::filesystem::resize_file(dir + "/truncated.ckpt", size / 2);
-  CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(dir + "/truncated.ckpt"),
-                    "truncated.ckpt");
+  CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(dir + "/truncated.ckpt"), "truncated.ckpt");
 
   {
     std::ofstream junk(dir + "/junk.ckpt", std::ios::binary);
@@ -137,8 +135,7 @@ TEST_CASE("bad checkpoints give clear errors") {
   auto other = data;
   other.name = "another";
   other.train.pop_back();
-  CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(good, &other),
-                    "not the loaded dataset");
+  CHECK_THROWS_WITH(train::CheckpointError, train::loadCheckpoint(good, &other), "not the loaded dataset");
 
   auto meta = train::describe(*model, data);
   meta.modelName = "no-such-model";
@@ -190,8 +187,7 @@ TEST_CASE("the demo recipe: ADIGRec beats popularity, and without L_reg its head
     const auto& info = models::modelInfo(recipe[i].modelName);
     auto config = info.defaults();
     for (const auto& [key, value] : recipe[i].config.items()) config[key] = value;
-    auto model = models::createModel(info.name, config,
-                                     {dataset.numItems, config.at("max_length").get<std::int64_t>()},
+    auto model = models::createModel(info.name, config, {dataset.numItems, config.at("max_length").get<std::int64_t>()},
                                      train::demo::kTrainingSeed);
     auto o = options();
     o.seed = train::demo::kTrainingSeed;
@@ -200,7 +196,8 @@ TEST_CASE("the demo recipe: ADIGRec beats popularity, and without L_reg its head
     hitRate.push_back(eval::evaluate(*model, dataset.test, {}, device).metrics.hitRate[20]);
     eval::DiagnosticsOptions d;
     d.linearProbe = false;
-    collapsed.push_back(eval::diagnoseModel(*model, dataset, dataset.test, test::testDevice(), d).interests->collapsedHeadShare);
+    collapsed.push_back(
+        eval::diagnoseModel(*model, dataset, dataset.test, test::testDevice(), d).interests->collapsedHeadShare);
   }
   const double popular = eval::evaluatePopularity(dataset, dataset.test).metrics.hitRate[20];
   std::printf("synthetic HR@20: ADIGRec %.4f, without L_reg %.4f, popularity %.4f; heads collapsed %.3f vs %.3f\n",
@@ -214,9 +211,9 @@ TEST_CASE("the demo recipe: ADIGRec beats popularity, and without L_reg its head
 TEST_CASE("onlyStage trains one stage of a multi-stage schedule; a missing stage is refused") {
   requireDevice();
   const auto dataset = test::memorisable();
-  auto model = makeModel("adrec", {"dim=16", "batch_size=25", "epochs=2", "pretrain_epochs=1",
-                                   "warmup_epochs=1", "diffusion_steps=4"},
-                         dataset.numItems);
+  auto model = makeModel(
+      "adrec", {"dim=16", "batch_size=25", "epochs=2", "pretrain_epochs=1", "warmup_epochs=1", "diffusion_steps=4"},
+      dataset.numItems);
   const auto stages = model->stages();
   CHECK_EQ(stages.size(), std::size_t{3});
   auto o = options();
@@ -239,8 +236,7 @@ namespace {
 // that pushes every target down, so its validations score below the best fit.
 class RefinedScores : public models::Model {
  public:
-  RefinedScores(const models::Config& config, std::int32_t items)
-      : Model("refined-scores", config, {items, 10}) {
+  RefinedScores(const models::Config& config, std::int32_t items) : Model("refined-scores", config, {items, 10}) {
     fit_ = register_parameter("fit", torch::zeros({items + 1}));
     offset_ = register_parameter("offset", torch::zeros({items + 1}));
   }
@@ -254,8 +250,7 @@ class RefinedScores : public models::Model {
     auto ce = torch::nn::functional::cross_entropy(logits, batch.target);
     return {stage_ == 0 ? ce : -ce, {{"ce", ce}}};
   }
-  torch::Tensor reverse(const data::Batch& batch, const models::ReverseOptions&,
-                        diffusion::TraceRecorder*) override {
+  torch::Tensor reverse(const data::Batch& batch, const models::ReverseOptions&, diffusion::TraceRecorder*) override {
     return (fit_ + offset_).detach().unsqueeze(0).expand({batch.size(), -1});
   }
   torch::Tensor itemEmbeddings() const override { return torch::eye(shape().numItems + 1); }
@@ -329,8 +324,8 @@ TEST_CASE("same seed, same numbers: the initial weights and a whole training run
 TEST_CASE("selection 'any' keeps the last validation where any of the six metrics improved") {
   requireDevice();
   auto data = test::memorisable();
-  auto model = makeModel("sasrec", {"dim=16", "lr=0.01", "batch_size=16", "epochs=12", "patience=3",
-                                    "eval_every=1", "max_length=10"}, 40);
+  auto model = makeModel(
+      "sasrec", {"dim=16", "lr=0.01", "batch_size=16", "epochs=12", "patience=3", "eval_every=1", "max_length=10"}, 40);
   auto o = options();
   o.selectionMetric = "any";
   const auto result = train::trainModel(*model, data, o);

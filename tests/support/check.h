@@ -54,9 +54,7 @@ std::string requireSharedDatasets();
 std::string makeTempDir();
 
 struct Registrar {
-  Registrar(const char* name, std::function<void()> body) {
-    registry().push_back({name, std::move(body)});
-  }
+  Registrar(const char* name, std::function<void()> body) { registry().push_back({name, std::move(body)}); }
 };
 
 template <typename A, typename B>
@@ -78,55 +76,49 @@ std::string location(const char* file, int line);
 
 #define RECDIFF_CAT2(a, b) a##b
 #define RECDIFF_CAT(a, b) RECDIFF_CAT2(a, b)
-#define TEST_CASE(name)                                                        \
-  static void RECDIFF_CAT(recdiffTest_, __LINE__)();                          \
-  static ::recdiff::test::Registrar RECDIFF_CAT(recdiffReg_, __LINE__)(       \
-      name, &RECDIFF_CAT(recdiffTest_, __LINE__));                            \
+#define TEST_CASE(name)                                                                                             \
+  static void RECDIFF_CAT(recdiffTest_, __LINE__)();                                                                \
+  static ::recdiff::test::Registrar RECDIFF_CAT(recdiffReg_, __LINE__)(name, &RECDIFF_CAT(recdiffTest_, __LINE__)); \
   static void RECDIFF_CAT(recdiffTest_, __LINE__)()
 
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      throw ::recdiff::test::Failure(                                          \
-          ::recdiff::test::location(__FILE__, __LINE__) + "CHECK(" #cond ")"); \
+#define CHECK(cond)                                                                                                  \
+  do {                                                                                                               \
+    if (!(cond)) throw ::recdiff::test::Failure(::recdiff::test::location(__FILE__, __LINE__) + "CHECK(" #cond ")"); \
   } while (0)
 
-#define CHECK_EQ(actual, expected)                                             \
-  do {                                                                         \
-    const auto recdiffA_ = (actual);   /* copies: a reference could dangle */  \
-    const auto recdiffB_ = (expected);                                         \
-    if (!(recdiffA_ == recdiffB_))                                             \
-      throw ::recdiff::test::Failure(                                          \
-          ::recdiff::test::location(__FILE__, __LINE__) + #actual " == " #expected \
-          " -- " + ::recdiff::test::describeMismatch(recdiffA_, recdiffB_));   \
+#define CHECK_EQ(actual, expected)                                                                                     \
+  do {                                                                                                                 \
+    const auto recdiffA_ = (actual); /* copies: a reference could dangle */                                            \
+    const auto recdiffB_ = (expected);                                                                                 \
+    if (!(recdiffA_ == recdiffB_))                                                                                     \
+      throw ::recdiff::test::Failure(::recdiff::test::location(__FILE__, __LINE__) + #actual " == " #expected " -- " + \
+                                     ::recdiff::test::describeMismatch(recdiffA_, recdiffB_));                         \
   } while (0)
 
-#define CHECK_NEAR(actual, expected, tolerance)                                \
-  do {                                                                         \
-    const double recdiffA_ = static_cast<double>(actual);                      \
-    const double recdiffB_ = static_cast<double>(expected);                    \
-    if (!(std::fabs(recdiffA_ - recdiffB_) <= (tolerance)))                    \
-      throw ::recdiff::test::Failure(                                          \
-          ::recdiff::test::location(__FILE__, __LINE__) + #actual " ~ " #expected \
-          " -- " + ::recdiff::test::describeMismatch(recdiffA_, recdiffB_));   \
+#define CHECK_NEAR(actual, expected, tolerance)                                                                       \
+  do {                                                                                                                \
+    const double recdiffA_ = static_cast<double>(actual);                                                             \
+    const double recdiffB_ = static_cast<double>(expected);                                                           \
+    if (!(std::fabs(recdiffA_ - recdiffB_) <= (tolerance)))                                                           \
+      throw ::recdiff::test::Failure(::recdiff::test::location(__FILE__, __LINE__) + #actual " ~ " #expected " -- " + \
+                                     ::recdiff::test::describeMismatch(recdiffA_, recdiffB_));                        \
   } while (0)
 
 // Checks that `expr` throws `ExceptionType` whose what() contains `fragment`.
-#define CHECK_THROWS_WITH(ExceptionType, expr, fragment)                       \
-  do {                                                                         \
-    bool recdiffThrown_ = false;                                               \
-    try {                                                                      \
-      (void)(expr);                                                            \
-    } catch (const ExceptionType& e) {                                         \
-      recdiffThrown_ = true;                                                   \
-      if (std::string(e.what()).find(fragment) == std::string::npos)           \
-        throw ::recdiff::test::Failure(                                        \
-            ::recdiff::test::location(__FILE__, __LINE__) +                    \
-            "message lacks \"" + std::string(fragment) + "\": " + e.what());   \
-    }                                                                          \
-    if (!recdiffThrown_)                                                       \
-      throw ::recdiff::test::Failure(::recdiff::test::location(__FILE__, __LINE__) + \
-                                     #expr " did not throw " #ExceptionType);  \
+#define CHECK_THROWS_WITH(ExceptionType, expr, fragment)                                                    \
+  do {                                                                                                      \
+    bool recdiffThrown_ = false;                                                                            \
+    try {                                                                                                   \
+      (void)(expr);                                                                                         \
+    } catch (const ExceptionType& e) {                                                                      \
+      recdiffThrown_ = true;                                                                                \
+      if (std::string(e.what()).find(fragment) == std::string::npos)                                        \
+        throw ::recdiff::test::Failure(::recdiff::test::location(__FILE__, __LINE__) + "message lacks \"" + \
+                                       std::string(fragment) + "\": " + e.what());                          \
+    }                                                                                                       \
+    if (!recdiffThrown_)                                                                                    \
+      throw ::recdiff::test::Failure(::recdiff::test::location(__FILE__, __LINE__) + #expr                  \
+                                     " did not throw " #ExceptionType);                                     \
   } while (0)
 
 #define SKIP(reason) throw ::recdiff::test::Skip(reason)

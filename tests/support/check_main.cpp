@@ -109,8 +109,7 @@ class RegisteredCase : public ::testing::Test {
 std::string makeTempDir() {
   namespace fs = std::filesystem;
   std::random_device rd;
-  fs::path dir = fs::temp_directory_path() /
-                 ("recdiff-test-" + std::to_string(rd()) + std::to_string(rd()));
+  fs::path dir = fs::temp_directory_path() / ("recdiff-test-" + std::to_string(rd()) + std::to_string(rd()));
   fs::create_directories(dir);
   caseTempDirs().push_back(dir.string());
   return dir.string();

@@ -12,10 +12,10 @@
 namespace recdiff::test {
 
 struct RoundTrip {
-  std::string path;                 // the checkpoint
+  std::string path;  // the checkpoint
   train::LoadedCheckpoint loaded;
-  data::Batch batch;                // the four samples, on the CPU
-  models::ReverseOptions reverse;   // the options they were scored with
+  data::Batch batch;               // the four samples, on the CPU
+  models::ReverseOptions reverse;  // the options they were scored with
 };
 
 // Leaves `model` on the CPU in eval() mode, for further comparisons.

@@ -52,8 +52,8 @@ inline models::ModelPtr configuredModel(const std::string& name,
 
 // All of `samples`, in their order, as one batch on the device under test;
 // negatives (if any) drawn with a fixed generator.
-inline data::Batch batchOf(const std::vector<data::Sample>& samples, std::int64_t maxLength,
-                           std::int32_t numItems = 0, std::int64_t negatives = 0) {
+inline data::Batch batchOf(const std::vector<data::Sample>& samples, std::int64_t maxLength, std::int32_t numItems = 0,
+                           std::int64_t negatives = 0) {
   data::BatchOptions o;
   o.maxLength = maxLength;
   o.numItems = numItems;

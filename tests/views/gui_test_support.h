@@ -51,9 +51,8 @@ inline data::SyntheticConfig smallSynthetic() {
 
 // ADIGRec small enough to train an epoch in about a second on two cores.
 inline nlohmann::json smallAdigrec(int epochs = 1) {
-  return {{"dim", 16},        {"interests", 2}, {"diffusion_steps", 20}, {"blocks", 1},
-          {"negatives", 5},   {"batch_size", 64}, {"epochs", epochs},    {"patience", 100},
-          {"max_length", 20}};
+  return {{"dim", 16},        {"interests", 2},   {"diffusion_steps", 20}, {"blocks", 1},     {"negatives", 5},
+          {"batch_size", 64}, {"epochs", epochs}, {"patience", 100},       {"max_length", 20}};
 }
 
 }  // namespace recdiff::testing

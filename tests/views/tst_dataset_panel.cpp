@@ -165,7 +165,8 @@ class DatasetPanelTest : public QObject {
     const auto before = window_->studio()->dataset();
 
     // A log whose third line has a missing column; strict reading stops there.
-    const QString bad = writeFile("ratings.csv", "user,item,rating,timestamp\n1,10,5,100\n1,11,4,101\n2,12\n2,13,3,103\n");
+    const QString bad =
+        writeFile("ratings.csv", "user,item,rating,timestamp\n1,10,5,100\n1,11,4,101\n2,12\n2,13,3,103\n");
     panel()->findChild<QCheckBox*>("strictReading")->setChecked(true);
     QVERIFY(loadThroughPanel(bad, false));
     QVERIFY(panel()->banner()->isVisible());
@@ -188,8 +189,9 @@ class DatasetPanelTest : public QObject {
   }
 
   void skippedLinesAreReported() {
-    const QString path = writeFile("skips.csv", "user,item,rating,timestamp\n1,10,5,100\n1,11,4,101\n1,12\n1,13,3,103\n"
-                                               "2,10,5,100\n2,11,4,101\n2,13,3,103\n");
+    const QString path = writeFile("skips.csv",
+                                   "user,item,rating,timestamp\n1,10,5,100\n1,11,4,101\n1,12\n1,13,3,103\n"
+                                   "2,10,5,100\n2,11,4,101\n2,13,3,103\n");
     auto* strict = panel()->findChild<QCheckBox*>("strictReading");
     strict->setChecked(false);
     auto* minItems = panel()->findChild<QSpinBox*>("minItemCount");

@@ -478,8 +478,7 @@ class InspectionViewsTest : public QObject {
     QCOMPARE(adigrec.runs.size(), 4);
     QCOMPARE(adigrec.runs[2].model, 1);
     QVERIFY(adigrec.runs[2].label.startsWith("DimeRec · seed 1"));
-    QCOMPARE(adigrec.runs[2].table.steps.size(),
-             static_cast<std::size_t>(models["dimerec"].diffusionSteps() + 1));
+    QCOMPARE(adigrec.runs[2].table.steps.size(), static_cast<std::size_t>(models["dimerec"].diffusionSteps() + 1));
     QVERIFY(adigrec.inspection.count("routing_weights"));
     QVERIFY(adigrec.diagnostics && adigrec.diagnostics->interests);
     views::ScrubberPanel panel;

@@ -35,8 +35,7 @@ diffusion::TraceTableExtra routingTable(const std::vector<std::vector<float>>& c
   diffusion::TraceTableExtra t{{padding + real, k}, {}};
   t.values.assign(static_cast<std::size_t>((padding + real) * k), 0.f);
   for (std::int64_t r = 0; r < real; ++r)
-    for (std::int64_t c = 0; c < k; ++c)
-      t.values[static_cast<std::size_t>((padding + r) * k + c)] = columns[c][r];
+    for (std::int64_t c = 0; c < k; ++c) t.values[static_cast<std::size_t>((padding + r) * k + c)] = columns[c][r];
   return t;
 }
 
@@ -44,12 +43,15 @@ diffusion::TraceTableExtra routingTable(const std::vector<std::vector<float>>& c
 // own item (every head collapsed, no two alike), or every head uniform
 // (none collapsed, all alike).
 std::vector<std::vector<float>> oneHotHeads() { return {{1, 0, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}; }
-std::vector<std::vector<float>> uniformHeads() { return std::vector<std::vector<float>>(3, std::vector<float>(4, 0.25f)); }
+std::vector<std::vector<float>> uniformHeads() {
+  return std::vector<std::vector<float>>(3, std::vector<float>(4, 0.25f));
+}
 
 analysis::Matrix toMatrix(const std::vector<std::vector<float>>& columns) {
   analysis::Matrix a(static_cast<Eigen::Index>(columns.front().size()), static_cast<Eigen::Index>(columns.size()));
   for (std::size_t c = 0; c < columns.size(); ++c)
-    for (std::size_t r = 0; r < columns[c].size(); ++r) a(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = columns[c][r];
+    for (std::size_t r = 0; r < columns[c].size(); ++r)
+      a(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = columns[c][r];
   return a;
 }
 
@@ -158,7 +160,7 @@ class InterestsPanelTest : public QObject {
     views::HistogramChart* peaks = panel.current()->peaks();
     QCOMPARE(peaks->barCount(), 10);
     QCOMPARE(peaks->total(), 8.0 * 3);
-    QVERIFY(peaks->barToolTip(9).startsWith("0.9–1 peak weight: 12"));  // the one-hot heads
+    QVERIFY(peaks->barToolTip(9).startsWith("0.9–1 peak weight: 12"));    // the one-hot heads
     QVERIFY(peaks->barToolTip(2).startsWith("0.2–0.3 peak weight: 12"));  // the uniform ones, at 1/4
     const QString text = panel.diagnosticsText();
     QVERIFY2(text.contains("50.0 % of heads collapsed"), qPrintable(text));
@@ -188,7 +190,7 @@ class InterestsPanelTest : public QObject {
     QVector<qint64> history;
     for (int i = 0; i < 18; ++i) history << i + 1;
     const views::InterestsPanel::Inspection inspection{{"routing_weights", routingTable(columns, 2)},
-                                                      {"routing_covariance", {{4, 4}, std::vector<float>(16, 0.01f)}}};
+                                                       {"routing_covariance", {{4, 4}, std::vector<float>(16, 0.01f)}}};
     panel->setComparisonModels({"other"}, {"m2"});
     panel->setComparisonId("m2");
     panel->setInspection("user 1", inspection, history);
@@ -210,7 +212,9 @@ class InterestsPanelTest : public QObject {
       for (QWidget* w : stack) {
         QVERIFY(w);
         const QRect r(w->mapTo(panel, QPoint()), w->size());
-        QVERIFY2(r.y() >= bottom, qPrintable(QString("%1 starts at %2, above %3").arg(w->metaObject()->className()).arg(r.y()).arg(bottom)));
+        QVERIFY2(
+            r.y() >= bottom,
+            qPrintable(QString("%1 starts at %2, above %3").arg(w->metaObject()->className()).arg(r.y()).arg(bottom)));
         QVERIFY(r.height() >= w->minimumSizeHint().expandedTo(w->minimumSize()).height());
         bottom = r.bottom();
       }

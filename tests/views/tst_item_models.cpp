@@ -151,7 +151,7 @@ class ItemModelsTest : public QObject {
     QCOMPARE(model.index(0, model.routingColumn(M::HeadRedundancy)).data().toString(), QString("0.25"));
     QCOMPARE(model.index(0, model.routingColumn(M::LReg)).data().toString(), QString("0.0891"));
     QVERIFY(!model.index(0, collapsed).data(Qt::FontRole).isValid());
-    QCOMPARE(model.index(1, collapsed).data().toString(), QString());  // no routing: blank
+    QCOMPARE(model.index(1, collapsed).data().toString(), QString());     // no routing: blank
     QCOMPARE(model.index(2, collapsed).data().toString(), QString("—"));  // not evaluated
     QCOMPARE(model.index(3, collapsed).data().toString(), QString("—"));  // not measured then
     QCOMPARE(model.index(3, model.routingColumn(M::LReg)).data().toString(), QString("0.0891"));
@@ -227,20 +227,43 @@ class ItemModelsTest : public QObject {
   // wrote before; both give the charts their collapse figures (issue 43).
   void epochHistoriesOfBothForms() {
     const nlohmann::json checkpointEpoch = {
-        {"stage", "main"}, {"epoch", 1}, {"losses", {{"total", 1.5}}}, {"train_seconds", 2.0},
-        {"validation_seconds", 0.5}, {"improved", true}, {"lr", 0.001},
+        {"stage", "main"},
+        {"epoch", 1},
+        {"losses", {{"total", 1.5}}},
+        {"train_seconds", 2.0},
+        {"validation_seconds", 0.5},
+        {"improved", true},
+        {"lr", 0.001},
         {"validation", {{"hr@20", 0.3}, {"ndcg@20", 0.12}, {"mrr", 0.1}, {"count", 100}}},
         {"diagnostics",
-         {{"embedding", {{"singular_value_entropy", 3.0}, {"effective_rank", 21.5}, {"isotropy", 0.4},
-                         {"collapsed", false}, {"dimensions", 32}}},
-          {"interests", {{"users", 100}, {"k", 4}, {"distinct_routing_directions", 3.0},
-                         {"mean_offdiag_abs_covariance", 0.01}, {"l_reg", 0.09}, {"l_reg_concentration", 0.08},
-                         {"l_reg_redundancy", 0.01}, {"collapse_threshold", 0.9}, {"collapsed_head_share", 0.25},
-                         {"mean_head_peak", 0.7}, {"mean_effective_items", 3.5}, {"mean_effective_item_share", 0.2},
-                         {"head_redundancy", 0.12}, {"users_with_one_position", 0},
-                         {"head_win_share", {0.4, 0.3, 0.2, 0.1}}}}}}};
+         {{"embedding",
+           {{"singular_value_entropy", 3.0},
+            {"effective_rank", 21.5},
+            {"isotropy", 0.4},
+            {"collapsed", false},
+            {"dimensions", 32}}},
+          {"interests",
+           {{"users", 100},
+            {"k", 4},
+            {"distinct_routing_directions", 3.0},
+            {"mean_offdiag_abs_covariance", 0.01},
+            {"l_reg", 0.09},
+            {"l_reg_concentration", 0.08},
+            {"l_reg_redundancy", 0.01},
+            {"collapse_threshold", 0.9},
+            {"collapsed_head_share", 0.25},
+            {"mean_head_peak", 0.7},
+            {"mean_effective_items", 3.5},
+            {"mean_effective_item_share", 0.2},
+            {"head_redundancy", 0.12},
+            {"users_with_one_position", 0},
+            {"head_win_share", {0.4, 0.3, 0.2, 0.1}}}}}}};
     const nlohmann::json sessionEpoch = {
-        {"stage", "main"}, {"epoch", 2}, {"losses", {{"total", 1.2}}}, {"improved", false}, {"train_seconds", 2.5},
+        {"stage", "main"},
+        {"epoch", 2},
+        {"losses", {{"total", 1.2}}},
+        {"improved", false},
+        {"train_seconds", 2.5},
         {"validation", {{"hr@20", 0.31}, {"ndcg@20", 0.13}, {"mrr", 0.1}, {"count", 100}}},
         {"collapse", {{"item_effective_rank", 22.0}, {"interests", 4}, {"collapsed_head_share", 0.5}}}};
     const auto points = studio::core::epochPoints(nlohmann::json::array({checkpointEpoch, sessionEpoch, "garbage"}));
@@ -321,10 +344,14 @@ class ItemModelsTest : public QObject {
       for (const models::ParamSpec& p : info.params) {
         QWidget* editor = form.editor(QString::fromStdString(p.key));
         QVERIFY2(editor, p.key.c_str());
-        if (p.defaultValue.is_boolean()) QVERIFY(qobject_cast<QCheckBox*>(editor));
-        else if (p.defaultValue.is_number_integer()) QVERIFY(qobject_cast<QSpinBox*>(editor));
-        else if (p.defaultValue.is_number()) QVERIFY(qobject_cast<QDoubleSpinBox*>(editor));
-        else if (!p.choices.empty()) QVERIFY(qobject_cast<QComboBox*>(editor));
+        if (p.defaultValue.is_boolean())
+          QVERIFY(qobject_cast<QCheckBox*>(editor));
+        else if (p.defaultValue.is_number_integer())
+          QVERIFY(qobject_cast<QSpinBox*>(editor));
+        else if (p.defaultValue.is_number())
+          QVERIFY(qobject_cast<QDoubleSpinBox*>(editor));
+        else if (!p.choices.empty())
+          QVERIFY(qobject_cast<QComboBox*>(editor));
         auto* paper = form.findChild<QLabel*>(QString::fromStdString("paper_" + p.key));
         QVERIFY(paper);
         QCOMPARE(paper->text(), QString::fromStdString(p.paperValue));

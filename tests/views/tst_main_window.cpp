@@ -341,16 +341,15 @@ class MainWindowTest : public QObject {
              qPrintable(QString("minimum %1 x %2").arg(minimum.width()).arg(minimum.height())));
     const int left = studio::MainWindow::kDefaultLeftDockWidth;
     const int right = studio::MainWindow::kDefaultSize.width() - left - 20;  // separator and frames
-    const std::pair<QWidget*, int> panels[] = {
-        {w->datasetPanel(), left},     {w->modelPanel(), left},         {w->trainingPanel(), right},
-        {w->evaluationPanel(), right}, {w->scrubberPanel(), right},     {w->interestsPanel(), right},
-        {w->projectionPanel(), right}};
+    const std::pair<QWidget*, int> panels[] = {{w->datasetPanel(), left},    {w->modelPanel(), left},
+                                               {w->trainingPanel(), right},  {w->evaluationPanel(), right},
+                                               {w->scrubberPanel(), right},  {w->interestsPanel(), right},
+                                               {w->projectionPanel(), right}};
     for (const auto& [panel, width] : panels) {
-      QVERIFY2(panel->minimumSizeHint().width() <= width,
-               qPrintable(QString("%1 needs %2 px, its dock has %3")
-                              .arg(panel->metaObject()->className())
-                              .arg(panel->minimumSizeHint().width())
-                              .arg(width)));
+      QVERIFY2(panel->minimumSizeHint().width() <= width, qPrintable(QString("%1 needs %2 px, its dock has %3")
+                                                                         .arg(panel->metaObject()->className())
+                                                                         .arg(panel->minimumSizeHint().width())
+                                                                         .arg(width)));
     }
   }
 };

@@ -167,7 +167,8 @@ class SessionTest : public QObject {
     QVERIFY2(status().contains("not on this session's dataset"), qPrintable(status()));
     // The problem is shown, not saved into the session's results: the
     // session written again holds none of it.
-    QVERIFY(other->studio()->session().toJson(QDir(dir_.path())).dump().find("not on this session") == std::string::npos);
+    QVERIFY(other->studio()->session().toJson(QDir(dir_.path())).dump().find("not on this session") ==
+            std::string::npos);
   }
 
   void corruptSessionLosesNothing() {
@@ -177,7 +178,9 @@ class SessionTest : public QObject {
     const std::string before = s->session().toJson(QDir(dir_.path())).dump();
 
     const QString corrupt = dir_.filePath("broken.rdsession");
-    const QByteArray garbage = "{\n  \"format\": \"recdiff-studio-session\",\n  \"version\": 1,\n  \"models\": [\n    {\"model\": \"adigrec\",\n";
+    const QByteArray garbage =
+        "{\n  \"format\": \"recdiff-studio-session\",\n  \"version\": 1,\n  \"models\": [\n    {\"model\": "
+        "\"adigrec\",\n";
     QFile f(corrupt);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(garbage);
@@ -204,9 +207,9 @@ class SessionTest : public QObject {
     QVERIFY(!window->openSessionFile(dir_.filePath("missing.rdsession")));
     QVERIFY(window->notification()->text().contains("no such file"));
     // Fields of the wrong type (fuzz_session found these ending the Studio).
-    for (const char* text : {"{\"format\": 5}", "{\"format\": \"recdiff-studio-session\", \"version\": 1, \"models\": 7}",
-                             "{\"format\": 1e999999}",
-                             "{\"format\": \"recdiff-studio-session\", \"version\": 7.2e62}"}) {
+    for (const char* text :
+         {"{\"format\": 5}", "{\"format\": \"recdiff-studio-session\", \"version\": 1, \"models\": 7}",
+          "{\"format\": 1e999999}", "{\"format\": \"recdiff-studio-session\", \"version\": 7.2e62}"}) {
       QFile w(other);
       QVERIFY(w.open(QIODevice::WriteOnly | QIODevice::Truncate));
       w.write(text);
@@ -228,8 +231,9 @@ class SessionTest : public QObject {
     const QString bad = dir_.filePath("dim-zero.rdsession");
     QFile f(bad);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{\"format\": \"recdiff-studio-session\", \"version\": 1, "
-            "\"models\": [{\"model\": \"adigrec\", \"config\": {\"dim\": 0, \"epochs\": 1}}]}");
+    f.write(
+        "{\"format\": \"recdiff-studio-session\", \"version\": 1, "
+        "\"models\": [{\"model\": \"adigrec\", \"config\": {\"dim\": 0, \"epochs\": 1}}]}");
     f.close();
     QVERIFY(!window->openSessionFile(bad));
     const QString message = window->notification()->text();
@@ -288,7 +292,8 @@ class SessionTest : public QObject {
     QCOMPARE(doc.models.size(), demo.models.size());
     for (std::size_t i = 0; i < demo.models.size(); ++i) {
       QCOMPARE(doc.models[i].modelName, demo.models[i].modelName);
-      QCOMPARE(QString::fromStdString(doc.models[i].config.dump()), QString::fromStdString(demo.models[i].config.dump()));
+      QCOMPARE(QString::fromStdString(doc.models[i].config.dump()),
+               QString::fromStdString(demo.models[i].config.dump()));
     }
   }
 

@@ -194,7 +194,7 @@ class TrainingPanelTest : public QObject {
     QSignalSpy epochs(studio()->training(), &studio::TrainingController::epochEnded);
     QTest::mouseClick(button("startTraining"), Qt::LeftButton);
     QVERIFY(testing::waitForCount(epochs, 1, 120000));
-    QVERIFY(!window_->close());     // not yet: the run stops first
+    QVERIFY(!window_->close());  // not yet: the run stops first
     QVERIFY(window_->isVisible());
     QVERIFY(window_->isClosingAfterTraining());
     QVERIFY(testing::waitForCount(finished, 1, 60000));
@@ -288,9 +288,11 @@ class TrainingPanelTest : public QObject {
   void collapseWatchShowsLoadedEpochs() {
     views::TrainingEpochPoint old, now;
     old.epoch = old.globalEpoch = 1;
-    old.collapse = studio::collapseFromJson(
-        {{"item_effective_rank", 16.0}, {"dimensions", 32}, {"interests", 4}, {"largest_head_share", 0.4},
-         {"effective_interests", 3.2}});
+    old.collapse = studio::collapseFromJson({{"item_effective_rank", 16.0},
+                                             {"dimensions", 32},
+                                             {"interests", 4},
+                                             {"largest_head_share", 0.4},
+                                             {"effective_interests", 3.2}});
     views::EpochCollapse c = *old.collapse;
     c.collapsedHeadShare = 0.25;
     c.effectiveItemsPerHead = 3.0;

@@ -49,30 +49,21 @@ std::function<bool(std::int64_t, std::int64_t)> JobContext::throttledProgress(
   };
 }
 
-void JobContext::post(std::function<void()> fn) const {
-  JobRunner* runner = runner_.data();
-  if (!runner) return;
-  const JobKind kind = kind_;
-  const quint64 id = id_;
-  QMetaObject::invokeMethod(
-      runner,
-      [runner, kind, id, fn = std::move(fn)] {
-        if (runner->isCurrent(kind, id)) fn();
-      },
-      Qt::QueuedConnection);
-}
+void JobContext::post(std::function<void()> fn) const { queue(std::move(fn), /*last=*/false); }
 
-void JobContext::finish(std::function<void()> deliver) const {
+void JobContext::finish(std::function<void()> deliver) const { queue(std::move(deliver), /*last=*/true); }
+
+void JobContext::queue(std::function<void()> fn, bool last) const {
   JobRunner* runner = runner_.data();
   if (!runner) return;
   const JobKind kind = kind_;
   const quint64 id = id_;
   QMetaObject::invokeMethod(
       runner,
-      [runner, kind, id, deliver = std::move(deliver)] {
+      [runner, kind, id, last, fn = std::move(fn)] {
         if (!runner->isCurrent(kind, id)) return;
-        runner->finished(kind, id);
-        deliver();
+        if (last) runner->finished(kind, id);
+        fn();
       },
       Qt::QueuedConnection);
 }

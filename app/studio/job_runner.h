@@ -58,6 +58,9 @@ class JobContext {
 
  private:
   friend class JobRunner;
+  // Runs `fn` on the GUI thread unless the job is stale; `last`: marks the
+  // job done first.
+  void queue(std::function<void()> fn, bool last) const;
   quint64 id_ = 0;
   JobKind kind_ = JobKind::Dataset;
   std::shared_ptr<std::atomic<bool>> cancel_;

@@ -150,16 +150,19 @@ ParsedArgs ArgParser::parse(const std::vector<std::string>& args) const {
   return parsed;
 }
 
-std::string ArgParser::help() const {
-  std::ostringstream out;
-  out << "usage: " << invocation_;
+std::string ArgParser::synopsis() const {
+  std::string line = invocation_;
   bool hasOptions = false;
   for (const Spec& s : specs_) {
-    if (s.kind == Spec::Positional) out << ' ' << (s.required ? s.name : "[" + s.name + "]");
+    if (s.kind == Spec::Positional) line += ' ' + (s.required ? s.name : "[" + s.name + "]");
     if (s.kind == Spec::Option || s.kind == Spec::Flag) hasOptions = true;
   }
-  if (hasOptions) out << " [options]";
-  out << '\n';
+  return hasOptions ? line + " [options]" : line;
+}
+
+std::string ArgParser::help() const {
+  std::ostringstream out;
+  out << "usage: " << synopsis() << '\n';
   std::vector<std::pair<std::string, std::string>> rows;
   auto flush = [&]() {
     std::size_t width = 0;

@@ -37,7 +37,9 @@ class ArgParser {
   // extra positional. When --help is among them, nothing else is checked.
   ParsedArgs parse(const std::vector<std::string>& args) const;
 
-  // "usage: recdiff dataset stats PATH [options]" and the option list.
+  // "recdiff dataset stats PATH [options]": --help's usage line, the man page's heading.
+  std::string synopsis() const;
+  // "usage: " + synopsis() and the option list.
   std::string help() const;
   const std::string& invocation() const { return invocation_; }
 

@@ -26,19 +26,9 @@ std::string roff(const std::string& text) {
   return out;
 }
 
-std::string synopsis(const ArgParser& parser) {
-  std::string line = parser.invocation();
-  bool hasOptions = false;
-  for (const ArgParser::Spec& s : parser.declarations()) {
-    if (s.kind == ArgParser::Spec::Positional) line += ' ' + (s.required ? s.name : "[" + s.name + "]");
-    if (s.kind == ArgParser::Spec::Option || s.kind == ArgParser::Spec::Flag) hasOptions = true;
-  }
-  return hasOptions ? line + " [options]" : line;
-}
-
 void writeCommand(std::ostream& out, const Command& command) {
   const ArgParser parser = makeParser(command);
-  out << ".SS \"" << roff(synopsis(parser)) << "\"\n" << roff(command.summary) << ".\n";
+  out << ".SS \"" << roff(parser.synopsis()) << "\"\n" << roff(command.summary) << ".\n";
   for (const ArgParser::Spec& s : parser.declarations()) {
     switch (s.kind) {
       case ArgParser::Spec::Positional:

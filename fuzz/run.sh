@@ -40,7 +40,7 @@ cmake --build "$fuzz_dir" -- -j2 > "$fuzz_dir/build.log" 2>&1 || { tail -40 "$fu
 # Seeds, once.
 seeds="$fuzz_dir/seeds"
 if [ ! -d "$seeds" ]; then
-  mkdir -p "$seeds"/{sequences,interactions,published_split,item_metadata,synthetic_truth,dataset_loader,checkpoint,training_state,session}
+  mkdir -p "$seeds"/{sequences,interactions,published_split,item_metadata,synthetic_truth,dataset_loader,checkpoint,training_state,session,pytorch_state_dict}
   shared="$here/../shared/datasets"
   scratch="$fuzz_dir/scratch"
   rm -rf "$scratch"; mkdir -p "$scratch"
@@ -71,6 +71,9 @@ if [ ! -d "$seeds" ]; then
   : > "$seeds/checkpoint/empty"
   cp "$here/sessions/classroom-demo.rdsession" "$seeds/session/classroom"
   printf '{"format":"recdiff-studio-session","format_version":1}' > "$seeds/session/minimal"
+  # data.pkl of torch.save(OrderedDict(w=tensor([1., 2.]), n=tensor([3]))).
+  printf '\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01(X\x01\x00\x00\x00wq\x02ctorch._utils\n_rebuild_tensor_v2\nq\x03((X\x07\x00\x00\x00storageq\x04ctorch\nFloatStorage\nq\x05X\x01\x00\x00\x000q\x06X\x03\x00\x00\x00cpuq\x07K\x02tq\x08QK\x00K\x02\x85q\tK\x01\x85q\n\x89h\x00)Rq\x0btq\x0cRq\rX\x01\x00\x00\x00nq\x0eh\x03((h\x04ctorch\nLongStorage\nq\x0fX\x01\x00\x00\x001q\x10h\x07K\x01tq\x11QK\x00K\x01\x85q\x12K\x01\x85q\x13\x89h\x00)Rq\x14tq\x15Rq\x16u.' \
+    > "$seeds/pytorch_state_dict/ordered_dict"
 fi
 
 # -jobs makes libFuzzer run that many processes, each logging to fuzz-N.log

@@ -28,6 +28,8 @@ void declareReverseOptions(ArgParser& parser) {
       .option("steps", "S", "DDIM steps (0 = all T)", "0")
       .option("eta", "ETA", "DDIM eta (0 = deterministic)", "0")
       .option("ensemble", "N", "reverse runs averaged per user (DiffuRecSys)", "1")
+      .option("noise-scale", "S",
+              "scales x_T and every step's noise (1 = the model's process; 0 = none: x0 from the history alone)", "1")
       .flag("no-compensator", "take the sampler's own last step, not a learned compensator (DAE4Rec)");
 }
 
@@ -62,6 +64,7 @@ models::ReverseOptions reverseOptionsFromArgs(const ParsedArgs& args) {
   o.steps = args.getInt("steps", 0, 100000);
   o.eta = args.getDouble("eta", 0.0, 10.0);
   o.ensemble = static_cast<int>(args.getInt("ensemble", 1, 1000));
+  o.noiseScale = args.getDouble("noise-scale", 0.0, 100.0);
   o.compensator = !args.flag("no-compensator");
   // Commands that seed each run themselves (compare) declare no --seed.
   if (!args.get("seed").empty()) o.seed = args.getUnsigned("seed");

@@ -23,15 +23,17 @@ StepCoefficients coefficientsFor(const NoiseSchedule& schedule, const SamplerCon
   const double alphaStep = abPrev > 0.0 ? ab / abPrev : 0.0;
   const double betaStep = 1.0 - alphaStep;
   if (config.kind == SamplerKind::DDPM) {
+    // β as the variance would put noise on the last step too; it has none.
+    const bool beta = config.betaVariance && tPrev > 0;
     if (tPrev == t - 1) {
       // The schedule's own values: no round-off from re-deriving β.
       c.x0Coef = schedule.posteriorC1(t);
       c.xtCoef = schedule.posteriorC2(t);
-      c.sigma = std::sqrt(schedule.posteriorVariance(t));
+      c.sigma = std::sqrt(beta ? schedule.beta(t) : schedule.posteriorVariance(t));
     } else {
       c.x0Coef = std::sqrt(abPrev) * betaStep / oneMinusAb;
       c.xtCoef = std::sqrt(alphaStep) * (1.0 - abPrev) / oneMinusAb;
-      c.sigma = std::sqrt(std::max(0.0, betaStep * (1.0 - abPrev) / oneMinusAb));
+      c.sigma = std::sqrt(std::max(0.0, beta ? betaStep : betaStep * (1.0 - abPrev) / oneMinusAb));
     }
   } else {
     const double sigma = config.eta * std::sqrt((1.0 - abPrev) / oneMinusAb) * std::sqrt(std::max(0.0, betaStep));

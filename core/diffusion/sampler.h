@@ -55,6 +55,11 @@ struct SamplerConfig {
   // step still adds noise, with the σ of the step before it (improved-DDPM's
   // "clipped" variance; √β'_1, times η for DDIM, when S = 1).
   bool noiseOnLastStep = false;
+  // DDPM's other choice of σ_t² (Ho et al. 2020, §3.2): β_t of the step
+  // instead of the posterior variance — what the official ADRec and DiffuRec
+  // code samples with (their "fixed large" variance); still none on the last
+  // step.
+  bool betaVariance = false;
   // How much of its noise the sampler draws: the drawn x_T and every step's
   // σ·z are multiplied by it. 1 = the model's own process; 0 = none at all
   // (x_T = 0, no step noise), so x0 is a function of the denoiser's

@@ -54,6 +54,13 @@ ModelInfo adrecInfo() {
        "the reference code's attention: every position also attends to the left padding, a learned "
        "token (its mask hides only padded queries)",
        {}},
+      {"reference_code",
+       false,
+       "off (paper)",
+       "the official code's numerics, for opening its models (recdiff import): LayerNorm eps 1e-12, GELU's tanh "
+       "form, time embedding of t-1, reverse variance beta_t, CE over the padding row too, MSE averaged per "
+       "sequence",
+       {}},
   };
   info.rules = {divides("heads", "dim")};
   TrainingDefaults t;
@@ -87,6 +94,21 @@ torch::Tensor maskedMeanSquaredError(const torch::Tensor& prediction, const torc
   auto perToken = (prediction - target).pow(2).mean(-1);
   auto weights = mask.to(perToken.dtype());
   return (perToken * weights).sum() / weights.sum().clamp_min(1.0);
+}
+
+torch::Tensor sequenceMeanSquaredError(const torch::Tensor& prediction, const torch::Tensor& target,
+                                       const torch::Tensor& mask) {
+  auto weights = mask.to(prediction.dtype());
+  weights = weights / weights.sum(1, true).clamp_min(1.0);  // 1/n_b at the real positions of row b
+  return ((prediction - target).pow(2) * weights.unsqueeze(-1)).sum(1).mean();
+}
+
+torch::Tensor crossEntropyWithPaddingClass(const torch::Tensor& outputs, const torch::Tensor& itemTable,
+                                           const data::Batch& batch) {
+  auto valid = batch.mask.reshape({-1});
+  auto next = shiftedTargets(batch).reshape({-1}).index({valid});
+  auto logits = torch::matmul(outputs.reshape({-1, outputs.size(-1)}).index({valid}), itemTable.t());
+  return torch::nn::functional::cross_entropy(logits, next);
 }
 
 namespace {
@@ -132,9 +154,10 @@ std::shared_ptr<nn::MultiHeadAttentionImpl> selfAttentionOf(const nn::Transforme
 // over the whole sequence, at 1/L of the cost.
 class LastPositionDecoder {
  public:
-  LastPositionDecoder(std::vector<nn::TransformerBlock>& blocks, std::int64_t heads,
+  LastPositionDecoder(std::vector<nn::TransformerBlock>& blocks, const nn::TransformerBlockOptions& options,
                       const torch::Tensor& prefix /*[B,L-1,d]*/, const torch::Tensor& mask /*[B,L]*/)
-      : heads_(heads) {
+      : heads_(options.heads), gelu_(options.tanhGelu ? "tanh" : "none") {
+    const auto heads = heads_;
     const auto B = mask.size(0), L = mask.size(1), P = L - 1;
     const auto d = prefix.size(2);
     headDim_ = d / heads;
@@ -169,7 +192,7 @@ class LastPositionDecoder {
       if (attention) weightsPerBlock.push_back(weights.mean(1).squeeze(1));
       auto attended = p.out->forward(torch::matmul(weights, layer.values).reshape({B, -1}));
       auto h = p.norm1->forward(x + attended);
-      x = p.norm2->forward(h + p.ffnOut->forward(torch::gelu(p.ffnIn->forward(h))));
+      x = p.norm2->forward(h + p.ffnOut->forward(torch::gelu(p.ffnIn->forward(h), gelu_)));
       x = x * keepLast_;
     }
     if (attention) *attention = torch::stack(weightsPerBlock, 1);
@@ -185,6 +208,7 @@ class LastPositionDecoder {
     return x.view({x.size(0), x.size(1), heads_, headDim_}).transpose(1, 2);
   }
   std::int64_t heads_, headDim_ = 0;
+  const char* gelu_;
   std::vector<Layer> layers_;
   torch::Tensor allowed_, anyAllowed_, keepLast_;
 };
@@ -197,8 +221,10 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
       lambda_(getDouble("lambda")),
       useCam_(getBool("cam")),
       useMse_(getBool("mse")),
-      mlpDenoiser_(getString("denoiser") == "mlp") {
+      mlpDenoiser_(getString("denoiser") == "mlp"),
+      referenceCode_(getBool("reference_code")) {
   const auto d = getInt("dim");
+  const double normEps = referenceCode_ ? 1e-12 : 1e-5;
   embedding_ = register_module(
       "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("emb_dropout")));
   if (getBool("attend_padding")) {
@@ -206,7 +232,7 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
     paddingToken_ = register_parameter("padding_token", torch::randn({d}) / std::sqrt(static_cast<double>(d)));
     paddingDropout_ = register_module("padding_dropout", nn::FastDropout(getDouble("emb_dropout")));
   }
-  inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}).eps(normEps)));
   if (getString("pretrain_encoder") == "sasrec" && getBool("pretrain")) {
     pretrainPositions_ = register_module("pretrain_positions",
                                          torch::nn::Embedding(torch::nn::EmbeddingOptions(getInt("max_length"), d)));
@@ -220,6 +246,8 @@ AdRec::AdRec(const Config& config, const DataShape& shape)
   blockOptions_.dropout = getDouble("dropout");
   blockOptions_.preNorm = false;  // post-LN, as the reference
   blockOptions_.causal = true;
+  blockOptions_.normEps = normEps;
+  blockOptions_.tanhGelu = referenceCode_;
   // The CAM also serves as the pre-training encoder, so it exists whenever
   // either needs it.
   if (useCam_ || getBool("pretrain")) {
@@ -283,7 +311,9 @@ torch::Tensor AdRec::context(const torch::Tensor& h, const torch::Tensor& mask) 
 }
 
 torch::Tensor AdRec::aggregate(const torch::Tensor& c, const torch::Tensor& xt, const torch::Tensor& t) {
-  return c + lambda_ * (xt + time_(t));
+  // The reference counts steps from 0 (its t = 0 is the first noise level,
+  // which shares the clean positions' embedding); ours from 1, 0 = clean.
+  return c + lambda_ * (xt + time_(referenceCode_ ? (t - 1).clamp_min(0) : t));
 }
 
 torch::Tensor AdRec::denoiseSequence(const torch::Tensor& z, const torch::Tensor& mask) {
@@ -295,21 +325,32 @@ torch::Tensor AdRec::denoiseSequence(const torch::Tensor& z, const torch::Tensor
 }
 
 LossTerms AdRec::loss(const data::Batch& batch, torch::Generator generator) {
-  auto table = embedding_->table();
-  auto c = context(normalisedHistory(batch), batch.mask);
   if (phase() == Phase::Pretrain) {
-    auto ce = nextItemCrossEntropy(c, table, batch);
+    auto ce = nextItemCrossEntropy(context(normalisedHistory(batch), batch.mask), embedding_->table(), batch);
     return {ce, {{"ce", ce}}};
   }
-  auto x0 = embedding_->items(shiftedTargets(batch));                    // [B,L,d]
   auto t = perTokenTimesteps(batch.mask, schedule_.steps(), generator);  // 0 at padding
-  auto xt = diffusion::qSample(schedule_, x0, t, {}, generator).xt;      // clean where t = 0
-  auto x0Hat = denoiseSequence(aggregate(c, xt, t), batch.mask);
+  auto noise = torch::randn({batch.mask.size(0), batch.mask.size(1), getInt("dim")}, generator,
+                            torch::TensorOptions().device(batch.mask.device()));
+  return lossWith(batch, t, noise);
+}
+
+torch::Tensor AdRec::denoise(const data::Batch& batch, const torch::Tensor& xt, const torch::Tensor& t) {
+  return denoiseSequence(aggregate(context(normalisedHistory(batch), batch.mask), xt, t), batch.mask);
+}
+
+LossTerms AdRec::lossWith(const data::Batch& batch, const torch::Tensor& t, const torch::Tensor& noise) {
+  auto table = embedding_->table();
+  auto x0 = embedding_->items(shiftedTargets(batch));              // [B,L,d]
+  auto xt = diffusion::qSampleWithNoise(schedule_, x0, t, noise);  // clean where t = 0
+  auto x0Hat = denoise(batch, xt, t);
   LossTerms terms;
-  auto ce = nextItemCrossEntropy(x0Hat, table, batch);
+  auto ce =
+      referenceCode_ ? crossEntropyWithPaddingClass(x0Hat, table, batch) : nextItemCrossEntropy(x0Hat, table, batch);
   terms.components["ce"] = ce;
   if (useMse_) {
-    auto mse = maskedMeanSquaredError(x0Hat, x0, batch.mask);
+    auto mse = referenceCode_ ? sequenceMeanSquaredError(x0Hat, x0, batch.mask)
+                              : maskedMeanSquaredError(x0Hat, x0, batch.mask);
     terms.components["mse"] = mse;
     // PCGrad without projection: the mean of the two gradients (header).
     terms.total = 0.5 * (ce + getDouble("mse_weight") * mse);
@@ -333,9 +374,10 @@ torch::Tensor AdRec::reverseLastPosition(const data::Batch& batch, const Reverse
   const auto B = mask.size(0), L = mask.size(1), P = L - 1;
   auto c = context(normalisedHistory(batch), mask);
   auto cLast = c.select(1, P);
-  // History positions: their clean next items (history[1:]) at t = 0.
+  // History positions: their clean next items at t = 0 (padding's next item
+  // is padding, as in training).
   auto tPrefix = torch::zeros({B, P}, batch.history.options());
-  auto zPrefix = aggregate(c.slice(1, 0, P), embedding_->items(batch.history.slice(1, 1)), tPrefix);
+  auto zPrefix = aggregate(c.slice(1, 0, P), embedding_->items(shiftedTargets(batch).slice(1, 0, P)), tPrefix);
   auto keepLast = mask.select(1, P).unsqueeze(-1).to(c.dtype());
 
   DiffusionDenoiser denoiser;
@@ -351,7 +393,7 @@ torch::Tensor AdRec::reverseLastPosition(const data::Batch& batch, const Reverse
       return denoiseSequence(torch::cat({zPrefix, zLast}, 1), mask).select(1, P);
     };
   } else {
-    decoder = std::make_shared<LastPositionDecoder>(adm_, blockOptions_.heads, zPrefix, attentionMask(mask));
+    decoder = std::make_shared<LastPositionDecoder>(adm_, blockOptions_, zPrefix, attentionMask(mask));
     denoiser = [&](const torch::Tensor& xt, const torch::Tensor& t, diffusion::StepExtras* extras) {
       torch::Tensor attention;
       auto out = decoder->step(aggregate(cLast, xt, t), extras ? &attention : nullptr);
@@ -359,7 +401,8 @@ torch::Tensor AdRec::reverseLastPosition(const data::Batch& batch, const Reverse
       return out;
     };
   }
-  return reverseFromNoise(schedule_, denoiser, B, getInt("dim"), options, /*sphere=*/false, trace, c.device());
+  return reverseFromNoise(schedule_, denoiser, B, getInt("dim"), options, /*sphere=*/false, trace, c.device(), {},
+                          /*betaVariance=*/referenceCode_);
 }
 
 Inspection AdRec::inspect(const data::Batch& batch) {

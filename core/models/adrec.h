@@ -68,6 +68,16 @@
 //     frozen with E during warm-up. Padded queries attend by content here
 //     where the reference's attend uniformly; they see only padding either
 //     way (left padding, causal), so in eval mode the two agree.
+//   - reference_code (off): the official code's numerics, so that a model
+//     trained with it (recdiff import --from adrec-official) computes here
+//     what it computed there; tests/core/test_parity_adrec_torch.cpp checks
+//     it against the official code's outputs, docs/parity/adrec.md lists the
+//     differences it switches: TF-style LayerNorm with ε = 1e-12 inside the
+//     square root, GELU's tanh form, the time embedding of t-1 (the code
+//     counts noise levels from 0, sharing the clean positions' embedding
+//     with the first level), reverse noise σ_t² = β_t instead of the
+//     posterior variance, CE over all rows of E (the padding row is a class),
+//     MSE averaged over each sequence's real positions, then over sequences.
 //
 // Inspection: "cam_attention" [B,blocks,L,L] (CAM self-attention, mean over
 // heads) from inspect(); each traced reverse step reports "adm_attention"
@@ -96,6 +106,14 @@ torch::Tensor shiftedTargets(const data::Batch& batch);
 // error between prediction and target [B,L,d].
 torch::Tensor maskedMeanSquaredError(const torch::Tensor& prediction, const torch::Tensor& target,
                                      const torch::Tensor& mask);
+// The reference's form: per sequence, the mean over its real positions of
+// the summed squared error, then the mean over sequences and channels.
+torch::Tensor sequenceMeanSquaredError(const torch::Tensor& prediction, const torch::Tensor& target,
+                                       const torch::Tensor& mask);
+// Next-item CE at every real position with the padding row of E a class too
+// (the reference's CrossEntropyLoss(ignore_index=0) over E·x̂0).
+torch::Tensor crossEntropyWithPaddingClass(const torch::Tensor& outputs, const torch::Tensor& itemTable,
+                                           const data::Batch& batch);
 
 class AdRec : public Model {
  public:
@@ -114,6 +132,13 @@ class AdRec : public Model {
   std::vector<torch::Tensor> trainableParameters() override;
 
   Phase phase() const;
+
+  // x̂0 [B,L,d] of the denoiser for given x_t [B,L,d] and per-position
+  // timesteps t [B,L] (0 = clean): one call of the ADM, for inspection and
+  // the parity tests.
+  torch::Tensor denoise(const data::Batch& batch, const torch::Tensor& xt, const torch::Tensor& t);
+  // loss() with given timesteps [B,L] (0 at padding) and noise [B,L,d].
+  LossTerms lossWith(const data::Batch& batch, const torch::Tensor& t, const torch::Tensor& noise);
 
  private:
   // LN(dropout(E[seq])), 0 at padding (attend_padding: the learned token's
@@ -136,6 +161,7 @@ class AdRec : public Model {
   bool useCam_;
   bool useMse_;
   bool mlpDenoiser_;
+  bool referenceCode_;
   nn::TransformerBlockOptions blockOptions_;
   ItemSequenceEmbedding embedding_{nullptr};
   torch::nn::LayerNorm inputNorm_{nullptr};

@@ -9,13 +9,14 @@ namespace recdiff::models {
 torch::Tensor reverseFromNoise(const diffusion::NoiseSchedule& schedule, const DiffusionDenoiser& denoiser,
                                std::int64_t batch, std::int64_t dim, const ReverseOptions& options, bool sphere,
                                diffusion::TraceRecorder* trace, const torch::Device& device,
-                               const diffusion::Compensator& compensator) {
+                               const diffusion::Compensator& compensator, bool betaVariance) {
   diffusion::SamplerConfig config;
   config.kind = diffusion::parseSamplerKind(options.sampler);
   config.steps = static_cast<int>(options.steps);
   config.eta = options.eta;
   config.renormalise = sphere;
   config.noiseScale = options.noiseScale;
+  config.betaVariance = betaVariance;
   diffusion::ReverseSampler sampler(schedule, config);
   diffusion::SampleRequest request;
   request.shape = {batch, dim};

@@ -35,15 +35,18 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query, const 
 
 TransformerBlockImpl::TransformerBlockImpl(const TransformerBlockOptions& options) : options_(options) {
   selfAttention_ = register_module("self_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));
-  norm1_ = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim})));
-  norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim})));
+  const auto norm = [&] {
+    return torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim}).eps(options.normEps));
+  };
+  norm1_ = register_module("norm1", norm());
+  norm2_ = register_module("norm2", norm());
   ffnIn_ = register_module("ffn_in", torch::nn::Linear(options.dim, options.dim * options.ffnMultiplier));
   ffnOut_ = register_module("ffn_out", torch::nn::Linear(options.dim * options.ffnMultiplier, options.dim));
   dropout_ = register_module("dropout", FastDropout(options.dropout));
   if (options.crossAttention) {
     crossAttention_ =
         register_module("cross_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));
-    normCross_ = register_module("norm_cross", torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim})));
+    normCross_ = register_module("norm_cross", norm());
   }
 }
 
@@ -65,7 +68,8 @@ torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch:
   }
   const auto allowed = selfAttentionMask(mask, options_.causal);
   h = sublayer(h, norm1_, [&](const torch::Tensor& in) { return selfAttention_(in, in, allowed); });
-  h = sublayer(h, norm2_, [&](const torch::Tensor& in) { return ffnOut_(dropout_(torch::gelu(ffnIn_(in)))); });
+  const char* gelu = options_.tanhGelu ? "tanh" : "none";
+  h = sublayer(h, norm2_, [&](const torch::Tensor& in) { return ffnOut_(dropout_(torch::gelu(ffnIn_(in), gelu))); });
   return h * mask.unsqueeze(-1).to(h.dtype());
 }
 

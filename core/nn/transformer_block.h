@@ -23,6 +23,12 @@ struct TransformerBlockOptions {
   bool preNorm = true;
   bool causal = false;
   bool crossAttention = false;  // adds a cross-attention sub-layer first
+  // The official codes' choices, for parity with them (tests/parity/): their
+  // TF-style LayerNorm puts ε = 1e-12 inside the square root, and their FFN
+  // uses GELU's tanh approximation. Ours default to LibTorch's ε = 1e-5 and
+  // the exact GELU.
+  double normEps = 1e-5;
+  bool tanhGelu = false;
 };
 
 // Scaled dot-product multi-head attention with a boolean "allowed" mask.

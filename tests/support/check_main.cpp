@@ -2,6 +2,7 @@
 // GoogleTest and runs them (tests/support/check.h says why the cases are
 // written with our CHECK macros).
 #include "tests/support/check.h"
+#include "tests/support/source_tree.h"
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,10 @@ std::string sharedDatasetsDir() {
   const fs::path candidate = fs::path(RECDIFF_SOURCE_DIR) / ".." / "shared" / "datasets";
   if (fs::is_directory(candidate)) return fs::canonical(candidate).string();
   return "";
+}
+
+std::string sourceTreePath(const std::string& relative) {
+  return (std::filesystem::path(RECDIFF_SOURCE_DIR) / relative).string();
 }
 
 std::string requireSharedDatasets() {

@@ -99,8 +99,8 @@ const bool registered = registerCommand(
      "The shapes tell dim and the block counts; what no weight records (e.g.\n"
      "diffusion_steps) keeps its default unless given by --set, as the model was\n"
      "trained. The dataset must be the one the official code\n"
-     "used: its item tokens are the official item ids (1..N), which order the rows\n"
-     "of the item table.\n\nSources:\n" +
+     "used: its item tokens are the official item ids (1..N; DreamRec's 0..N-1),\n"
+     "which order the rows of the item table.\n\nSources:\n" +
          sourceList() +
          "\nExample:\n  recdiff import --from adrec-official model.pth --data ../shared/datasets/ml-100k-adrec "
          "--out adrec-official.ckpt\n",
@@ -112,7 +112,7 @@ const bool registered = registerCommand(
        p.option("out", "CKPT", "where to write the checkpoint");
        p.option("set", "KEY=VALUE,...", "hyper-parameters the state_dict does not record, e.g. --set dim=64");
        p.option("seed", "N", "seed of the initial values of weights the file does not have", "42");
-       p.flag("same-ids", "take item id i to be row i of the file's item table, whatever the dataset's tokens");
+       p.flag("same-ids", "take the dataset's i-th item to be official item i (DreamRec: i-1), whatever its token");
        p.flag("force", "replace CKPT when it exists");
        declareDatasetOptions(p);
      },

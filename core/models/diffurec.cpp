@@ -40,6 +40,29 @@ ModelInfo makeInfo(const std::string& name, const std::string& displayName, cons
        "target",
        "cross-attention queries: λ⊙(x_t+d_t) or the sequence",
        {"target", "sequence"}},
+      {"cross_form",
+       std::string("dot-product"),
+       "n/a (reference code: efficient)",
+       "cross-attention form: scaled dot-product, or the reference code's linear \"efficient attention\"",
+       {"dot-product", "efficient"}},
+      {"chain_blocks",
+       true,
+       "on (DiffuRecSys reference code: off)",
+       "each block reads the previous block's output (off: every block reads the embedded history and only the "
+       "last one counts, as the DiffuRecSys code does)",
+       {}},
+      {"attend_padding",
+       false,
+       "off (paper)",
+       "the reference code's attention: the padding id is embedded like an item and attended to (its mask hides "
+       "only padded queries, which attend uniformly); histories are padded to max_length",
+       {}},
+      {"reference_code",
+       false,
+       "off (paper)",
+       "the official code's numerics, for opening its models (recdiff import): LayerNorm eps 1e-12, GELU's tanh "
+       "form, time embedding of t-1, reverse variance beta_t, CE over the padding id too",
+       {}},
       {"offset_noise", sys, onOff, "offset noise in training (DiffuRecSys Eq. 17)", {}},
       {"offset_strength", 0.1, "0.1", "scale of the offset noise's per-sample shift", {}, between(0, 1000)},
       {"ensemble",
@@ -187,6 +210,29 @@ std::uint64_t ensembleSeed(std::uint64_t seed, int run) {
   return seed + static_cast<std::uint64_t>(run) * 0x9E3779B97F4A7C15ULL;
 }
 
+EfficientCrossAttentionImpl::EfficientCrossAttentionImpl(std::int64_t dim, std::int64_t heads, double dropout)
+    : heads_(heads) {
+  TORCH_CHECK(dim % heads == 0, "attention dimension ", dim, " not divisible by ", heads, " heads");
+  q_ = register_module("q", torch::nn::Linear(dim, dim));
+  k_ = register_module("k", torch::nn::Linear(dim, dim));
+  v_ = register_module("v", torch::nn::Linear(dim, dim));
+  out_ = register_module("out", torch::nn::Linear(dim, dim));
+  dropout_ = register_module("dropout", nn::FastDropout(dropout));
+}
+
+torch::Tensor EfficientCrossAttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& keyValue,
+                                                   const torch::Tensor& keyMask, const torch::Tensor& fillMask) {
+  const auto B = query.size(0), Lq = query.size(1), L = keyValue.size(1), d = query.size(2);
+  const auto hd = d / heads_;
+  auto q = torch::softmax(q_(query).view({B, Lq, heads_, hd}).transpose(1, 2), -1);   // over a head's channels
+  auto k = torch::softmax(k_(keyValue).view({B, L, heads_, hd}).transpose(1, 2), 1);  // over the heads
+  auto v = v_(keyValue).view({B, L, heads_, hd}).transpose(1, 2);
+  if (keyMask.defined()) k = k * keyMask.view({B, 1, L, 1}).to(k.dtype());
+  auto context = torch::matmul(q, torch::matmul(k.transpose(-2, -1), v));  // [B,heads,Lq,hd]
+  if (fillMask.defined()) context = context.masked_fill(fillMask.logical_not().view({B, 1, Lq, 1}), -1e9);
+  return out_(dropout_(context).transpose(1, 2).reshape({B, Lq, d}));
+}
+
 DiffuRec::DiffuRec(const std::string& name, const Config& config, const DataShape& shape)
     : Model(name, config, shape),
       schedule_(diffusion::parseScheduleKind(getString("schedule")), static_cast<int>(getInt("diffusion_steps"))),
@@ -196,11 +242,18 @@ DiffuRec::DiffuRec(const std::string& name, const Config& config, const DataShap
              : getString("cross_query") == "sequence" ? CrossMode::SequenceQuery
                                                       : CrossMode::TargetQuery),
       trainingNoise_{getBool("offset_noise") ? diffusion::NoiseKind::Offset : diffusion::NoiseKind::Gaussian,
-                     getDouble("offset_strength")} {
+                     getDouble("offset_strength")},
+      attendPadding_(getBool("attend_padding")),
+      referenceCode_(getBool("reference_code")),
+      efficientCross_(getString("cross_form") == "efficient"),
+      chainBlocks_(getBool("chain_blocks")) {
   const auto d = getInt("dim");
+  // The reference's TF-style LayerNorm: ε = 1e-12 inside the square root.
+  const double eps = referenceCode_ ? 1e-12 : 1e-5;
+  const auto layerNorm = [&] { return torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}).eps(eps)); };
   embedding_ = register_module(
       "embedding", ItemSequenceEmbedding(shape.numItems, d, getInt("max_length"), false, getDouble("emb_dropout")));
-  inputNorm_ = register_module("input_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  inputNorm_ = register_module("input_norm", layerNorm());
   nn::TransformerBlockOptions o;
   o.dim = d;
   o.heads = getInt("heads");
@@ -209,36 +262,73 @@ DiffuRec::DiffuRec(const std::string& name, const Config& config, const DataShap
   o.preNorm = true;
   o.causal = causal_;
   o.crossAttention = cross_ == CrossMode::SequenceQuery;
+  o.normEps = eps;
+  o.tanhGelu = referenceCode_;
+  o.referenceMasking = attendPadding_;  // TODO(coordinator): TransformerBlockOptions::referenceMasking
   for (std::int64_t i = 0; i < getInt("blocks"); ++i) {
     const auto suffix = std::to_string(i);
     if (cross_ == CrossMode::TargetQuery) {
-      crossAttention_.push_back(register_module("cross" + suffix, nn::MultiHeadAttention(d, o.heads, o.dropout)));
-      crossNorms_.push_back(
-          register_module("cross_norm" + suffix, torch::nn::LayerNorm(torch::nn::LayerNormOptions({d}))));
+      if (efficientCross_) {
+        efficientAttention_.push_back(
+            register_module("cross" + suffix, EfficientCrossAttention(d, o.heads, o.dropout)));
+      } else {
+        crossAttention_.push_back(register_module("cross" + suffix, nn::MultiHeadAttention(d, o.heads, o.dropout)));
+      }
+      crossNorms_.push_back(register_module("cross_norm" + suffix, layerNorm()));
     }
     blocks_.push_back(register_module("block" + suffix, nn::TransformerBlock(o)));
   }
   dropout_ = register_module("dropout", nn::FastDropout(o.dropout));
-  outputNorm_ = register_module("output_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  outputNorm_ = register_module("output_norm", layerNorm());
   time_ = register_module("time", nn::TimeEmbedding(d, schedule_.steps(), nn::TimeEmbeddingStyle::DiffuRec));
 }
 
 torch::Tensor DiffuRec::embedHistory(const data::Batch& batch) {
+  if (attendPadding_) return inputNorm_(embedding_->positioned(batch.history, torch::ones_like(batch.mask)));
   auto keep = batch.mask.unsqueeze(-1).to(torch::kFloat);
   return inputNorm_(embedding_->positioned(batch.history, batch.mask)) * keep;
 }
 
+data::Batch DiffuRec::referenceWidth(const data::Batch& batch) const {
+  const auto missing = getInt("max_length") - batch.history.size(1);
+  if (!attendPadding_ || missing <= 0) return batch;
+  data::Batch wide = batch;
+  wide.history = torch::cat({torch::zeros({batch.size(), missing}, batch.history.options()), batch.history}, 1);
+  wide.mask = torch::cat({torch::zeros({batch.size(), missing}, batch.mask.options()), batch.mask}, 1);
+  return wide;
+}
+
+std::vector<LengthBucket> DiffuRec::buckets(const data::Batch& batch) const {
+  if (!attendPadding_) return lengthBuckets(batch);
+  LengthBucket all;
+  all.rows = torch::arange(batch.size(), torch::TensorOptions().dtype(torch::kInt64).device(batch.history.device()));
+  all.batch = referenceWidth(batch);
+  return {all};
+}
+
 torch::Tensor DiffuRec::approximateFrom(const torch::Tensor& h, const torch::Tensor& mask, const torch::Tensor& xt,
                                         const torch::Tensor& t, torch::Generator generator) {
-  auto condition = (xt + time_(t)).unsqueeze(1);  // [B,1,d]
+  auto condition = (xt + time_(referenceCode_ ? t - 1 : t)).unsqueeze(1);  // [B,1,d]
   auto lambda = drawUncertainty(h.sizes(), delta_, generator, h.options());
   auto injected = lambda * condition;  // λ_i ⊙ (x_t + d_t), [B,L,d]
   auto x = cross_ == CrossMode::Off ? h + injected : h;
   torch::Tensor allowed;
-  if (cross_ == CrossMode::TargetQuery) allowed = nn::selfAttentionMask(mask, causal_);
-  for (std::size_t i = 0; i < blocks_.size(); ++i) {
+  if (cross_ == CrossMode::TargetQuery && !efficientCross_) {
+    allowed = attendPadding_ ? torch::ones({h.size(0), h.size(1), h.size(1)},
+                                           torch::TensorOptions().dtype(torch::kBool).device(h.device()))
+                             : nn::selfAttentionMask(mask, causal_);
+  }
+  // chain_blocks=false: every block reads x as it is here and only the last
+  // one's output counts, so only the last one runs.
+  const std::size_t first = chainBlocks_ || blocks_.empty() ? 0 : blocks_.size() - 1;
+  for (std::size_t i = first; i < blocks_.size(); ++i) {
     if (cross_ == CrossMode::TargetQuery) {
-      x = x + dropout_(crossAttention_[i](injected, crossNorms_[i](x), allowed));
+      auto normed = crossNorms_[i](x);
+      auto attended = efficientCross_
+                          ? efficientAttention_[i](injected, normed, attendPadding_ ? torch::Tensor() : mask,
+                                                   attendPadding_ ? mask : torch::Tensor())
+                          : crossAttention_[i](injected, normed, allowed);
+      x = x + dropout_(attended);
       x = blocks_[i](x, mask);
     } else if (cross_ == CrossMode::SequenceQuery) {
       x = blocks_[i](x, mask, injected, mask);
@@ -251,24 +341,38 @@ torch::Tensor DiffuRec::approximateFrom(const torch::Tensor& h, const torch::Ten
 
 torch::Tensor DiffuRec::approximate(const data::Batch& batch, const torch::Tensor& xt, const torch::Tensor& t,
                                     torch::Generator generator) {
-  return approximateFrom(embedHistory(batch), batch.mask, xt, t, generator);
+  auto b = referenceWidth(batch);
+  return approximateFrom(embedHistory(b), b.mask, xt, t, generator);
+}
+
+torch::Tensor DiffuRec::summedCrossEntropyAt(const data::Batch& b, const torch::Tensor& xt, const torch::Tensor& t,
+                                             torch::Generator generator) {
+  // Items 1..N are the classes (padding never is), or all ids 0..N.
+  auto table = embedding_->table();
+  auto classes = referenceCode_ ? table : table.slice(0, 1);
+  auto logits = torch::matmul(approximate(b, xt, t, generator), classes.t());
+  return torch::nn::functional::cross_entropy(logits, referenceCode_ ? b.target : b.target - 1,
+                                              torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
 }
 
 torch::Tensor DiffuRec::summedCrossEntropy(const data::Batch& b, torch::Generator generator) {
-  auto table = embedding_->table();
-  auto e0 = table.index_select(0, b.target);
+  auto e0 = embedding_->table().index_select(0, b.target);
   auto t = diffusion::sampleTimesteps(b.size(), schedule_.steps(), generator, e0.device());
   auto xt = diffusion::qSample(schedule_, e0, t, trainingNoise_, generator).xt;
-  // Items 1..N are the classes (padding never is).
-  auto logits = torch::matmul(approximate(b, xt, t, generator), table.slice(0, 1).t());
-  return torch::nn::functional::cross_entropy(logits, b.target - 1,
-                                              torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+  return summedCrossEntropyAt(b, xt, t, generator);
+}
+
+torch::Tensor DiffuRec::meanCrossEntropy(const data::Batch& samples, const torch::Tensor& t, const torch::Tensor& noise,
+                                         torch::Generator generator) {
+  auto e0 = embedding_->table().index_select(0, samples.target);
+  auto xt = diffusion::qSampleWithNoise(schedule_, e0, t, noise, trainingNoise_.kind);
+  return summedCrossEntropyAt(samples, xt, t, generator) / static_cast<double>(samples.size());
 }
 
 LossTerms DiffuRec::loss(const data::Batch& batch, torch::Generator generator) {
   auto samples = expandPrefixes(batch, getString("prefixes"), getInt("max_prefixes"), generator);
   torch::Tensor sum;
-  for (const auto& bucket : lengthBuckets(samples)) {
+  for (const auto& bucket : buckets(samples)) {
     auto part = summedCrossEntropy(bucket.batch, generator);
     sum = sum.defined() ? sum + part : part;
   }
@@ -282,7 +386,7 @@ LossTerms DiffuRec::accumulateGradients(const data::Batch& batch, torch::Generat
   auto samples = expandPrefixes(batch, getString("prefixes"), getInt("max_prefixes"), generator);
   const auto count = static_cast<double>(samples.size());
   double sum = 0.0;
-  for (const auto& bucket : lengthBuckets(samples)) {
+  for (const auto& bucket : buckets(samples)) {
     const auto& b = bucket.batch;
     const auto rows = std::max<std::int64_t>(1, budget / b.history.size(1));
     for (std::int64_t first = 0; first < b.size(); first += rows) {
@@ -316,17 +420,17 @@ torch::Tensor DiffuRec::reverseWhole(const data::Batch& batch, const ReverseOpti
     return approximateFrom(h, batch.mask, xt, t, lambdaGenerator);
   };
   return reverseFromNoise(schedule_, denoiser, batch.size(), getInt("dim"), options, /*sphere=*/false, trace,
-                          h.device());
+                          h.device(), {}, /*betaVariance=*/referenceCode_);
 }
 
 torch::Tensor DiffuRec::reverse(const data::Batch& batch, const ReverseOptions& options,
                                 diffusion::TraceRecorder* trace) {
   torch::NoGradGuard noGrad;
-  if (trace) return reverseWhole(batch, options, trace);
-  auto buckets = lengthBuckets(batch);
-  if (buckets.size() == 1) return reverseWhole(buckets.front().batch, options, nullptr);
+  if (trace) return reverseWhole(referenceWidth(batch), options, trace);
+  auto parts = buckets(batch);
+  if (parts.size() == 1) return reverseWhole(parts.front().batch, options, nullptr);
   torch::Tensor out;
-  for (const auto& bucket : buckets) {
+  for (const auto& bucket : parts) {
     ReverseOptions o = options;
     o.seed = ensembleSeed(options.seed ^ static_cast<std::uint64_t>(bucket.batch.history.size(1)), 1);
     auto x0 = reverseWhole(bucket.batch, o, nullptr);

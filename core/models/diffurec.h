@@ -65,6 +65,45 @@
 // DiffuRec samples them loss-aware); x0 = e_{n+1} without the extra one-step
 // "x0 ~ q(x0 | e)" of DiffuRecSys Eq. 19 (its code has none); the reference's
 // extra dropout after each block is not reproduced.
+//
+// The official code (WHUIR/DiffuRec, shararezr/DiffuRecSys), read for bit
+// parity (tests/core/test_parity_diffurec_torch.cpp, docs/parity/diffurec.md),
+// differs from the above in these places; each is a switch whose default
+// keeps our choice, and the import sources "diffurec-official" and
+// "diffurecsys-official" (core/train/official_names_diffurec*.cpp) turn them
+// on, so that a model trained there computes here what it computed there:
+//   - reference_code (off): its numerics. TF-style LayerNorms with ε = 1e-12
+//     inside the square root (ours: 1e-5); GELU's tanh form in the FFN; its
+//     timesteps run 0..T-1, so its time embedding sees (t-1)·1000/T where
+//     ours (1..T, schedule.h) sees t·1000/T for the same β_t; reverse noise
+//     σ_t² = β_t ("fixed large") instead of the posterior variance β̃_t;
+//     cross-entropy over all N+1 ids, the padding id 0 a class too.
+//   - attend_padding (off): its padding. The padding id is embedded like an
+//     item (row 0 of E, dropout, LayerNorm; not zeroed), the attention mask
+//     is applied to the *query* rows (every score of a padded query is
+//     -1e9, so it attends uniformly to all positions) and keys are never
+//     masked, so real positions attend to padding too
+//     (nn::TransformerBlockOptions::referenceMasking). A row's result then
+//     depends on its padding width: histories are left-padded to max_length
+//     (what its data loader does) and the length buckets are off.
+//   - cross_form=efficient (dot-product): DiffuRecSys's cross-attention as
+//     its code computes it, EfficientCrossAttention below; with
+//     attend_padding, every position is a key and padded query rows are set
+//     to -1e9 before the output projection, as there.
+//   - chain_blocks (on): off, every block reads the embedded history instead
+//     of the previous block's output, as the DiffuRecSys code's loop does,
+//     so only the last block's output is used (earlier blocks are dead
+//     weights there, and are not run here).
+//   - heads=4 (hard-coded there); DiffuRecSys: offset_noise=false and
+//     ensemble=1 (its code has neither).
+//   - DiffuRecSys uses one LayerNorm per block for both the cross-attention
+//     and the self-attention sub-layer: the import copies it into
+//     cross_norm<i> and block<i>.norm1 (separate here; they train apart).
+// Left as they are (training only; a forward pass in eval mode does not see
+// them): its loss-aware timestep sampler, DiffuRec's extra dropout after each
+// block, its N(0, 1) item initialisation and its trained padding row (ours
+// is padding_idx 0, never updated: with attend_padding a model trained here
+// embeds padding as LayerNorm(0) = the norm's bias).
 #pragma once
 
 #include "core/diffusion/forward_noise.h"
@@ -106,6 +145,33 @@ torch::Tensor averageScoreDistributions(const std::vector<torch::Tensor>& scores
 // The seed of ensemble run r (run 0 keeps `seed`).
 std::uint64_t ensembleSeed(std::uint64_t seed, int run);
 
+// DiffuRecSys's cross-attention as its reference code computes it (a linear
+// "efficient attention", cross_form=efficient), per head h with d/heads
+// channels: q = W_q·query, k = W_k·keyValue, v = W_v·keyValue split into
+// heads; out = W_o·concat_h(softmax_c(q_h)·(Σ_j softmax_heads(k)_{h,j}ᵀ·v_{h,j}))
+// where softmax_c runs over a head's channels and softmax_heads over the
+// heads (the code's dim=1; the efficient-attention paper normalises keys
+// over positions). No attention map, no 1/√d. Parameters are named as
+// nn::MultiHeadAttention's (q, k, v, out), so checkpoints do not depend on
+// the form.
+class EfficientCrossAttentionImpl : public torch::nn::Module {
+ public:
+  EfficientCrossAttentionImpl(std::int64_t dim, std::int64_t heads, double dropout);
+  // query [B,Lq,d], keyValue [B,L,d]. keyMask [B,L] (bool, true = real):
+  // keys outside it are left out of the sum; undefined = every position
+  // (the code's). fillMask [B,Lq] (bool): query rows where it is false are
+  // set to -1e9 before the dropout and W_o (the code's padding fill);
+  // undefined = none.
+  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& keyValue, const torch::Tensor& keyMask,
+                        const torch::Tensor& fillMask);
+
+ private:
+  std::int64_t heads_;
+  torch::nn::Linear q_{nullptr}, k_{nullptr}, v_{nullptr}, out_{nullptr};
+  nn::FastDropout dropout_{nullptr};
+};
+TORCH_MODULE(EfficientCrossAttention);
+
 class DiffuRec : public Model {
  public:
   DiffuRec(const Config& config, const DataShape& shape) : DiffuRec("diffurec", config, shape) {}
@@ -124,17 +190,33 @@ class DiffuRec : public Model {
   // (λ drawn with `generator`).
   torch::Tensor approximate(const data::Batch& batch, const torch::Tensor& xt, const torch::Tensor& t,
                             torch::Generator generator);
+  // The training loss of samples as they are (no prefix expansion) at given
+  // timesteps t [N] (1..T) and forward noise [N,d]: the mean over the
+  // samples of the cross-entropy loss() takes, λ drawn with `generator`.
+  // loss() is this with t and the noise drawn.
+  torch::Tensor meanCrossEntropy(const data::Batch& samples, const torch::Tensor& t, const torch::Tensor& noise,
+                                 torch::Generator generator);
 
  protected:
   DiffuRec(const std::string& name, const Config& config, const DataShape& shape);
 
  private:
   enum class CrossMode { Off, TargetQuery, SequenceQuery };
-  torch::Tensor embedHistory(const data::Batch& batch);  // h [B,L,d], 0 at padding
+  // h [B,L,d]: 0 at padding, or (attend_padding) the padding id embedded.
+  torch::Tensor embedHistory(const data::Batch& batch);
+  // With attend_padding, the batch left-padded to max_length (the
+  // reference's width); otherwise the batch itself.
+  data::Batch referenceWidth(const data::Batch& batch) const;
+  // lengthBuckets(), or one bucket of the whole batch at the reference's
+  // width with attend_padding.
+  std::vector<LengthBucket> buckets(const data::Batch& batch) const;
   torch::Tensor approximateFrom(const torch::Tensor& h, const torch::Tensor& mask, const torch::Tensor& xt,
                                 const torch::Tensor& t, torch::Generator generator);
   // Σ over the samples of CE(x̂0·Eᵀ, target), one noisy draw each.
   torch::Tensor summedCrossEntropy(const data::Batch& samples, torch::Generator generator);
+  // The same at a given x_t and t.
+  torch::Tensor summedCrossEntropyAt(const data::Batch& samples, const torch::Tensor& xt, const torch::Tensor& t,
+                                     torch::Generator generator);
   torch::Tensor reverseWhole(const data::Batch& batch, const ReverseOptions& options, diffusion::TraceRecorder* trace);
 
   diffusion::NoiseSchedule schedule_;
@@ -142,10 +224,15 @@ class DiffuRec : public Model {
   bool causal_;
   CrossMode cross_;
   diffusion::NoiseOptions trainingNoise_;  // Gaussian, or offset noise (DiffuRecSys)
+  bool attendPadding_;
+  bool referenceCode_;
+  bool efficientCross_;  // cross_form=efficient
+  bool chainBlocks_;
   ItemSequenceEmbedding embedding_{nullptr};
   torch::nn::LayerNorm inputNorm_{nullptr}, outputNorm_{nullptr};
   std::vector<nn::TransformerBlock> blocks_;
-  std::vector<nn::MultiHeadAttention> crossAttention_;
+  std::vector<nn::MultiHeadAttention> crossAttention_;       // cross_form=dot-product
+  std::vector<EfficientCrossAttention> efficientAttention_;  // cross_form=efficient
   std::vector<torch::nn::LayerNorm> crossNorms_;
   nn::FastDropout dropout_{nullptr};
   nn::TimeEmbedding time_{nullptr};

@@ -32,14 +32,54 @@
 //     does not see).
 //   - Timesteps are 1..T (the reference draws 0..T-1 and embeds that index).
 //
+// Where the official code (YangZhengyi98/DreamRec, DreamRec.py and
+// Modules_ori.py at 454133c) computes something else, and the setting that
+// makes ours compute what it computes (docs/parity/dreamrec.md has the
+// details; tests/core/test_parity_dreamrec_torch.cpp checks the reference
+// setting against the official code's outputs, see
+// tests/parity/dreamrec_official.py). The defaults keep our choices:
+//   - encoder = "reference": the official block instead of the shared pre-LN
+//     one. Its attention takes the query from LayerNorm(x) but keys and
+//     values from x itself, has no output projection, adds the NORMALISED
+//     query as the residual and scales by √d (not √(d/heads)); a key is
+//     masked where its input sums to exactly 0 (the zeroed padding) and a
+//     query's output is zeroed likewise. With a the attention's output,
+//     y = LN₂(a) and the FFN's own post-LN, out = LN_f(y + Conv1d(ReLU(
+//     Conv1d(y)))) (kernel-1 convolutions, width d), zeroed at padding, then
+//     a last LayerNorm. Positions count from the OLDEST item
+//     (the official histories are right-padded; ours are left-padded, so the
+//     reference encoder shifts the positions by the padding). Exactly one
+//     block (blocks = 1).
+//   - time_features = "reference": the official sinusoid embeds the 0-based
+//     step index n = t-1 with frequencies exp(-ln(10⁴)·i/(d/2-1)); ours
+//     embeds t with exp(-ln(10⁴)·i/(d/2)). Needs an even d >= 4.
+//   - schedule = "exp-reference": the official "exp" schedule evaluates β at
+//     linspace(1, 2T+1, T) (T points with step 2T/(T-1)); ours ("exp") at the
+//     midpoints 2t-1 of the T steps, which the formula was written for.
+//   - loss_reduction = "mean": F.mse_loss, the mean over the batch AND the d
+//     channels; ours ("sum") sums the channels (a factor d).
+// Differences no setting changes: the official item table keeps the padding
+// in its LAST row (item ids 0..N-1, padding N) and its evaluation ranks that
+// row with the items; ours has the padding in row 0 and scores it -inf, so
+// an imported table is rotated by one row (official row i = our row i+1).
+// The official forward_uncon hard-codes d = 64 and cacu_h fails for a batch
+// of one (squeeze); the official training draws n from 0..T-1 where we draw
+// t = n+1 from 1..T: the same steps, the same tables.
+//
 // Inspection: "condition_h" [B,d] (the encoder's h), "null_vector" [1,d].
 // A traced reverse run records "cfg_conditional" and "cfg_unconditional"
 // ([B,d], the two denoiser outputs the guidance combines) at each step.
 #pragma once
 
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
+
 #include "core/diffusion/schedule.h"
 #include "core/models/model.h"
 #include "core/models/sequence_encoder.h"
+#include "core/nn/fast_dropout.h"
 #include "core/nn/time_embedding.h"
 #include "core/nn/transformer_block.h"
 
@@ -50,14 +90,38 @@ ModelInfo dreamrecInfo();
 // Classifier-free guidance: (1+w)·conditional - w·unconditional.
 torch::Tensor classifierFreeGuidance(const torch::Tensor& conditional, const torch::Tensor& unconditional, double w);
 
+// The official code's encoder (encoder = "reference", see above) after the
+// lookups: embedded [B,L,d] = E[s] + P, mask [B,L] true at items; applies
+// the embedding dropout and the padding mask, the block and the last
+// LayerNorm, and returns [B,L,d].
+class DreamRecReferenceBlockImpl : public torch::nn::Module {
+ public:
+  DreamRecReferenceBlockImpl(std::int64_t dim, std::int64_t heads, double dropout);
+  torch::Tensor forward(const torch::Tensor& embedded, const torch::Tensor& mask);
+
+ private:
+  std::int64_t heads_;
+  torch::nn::LayerNorm queryNorm_{nullptr}, ffnNorm_{nullptr}, ffnResidualNorm_{nullptr}, outNorm_{nullptr};
+  torch::nn::Linear q_{nullptr}, k_{nullptr}, v_{nullptr};
+  torch::nn::Conv1d ffnIn_{nullptr}, ffnOut_{nullptr};
+  nn::FastDropout dropout_{nullptr};
+};
+TORCH_MODULE(DreamRecReferenceBlock);
+
 class DreamRec : public Model {
  public:
   DreamRec(const Config& config, const DataShape& shape);
   LossTerms loss(const data::Batch& batch, torch::Generator generator) override;
+  // The same loss with its random draws given: timesteps t [B] in 1..T,
+  // the forward noise ε [B,d], and drop [B] (bool or 0/1), true where h is
+  // replaced by the null vector.
+  LossTerms lossWith(const data::Batch& batch, const torch::Tensor& t, const torch::Tensor& noise,
+                     const torch::Tensor& drop);
   torch::Tensor reverse(const data::Batch& batch, const ReverseOptions& options,
                         diffusion::TraceRecorder* trace) override;
   torch::Tensor itemEmbeddings() const override { return embedding_->table(); }
   std::int64_t diffusionSteps() const override { return schedule_.steps(); }
+  const diffusion::NoiseSchedule& schedule() const { return schedule_; }
   Inspection inspect(const data::Batch& batch) override;
 
   // The encoder's condition h [B,d] (no null replacement).
@@ -69,12 +133,17 @@ class DreamRec : public Model {
   torch::Tensor guidedDenoise(const torch::Tensor& xt, const torch::Tensor& h, const torch::Tensor& t,
                               torch::Tensor* conditional = nullptr, torch::Tensor* unconditional = nullptr);
   torch::Tensor nullVector() const { return null_; }
+  // t_E [B,d] of timesteps t [B] in 1..T (per time_features).
+  torch::Tensor timeEmbedding(const torch::Tensor& t);
 
  private:
+  LossTerms lossTerms(const torch::Tensor& e0, const torch::Tensor& x0Hat) const;
+
   diffusion::NoiseSchedule schedule_;
   ItemSequenceEmbedding embedding_{nullptr};
   std::vector<nn::TransformerBlock> blocks_;
   torch::nn::LayerNorm norm_{nullptr};
+  DreamRecReferenceBlock referenceBlock_{nullptr};  // encoder = reference (then no blocks_, norm_)
   nn::TimeEmbedding time_{nullptr};
   torch::nn::Sequential denoiser_{nullptr};
   torch::Tensor null_;  // [1,d]

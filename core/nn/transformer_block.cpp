@@ -27,7 +27,8 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query, const 
   // A large negative instead of -inf: a fully masked row (a padding query)
   // then softmaxes to uniform instead of NaN, and is zeroed below.
   scores = scores.masked_fill(allowedH.logical_not(), -1e9);
-  auto weights = torch::softmax(scores, -1) * allowedH.any(-1, true).to(scores.dtype());
+  auto weights = torch::softmax(scores, -1);
+  if (!uniformWhenMasked) weights = weights * allowedH.any(-1, true).to(scores.dtype());
   if (recordWeights) lastWeights = weights.detach();
   auto context = torch::matmul(dropout_(weights), v).transpose(1, 2).reshape({B, Lq, d});
   return out_(context);
@@ -35,6 +36,7 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& query, const 
 
 TransformerBlockImpl::TransformerBlockImpl(const TransformerBlockOptions& options) : options_(options) {
   selfAttention_ = register_module("self_attention", MultiHeadAttention(options.dim, options.heads, options.dropout));
+  selfAttention_->uniformWhenMasked = options.referenceMasking;
   const auto norm = [&] {
     return torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.dim}).eps(options.normEps));
   };
@@ -66,11 +68,16 @@ torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch:
                                                        torch::TensorOptions().dtype(torch::kBool).device(x.device()));
     h = sublayer(h, normCross_, [&](const torch::Tensor& in) { return crossAttention_(in, context, allowed); });
   }
-  const auto allowed = selfAttentionMask(mask, options_.causal);
+  auto allowed = selfAttentionMask(mask, options_.causal);
+  if (options_.referenceMasking) {
+    // Rows of padded queries are masked, keys never (the causal order stays).
+    auto queries = mask.unsqueeze(2).expand({mask.size(0), mask.size(1), mask.size(1)});
+    allowed = options_.causal ? queries.logical_and(selfAttentionMask(torch::ones_like(mask), true)) : queries;
+  }
   h = sublayer(h, norm1_, [&](const torch::Tensor& in) { return selfAttention_(in, in, allowed); });
   const char* gelu = options_.tanhGelu ? "tanh" : "none";
   h = sublayer(h, norm2_, [&](const torch::Tensor& in) { return ffnOut_(dropout_(torch::gelu(ffnIn_(in), gelu))); });
-  return h * mask.unsqueeze(-1).to(h.dtype());
+  return options_.referenceMasking ? h : h * mask.unsqueeze(-1).to(h.dtype());
 }
 
 torch::Tensor selfAttentionMask(const torch::Tensor& mask, bool causal) {

@@ -29,6 +29,12 @@ struct TransformerBlockOptions {
   // the exact GELU.
   double normEps = 1e-5;
   bool tanhGelu = false;
+  // DiffuRec's official masking (its attend_padding): the padding mask hides
+  // only the *queries* of padded positions — every score of such a row is
+  // -1e9, so it attends uniformly to all positions — keys are never masked
+  // (real positions attend to padding too), and padded positions are not
+  // zeroed at the output. The causal order, when set, still holds.
+  bool referenceMasking = false;
 };
 
 // Scaled dot-product multi-head attention with a boolean "allowed" mask.
@@ -42,6 +48,10 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   // inspection), kept only when recordWeights is set.
   bool recordWeights = false;
   torch::Tensor lastWeights;
+  // A row with no allowed key attends uniformly to every key (the softmax of
+  // equal -1e9 scores, as a masked_fill(-1e9) reference computes) instead of
+  // producing zeros.
+  bool uniformWhenMasked = false;
 
  private:
   std::int64_t heads_;

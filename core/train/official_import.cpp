@@ -14,9 +14,17 @@ namespace recdiff::train {
 // Defined in official_names_<model>.cpp, one file per official code.
 OfficialSource adrecOfficialSource();
 OfficialSource adrecOfficialPretrainSource();
+OfficialSource diffurecOfficialSource();
+OfficialSource diffurecsysOfficialSource();
+OfficialSource dreamrecOfficialSource();
 
+// Detection tries them in this order: DiffuRecSys before DiffuRec (its keys
+// are DiffuRec's and more), a full model before a file with only an item
+// table (adrec-official-pretrain fits any file that has one).
 const std::vector<OfficialSource>& officialSources() {
-  static const std::vector<OfficialSource> sources = {adrecOfficialSource(), adrecOfficialPretrainSource()};
+  static const std::vector<OfficialSource> sources = {adrecOfficialSource(), diffurecsysOfficialSource(),
+                                                      diffurecOfficialSource(), dreamrecOfficialSource(),
+                                                      adrecOfficialPretrainSource()};
   return sources;
 }
 
@@ -121,7 +129,11 @@ std::string describeImport(const std::string& path, const OfficialSource& source
   std::string text =
       "imported " + std::to_string(report.copied.size()) + " tensors of " + path + " (" + source.name + ")";
   if (!report.unusedKeys.empty()) text += "; " + std::to_string(report.unusedKeys.size()) + " keys of the file unused";
-  if (!report.keptInitial.empty()) {
+  // A long list (a file with only the item table) is a count: the line is
+  // for a status bar; `recdiff import` lists every name.
+  if (report.keptInitial.size() > 4) {
+    text += "; " + std::to_string(report.keptInitial.size()) + " weights of ours kept their initial values";
+  } else if (!report.keptInitial.empty()) {
     text += "; kept their initial values:";
     for (const auto& name : report.keptInitial) text += " " + name;
   }
@@ -131,22 +143,20 @@ std::string describeImport(const std::string& path, const OfficialSource& source
 ImportedModel buildImportedModel(const std::string& path, const OfficialSource& source, const NamedTensors& file,
                                  const models::Config& config, const data::SequenceDataset& dataset, bool sameIds,
                                  std::uint64_t seed) {
+  std::int64_t tableRows = 0;
+  const auto w = source.weights(config);
+  const auto byName = indexFile(file, w);
+  for (const auto& x : w) {
+    const auto found = byName.find(parseKey(x.official).key);
+    if (x.itemRows && found != byName.end() && found->second.dim() > 0) tableRows = found->second.size(0);
+  }
+  // Without the table, importOfficialWeights names the missing key.
   std::vector<std::int64_t> rows;
-  if (!sameIds) {
-    std::int64_t tableRows = 0;
-    const auto w = source.weights(config);
-    const auto byName = indexFile(file, w);
-    for (const auto& x : w) {
-      const auto found = byName.find(parseKey(x.official).key);
-      if (x.itemRows && found != byName.end() && found->second.dim() > 0) tableRows = found->second.size(0);
-    }
-    // Without the table, importOfficialWeights names the missing key.
-    if (tableRows > 0) {
-      try {
-        rows = rowsFromItemTokens(dataset.items.tokens(), tableRows);
-      } catch (const CheckpointError& e) {
-        throw CheckpointError(path + ": " + e.what());
-      }
+  if (tableRows > 0) {
+    try {
+      rows = officialItemRows(dataset.items.tokens(), tableRows, source.paddingRowLast, sameIds);
+    } catch (const CheckpointError& e) {
+      throw CheckpointError(path + ": " + e.what());
     }
   }
   ImportedModel out;
@@ -167,9 +177,15 @@ ImportedModel buildImportedModel(const std::string& path, const OfficialSource& 
   return out;
 }
 
-std::vector<std::int64_t> rowsFromItemTokens(const std::vector<std::string>& itemTokens, std::int64_t officialRows) {
-  std::vector<std::int64_t> rows = {0};
+std::vector<std::int64_t> officialItemRows(const std::vector<std::string>& itemTokens, std::int64_t officialRows,
+                                           bool paddingRowLast, bool sameIds) {
+  const long long first = paddingRowLast ? 0 : 1, last = paddingRowLast ? officialRows - 2 : officialRows - 1;
+  std::vector<std::int64_t> rows = {paddingRowLast ? officialRows - 1 : 0};
   for (std::size_t i = 0; i < itemTokens.size(); ++i) {
+    if (sameIds) {
+      rows.push_back(static_cast<std::int64_t>(i) + first);
+      continue;
+    }
     const auto& token = itemTokens[i];
     std::size_t used = 0;
     long long value = -1;
@@ -178,9 +194,9 @@ std::vector<std::int64_t> rowsFromItemTokens(const std::vector<std::string>& ite
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != token.size() || value < 1 || value >= officialRows)
+    if (used != token.size() || value < first || value > last)
       throw CheckpointError("item " + std::to_string(i + 1) + " of the dataset is '" + token +
-                            "', not one of the official ids 1.." + std::to_string(officialRows - 1) +
+                            "', not one of the official ids " + std::to_string(first) + ".." + std::to_string(last) +
                             ": import needs the dataset the official code was trained on (or, when item i is row "
                             "i of its table whatever the tokens, recdiff import --same-ids)");
     rows.push_back(value);

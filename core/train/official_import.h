@@ -41,6 +41,9 @@ struct OfficialSource {
   // `optional(ours)` says so (e.g. a buffer the official code does not have).
   std::function<std::vector<OfficialWeight>(const models::Config& config)> weights;
   std::function<bool(const std::string& ours)> optional = [](const std::string&) { return false; };
+  // Where the official item-indexed tables keep padding: row 0 before items
+  // 1..N (ADRec, DiffuRec), or the last row after items 0..N-1 (DreamRec).
+  bool paddingRowLast = false;
   // The hyper-parameters the file's shapes tell (dim, block counts, ...),
   // so that a user need not know them; others (e.g. the diffusion steps,
   // which no weight records) keep the model's defaults.
@@ -71,10 +74,6 @@ struct ImportReport {
 ImportReport importOfficialWeights(const std::string& path, const OfficialSource& source, const NamedTensors& file,
                                    models::Model& model, const std::vector<std::int64_t>& officialRowOfItem = {});
 
-// The row order for a dataset whose item tokens are the official code's item
-// ids (its preprocessed datasets number items 1..N): officialRowOfItem[id] =
-// the integer of our item id's token. Throws CheckpointError when a token is
-// not an integer in 1..officialRows-1.
 // The tensor of `file` called `key`, or under a prefix ("model." + key);
 // nullptr when there is none. For inferConfig functions.
 const torch::Tensor* findOfficialTensor(const NamedTensors& file, const std::string& key);
@@ -93,13 +92,19 @@ models::Config importConfig(const OfficialSource& source, const NamedTensors& fi
 // initial value, which values were assumed.
 std::string describeImport(const std::string& path, const OfficialSource& source, const ImportReport& report);
 
-std::vector<std::int64_t> rowsFromItemTokens(const std::vector<std::string>& itemTokens, std::int64_t officialRows);
+// The row order for a dataset whose item tokens are the official code's item
+// ids: officialRowOfItem[id] = the integer of our item id's token, and
+// officialRowOfItem[0] the padding row (0, or the last with paddingRowLast,
+// whose items are numbered 0..rows-2). With `sameIds` our id i is the
+// official item i whatever the tokens. Throws CheckpointError when a token is
+// not an official id.
+std::vector<std::int64_t> officialItemRows(const std::vector<std::string>& itemTokens, std::int64_t officialRows,
+                                           bool paddingRowLast, bool sameIds);
 
 // What `recdiff import` and the Studio's Load checkpoint share: the model of
 // `config` for `dataset`, `file` (read from `path`) imported into it, and
-// the checkpoint metadata that records the import. With `sameIds` item id i
-// is row i of the item table; otherwise the dataset's item tokens must be
-// the official ids (rowsFromItemTokens). Throws CheckpointError.
+// the checkpoint metadata that records the import, the item rows from
+// officialItemRows(). Throws CheckpointError.
 struct ImportedModel {
   models::ModelPtr model;  // in eval() mode
   CheckpointMeta meta;

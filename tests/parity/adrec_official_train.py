@@ -4,6 +4,11 @@ metric code — the other side of `recdiff import` + `recdiff eval` on the same
 data (BENCHMARKS.md, "Parity with the official code").
 
     python3 tests/parity/adrec_official_train.py OFFICIAL_REPO ml-100k 3 OUT.pth OUT.json
+    python3 tests/parity/adrec_official_train.py OFFICIAL_REPO ml-100k 500 OUT.pth OUT.json --select
+
+With --select, the official trainer's model selection: validation every 5
+epochs (with its noise), a new best whenever any of HR/NDCG@5/10/20
+improves, stop after 4 evaluations without one; the best model is saved.
 
 OFFICIAL_REPO is a checkout of https://github.com/Nemo-1024/ADRec (its src/
 and datasets/ folders are used in place; nothing is copied here). The run
@@ -20,6 +25,7 @@ artefact of its batch size), full ranking over the whole table, history not
 excluded, as the official code ranks.
 """
 import argparse
+import copy
 import json
 import os
 import sys
@@ -51,6 +57,7 @@ def main():
     parser.add_argument("out_pth")
     parser.add_argument("out_json")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--select", action="store_true", help="the official trainer's validation and early stopping")
     a = parser.parse_args()
     official_stand_ins.install()
     src = os.path.join(os.path.abspath(a.official_repo), "src")
@@ -72,12 +79,27 @@ def main():
     args = config(a.dataset, item_num)
     train_loader = official_utils.Data_Train(raw["train"], args).get_pytorch_dataloaders()
     test = official_utils.TestDataset(raw["train"], raw["val"], raw["test"], args.max_len)
+    val = official_utils.ValDataset(raw["train"], raw["val"], args.max_len)
+    randn_like = torch.randn_like  # official_adrec.th is the torch module itself
+
+    def rank(dataset, draw):
+        """The official metric code over all users of `dataset` at once."""
+        official_adrec.th.randn_like = draw
+        net.eval()
+        history = torch.stack([dataset[i][0] for i in range(len(dataset))])
+        answer = torch.stack([dataset[i][1] for i in range(len(dataset))])
+        with torch.no_grad():
+            _, last, _ = net(history, answer, train_flag=False)
+            scores = net.calculate_score(last)
+        official_adrec.th.randn_like = randn_like
+        m = official_metrics.hrs_and_ndcgs_k(scores, answer[:, -1:], [5, 10, 20])
+        return {k: 100 * v for k, v in m.items()}
 
     net = official_model.Att_Diffuse_model(args)
     optimizer = official_pcgrad.PCGrad(torch.optim.Adam(net.parameters(), lr=args.lr, weight_decay=args.weight_decay),
                                        args)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer.optim, T_max=500)
-    log = []
+    log, best, best_state, bad, best_epoch = [], {}, None, 0, -1
     for epoch in range(a.epochs):
         net.train()
         if epoch == 5:
@@ -92,27 +114,29 @@ def main():
             ce_sum, mse_sum, batches = ce_sum + ce.item(), mse_sum + mse.item(), batches + 1
         schedule.step()
         log.append({"epoch": epoch, "seconds": time.time() - start, "ce": ce_sum / batches, "mse": mse_sum / batches})
+        if a.select and epoch != 0 and epoch % 5 == 0:
+            m = rank(val, randn_like)
+            log[-1]["validation"] = m
+            if any(v > best.get(k, 0.0) for k, v in m.items()):
+                best = {k: max(v, best.get(k, 0.0)) for k, v in m.items()}
+                best_state, bad, best_epoch = copy.deepcopy(net.state_dict()), 0, epoch
+            else:
+                bad += 1
         print(log[-1], flush=True)
+        if a.select and bad >= 4:
+            break
+    if best_state is not None:
+        net.load_state_dict(best_state)
     torch.save(net.state_dict(), out_pth)
 
-    net.eval()
-    history = torch.stack([test[i][0] for i in range(len(test))])
-    answer = torch.stack([test[i][1] for i in range(len(test))])
     results = {}
-    # official_adrec.th is the torch module itself: keep its own randn_like.
-    randn_like = torch.randn_like
     for name, draw in (("no_noise", torch.zeros_like), ("official_noise", randn_like)):
-        official_adrec.th.randn_like = draw
         torch.manual_seed(0)
-        with torch.no_grad():
-            _, last, _ = net(history, answer, train_flag=False)
-            scores = net.calculate_score(last)
-        m = official_metrics.hrs_and_ndcgs_k(scores, answer[:, -1:], [5, 10, 20])
-        results[name] = {k: 100 * v for k, v in m.items()}
+        results[name] = rank(test, draw)
         print(name, results[name], flush=True)
-    official_adrec.th.randn_like = randn_like
     with open(out_json, "w") as f:
-        json.dump({"dataset": a.dataset, "users": len(test), "epochs": log, "test": results}, f, indent=2)
+        json.dump({"dataset": a.dataset, "users": len(test), "best_epoch": best_epoch, "epochs": log, "test": results}, f,
+                  indent=2)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Stand-ins for the modules the official codes import but Debian's
-python3-torch set-up lacks (einops, scipy, tqdm, torchtune). Only names that
+python3-torch set-up lacks (einops, pandas, scipy, tqdm, torchtune). Only names that
 are imported at module level are provided; calling one of them fails loudly,
 so a parity script can never silently run on a stand-in."""
 import importlib
@@ -16,6 +16,7 @@ def _refuse(name):
 
 _NAMES = {
     "einops": ["rearrange", "pack", "unpack", "repeat", "reduce"],
+    "pandas": [],
     "scipy": [],
     "scipy.stats": ["beta"],
     "tqdm": ["tqdm"],

@@ -114,8 +114,9 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(reset_, &QPushButton::clicked, form_, &ParamForm::resetToDefaults);
   connect(loadCheckpoint_, &QPushButton::clicked, this, [this] {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Load a checkpoint"), QString(),
-                                                      tr("Checkpoints (*.pt *.ckpt);;All files (*)"));
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Load a checkpoint"), QString(),
+        tr("Checkpoints (*.ckpt *.pt);;Models saved by the official PyTorch code (*.pth *.pt);;All files (*)"));
     if (!file.isEmpty()) Q_EMIT loadCheckpointRequested(file);
   });
 }

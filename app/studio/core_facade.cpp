@@ -11,6 +11,8 @@
 #include "core/models/model.h"
 #include "core/models/model_registry.h"
 #include "core/train/checkpoint.h"
+#include "core/train/official_import.h"
+#include "core/train/pytorch_state_dict.h"
 #include "core/train/trainer.h"
 #include "core/train/training_state.h"
 
@@ -289,6 +291,26 @@ CheckpointSummary summarize(const train::CheckpointMeta& meta) {
 }  // namespace
 
 LoadedCheckpoint loadCheckpoint(const std::string& path, const data::SequenceDataset* dataset) {
+  if (train::isPyTorchSaveArchive(path)) {
+    // A model saved by a paper's official code: imported as `recdiff import`
+    // does, onto the loaded dataset (the file records no item ids).
+    if (!dataset)
+      throw train::CheckpointError(path +
+                                   ": saved by PyTorch (torch.save); load the dataset it was trained on first, "
+                                   "then load the file again to import it");
+    const auto weights = train::readPyTorchStateDict(path);
+    const train::OfficialSource* source = train::detectOfficialSource(weights);
+    if (!source)
+      throw train::CheckpointError(path +
+                                   ": saved by PyTorch, but its keys fit none of the official codes RecDiff Studio "
+                                   "imports (recdiff import --help lists them)");
+    auto imported = train::buildImportedModel(path, *source, weights, train::importConfig(*source, weights), *dataset,
+                                              /*sameIds=*/false, /*seed=*/42);
+    LoadedCheckpoint result;
+    result.summary = summarize(imported.meta);
+    result.model = makeHandle(imported.model, imported.meta.datasetFingerprint);
+    return result;
+  }
   train::LoadedCheckpoint loaded = train::loadCheckpoint(path, dataset);
   LoadedCheckpoint result;
   result.summary = summarize(loaded.meta);

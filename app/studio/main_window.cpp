@@ -312,11 +312,15 @@ void MainWindow::buildActions() {
   evaluateAction_->setToolTip(tr("Evaluate the current model on the test split (F7)"));
   run->addSeparator();
   QAction* checkpoint = run->addAction(tr("&Load Checkpoint…"), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Load a checkpoint"), QString(),
-                                                      tr("Checkpoints (*.pt *.ckpt);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Load a checkpoint"), QString(),
+        tr("Checkpoints (*.ckpt *.pt);;Models saved by the official PyTorch code (*.pth *.pt);;All files (*)"));
     if (!path.isEmpty()) studio_->loadCheckpoint(path);
   });
   checkpoint->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+  checkpoint->setToolTip(
+      tr("Load a checkpoint, or a model saved by a paper's official PyTorch code (.pth), imported onto the loaded "
+         "dataset (Ctrl+L)"));
 
   viewMenu_ = menuBar()->addMenu(tr("&View"));
   for (QDockWidget* d : docks_) {

@@ -439,9 +439,17 @@ void StudioController::loadCheckpoint(const QString& path) {
         handles_.insert(QString::fromStdString(e.id), loaded->model);
         // Checked by the core when a dataset was loaded; otherwise when one is.
         uncheckedCheckpoints_.insert(QString::fromStdString(e.id), {s.datasetName, s.datasetFingerprint});
-        Q_EMIT message(tr("Loaded checkpoint %1 (%2, trained on %3)")
-                           .arg(path, QString::fromStdString(s.modelName), QString::fromStdString(s.datasetName)),
-                       0);
+        if (s.training.contains("imported_from")) {
+          // A model of a paper's official code, imported onto the loaded dataset.
+          Q_EMIT message(tr("Imported %1 as %2 on %3: %4")
+                             .arg(path, QString::fromStdString(s.modelName), QString::fromStdString(s.datasetName),
+                                  QString::fromStdString(s.training["imported_from"].value("summary", ""))),
+                         0);
+        } else {
+          Q_EMIT message(tr("Loaded checkpoint %1 (%2, trained on %3)")
+                             .arg(path, QString::fromStdString(s.modelName), QString::fromStdString(s.datasetName)),
+                         0);
+        }
         Q_EMIT modelsChanged();
         Q_EMIT currentModelChanged();
         Q_EMIT checkpointLoaded(path);

@@ -521,4 +521,14 @@ NamedTensors readPyTorchStateDict(const std::string& path) {
   }
 }
 
+bool isPyTorchSaveArchive(const std::string& path) {
+  if (!isZipArchive(path)) return false;
+  try {
+    caffe2::serialize::PyTorchStreamReader archive(path);
+    return archive.hasRecord("data.pkl") && !archive.hasRecord("constants.pkl");
+  } catch (const c10::Error&) {
+    return false;
+  }
+}
+
 }  // namespace recdiff::train

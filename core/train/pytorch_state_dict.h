@@ -32,4 +32,9 @@ namespace recdiff::train {
 // big-endian archive.
 NamedTensors readPyTorchStateDict(const std::string& path);
 
+// Whether `path` is a torch.save archive (a zip with data.pkl and no
+// TorchScript constants or code, which our format-1 checkpoints have).
+// Never throws: false for anything unreadable.
+bool isPyTorchSaveArchive(const std::string& path);
+
 }  // namespace recdiff::train

@@ -4,6 +4,7 @@
 // training and evaluation from the keyboard, and the built-in demo end to end.
 #include <QAction>
 #include <QDockWidget>
+#include <QFile>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollBar>
@@ -21,6 +22,7 @@
 #include "app/studio/inspection_controller.h"
 #include "app/studio/job_runner.h"
 #include "app/studio/main_window.h"
+#include "app/studio/projection_controller.h"
 #include "app/studio/studio_controller.h"
 #include "app/studio/training_controller.h"
 #include "core/core_version.h"
@@ -272,6 +274,72 @@ class MainWindowTest : public QObject {
     QVERIFY(w->studio()->addModel("adigrec", testing::smallAdigrec(1), "second") >= 0);
     QCOMPARE(w->evaluationPanel()->comparisonModel()->rows().size(), 2);
     QVERIFY(!evaluate->isEnabled());  // the new current model is untrained
+  }
+
+  // Issue 42: Load Checkpoint takes a state_dict saved by the official ADRec
+  // code (tests/parity/fixtures) and imports it onto the loaded dataset,
+  // saying what it imported; the catalogue map then shows its item table.
+  //
+  // To look at a real one: RECDIFF_IMPORT_FILE (e.g. the official
+  // repository's src/saved/pretrain/ml-100k/pretrain.pth) and
+  // RECDIFF_IMPORT_DATASET (../shared/datasets/ml-100k-adrec) replace the
+  // fixture and its dataset, and RECDIFF_SCREENSHOT_DIR receives
+  // imported-projection.png.
+  void loadCheckpointImportsAnOfficialModel() {
+    auto w = makeWindow();
+    const QString givenFile = qEnvironmentVariable("RECDIFF_IMPORT_FILE");
+    const QString givenData = qEnvironmentVariable("RECDIFF_IMPORT_DATASET");
+    const bool given = !givenFile.isEmpty() && !givenData.isEmpty();
+    const QString file =
+        given ? givenFile : QStringLiteral(RECDIFF_SOURCE_DIR "/tests/parity/fixtures/adrec_state_dict.pth");
+    QSignalSpy failed(w->studio(), &studio::StudioController::checkpointFailed);
+    QSignalSpy loadedModel(w->studio(), &studio::StudioController::checkpointLoaded);
+    QSignalSpy messages(w->studio(), &studio::StudioController::message);
+    // Without a dataset there are no item ids to import onto.
+    w->studio()->loadCheckpoint(file);
+    QVERIFY(testing::waitForCount(failed, 1, 60000));
+    QVERIFY2(failed.first().at(0).toString().contains("load the dataset it was trained on first"),
+             qPrintable(failed.first().at(0).toString()));
+    // A dataset over the official ids 1..30.
+    QFile sequences(dir_.filePath("official-ids.txt"));
+    QVERIFY(sequences.open(QIODevice::WriteOnly));
+    for (int user = 1; user <= 40; ++user) {
+      QString line = QString::number(user);
+      for (int k = 0; k < 7; ++k) line += " " + QString::number((user * 7 + k * 11) % 30 + 1);
+      sequences.write((line + "\n").toUtf8());
+    }
+    sequences.close();
+    studio::DatasetSource source;
+    source.kind = studio::DatasetSource::Kind::File;
+    source.spec.path = (given ? givenData : sequences.fileName()).toStdString();
+    QSignalSpy datasetLoaded(w->studio()->datasets(), &studio::DatasetController::loaded);
+    w->studio()->loadDataset(source);
+    QVERIFY(testing::waitForCount(datasetLoaded, 1, 60000));
+    w->studio()->loadCheckpoint(file);
+    QVERIFY(testing::waitForCount(loadedModel, 1, 60000));
+    const auto* entry = w->studio()->session().current();
+    QVERIFY(entry);
+    QCOMPARE(entry->modelName, std::string("adrec"));
+    QCOMPARE(entry->config.at("reference_code").get<bool>(), true);
+    if (!given) QCOMPARE(entry->config.at("dim").get<int>(), 16);
+    bool said = false;
+    for (const auto& m : messages) said = said || m.at(0).toString().startsWith("Imported " + file);
+    QVERIFY2(said, "the status bar says what was imported");
+    // The item table in the catalogue map.
+    QSignalSpy mapped(w->projection(), &studio::ProjectionController::finished);
+    views::ProjectionSettings pca = w->projectionPanel()->settings();
+    pca.method = "pca";
+    w->projectionPanel()->setSettings(pca);
+    Q_EMIT w->projectionPanel()->computeRequested(pca);  // its Compute button
+    QVERIFY(testing::waitForCount(mapped, 1, 120000));
+    QVERIFY(mapped.first().at(0).toBool());
+    QCOMPARE(w->projectionPanel()->map()->itemCount(), w->studio()->dataset()->numItems);
+    const QString shots = qEnvironmentVariable("RECDIFF_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+      w->showPanel("projection");
+      QTest::qWait(500);
+      QVERIFY(w->grab().save(shots + "/imported-projection.png"));
+    }
   }
 
   void demoRunsToResults() {

@@ -69,8 +69,9 @@ int run(const ParsedArgs& args, CommandContext& ctx) {
             << '\n';
     return 0;
   }
-  ctx.out << "imported " << report.copied.size() << " tensors of " << file << " (" << source.name << ") into "
-          << info.displayName << " for " << dataset.name << " (" << dataset.numItems << " items)\n";
+  ctx.out << "imported " << report.copied.size() << (report.copied.size() == 1 ? " tensor of " : " tensors of ") << file
+          << " (" << source.name << ") into " << info.displayName << " for " << dataset.name << " (" << dataset.numItems
+          << " items)\n";
   printNames(ctx.out, "keys of the file not used", report.unusedKeys);
   printNames(ctx.out, "weights of ours the file does not have, left at their initial values", report.keptInitial);
   ctx.out << "configuration:";

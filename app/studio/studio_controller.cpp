@@ -363,6 +363,18 @@ QString StudioController::modelStatus(const ModelEntry& e) const {
     return tr("Not trained yet: press Start in the Training panel (F5).");
   }
   QString s = tr("Trained: %1 parameters").arg(QLocale().toString(static_cast<qlonglong>(handle.parameterCount())));
+  if (e.results.contains("imported_from")) {
+    // Trained elsewhere, by a paper's official code: say so, and when the
+    // file held only part of the model (a pre-trained item table), that the
+    // rest is untrained, so that nothing it generates is read as learned.
+    const auto& from = e.results["imported_from"];
+    s = tr("Imported from the official code (%1): %n tensor(s)", "", from.value("copied", 0))
+            .arg(QString::fromStdString(from.value("source", "")));
+    if (from.value("partial", false))
+      s += tr("; the file holds only part of the model, the other %1 weights are untrained: its item table is "
+              "meaningful, what it generates is not")
+               .arg(from.value("kept_initial", nlohmann::json::array()).size());
+  }
   if (e.results.contains("best_epoch")) s += tr(", best epoch %1").arg(e.results["best_epoch"].get<long long>());
   if (e.results.contains("validation"))
     s += tr(", validation NDCG@20 %1").arg(percent(e.results["validation"], "ndcg@20"));
@@ -435,6 +447,7 @@ void StudioController::loadCheckpoint(const QString& path) {
         e.checkpoint = QFileInfo(path).absoluteFilePath().toStdString();
         if (s.metrics.contains("validation")) e.results["validation"] = s.metrics["validation"];
         if (s.training.contains("best_epoch")) e.results["best_epoch"] = s.training["best_epoch"];
+        if (s.training.contains("imported_from")) e.results["imported_from"] = s.training["imported_from"];
         if (s.training.contains("history") && s.training["history"].is_array()) e.history = s.training["history"];
         handles_.insert(QString::fromStdString(e.id), loaded->model);
         // Checked by the core when a dataset was loaded; otherwise when one is.

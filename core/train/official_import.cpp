@@ -126,8 +126,9 @@ models::Config importConfig(const OfficialSource& source, const NamedTensors& fi
 }
 
 std::string describeImport(const std::string& path, const OfficialSource& source, const ImportReport& report) {
+  const auto n = report.copied.size();
   std::string text =
-      "imported " + std::to_string(report.copied.size()) + " tensors of " + path + " (" + source.name + ")";
+      "imported " + std::to_string(n) + (n == 1 ? " tensor of " : " tensors of ") + path + " (" + source.name + ")";
   if (!report.unusedKeys.empty()) text += "; " + std::to_string(report.unusedKeys.size()) + " keys of the file unused";
   // A long list (a file with only the item table) is a count: the line is
   // for a status bar; `recdiff import` lists every name.
@@ -173,6 +174,7 @@ ImportedModel buildImportedModel(const std::string& path, const OfficialSource& 
                          {"copied", out.report.copied.size()},
                          {"unused_keys", out.report.unusedKeys},
                          {"kept_initial", out.report.keptInitial},
+                         {"partial", source.partial},
                          {"summary", out.summary}}}};
   return out;
 }

@@ -44,6 +44,9 @@ struct OfficialSource {
   // Where the official item-indexed tables keep padding: row 0 before items
   // 1..N (ADRec, DiffuRec), or the last row after items 0..N-1 (DreamRec).
   bool paddingRowLast = false;
+  // The file holds only part of a model (a pre-trained item table): what
+  // the rest of ours computes is untrained, and the Studio says so.
+  bool partial = false;
   // The hyper-parameters the file's shapes tell (dim, block counts, ...),
   // so that a user need not know them; others (e.g. the diffusion steps,
   // which no weight records) keep the model's defaults.

@@ -93,6 +93,7 @@ OfficialSource adrecOfficialSource() {
 OfficialSource adrecOfficialPretrainSource() {
   OfficialSource s = adrecOfficialSource();
   s.name = "adrec-official-pretrain";
+  s.partial = true;
   s.description = "the official ADRec code's pre-trained item table (saved/pretrain/<dataset>/pretrain.pth)";
   s.weights = [](const models::Config&) {
     return std::vector<OfficialWeight>{{"embedding.items.weight", "item_embedding.weight", true}};

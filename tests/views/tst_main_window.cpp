@@ -322,6 +322,11 @@ class MainWindowTest : public QObject {
     QCOMPARE(entry->modelName, std::string("adrec"));
     QCOMPARE(entry->config.at("reference_code").get<bool>(), true);
     if (!given) QCOMPARE(entry->config.at("dim").get<int>(), 16);
+    // The model panel's state says where it came from (and, for a file with
+    // only an item table, that the rest is untrained).
+    const QString status = w->studio()->modelStatus(*entry);
+    QVERIFY2(status.startsWith("Imported from the official code (adrec-official"), qPrintable(status));
+    QCOMPARE(status.contains("untrained"), given && file.endsWith("pretrain.pth"));
     bool said = false;
     for (const auto& m : messages) said = said || m.at(0).toString().startsWith("Imported " + file);
     QVERIFY2(said, "the status bar says what was imported");

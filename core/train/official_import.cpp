@@ -78,6 +78,18 @@ std::map<std::string, torch::Tensor> indexFile(const NamedTensors& file, const s
 
 }  // namespace
 
+void addOfficialLinear(std::vector<OfficialWeight>& out, const std::string& ours, const std::string& official) {
+  out.push_back({ours + ".weight", official + ".weight"});
+  out.push_back({ours + ".bias", official + ".bias"});
+}
+
+void addOfficialAttention(std::vector<OfficialWeight>& out, const std::string& ours, const std::string& official) {
+  addOfficialLinear(out, ours + ".q", official + ".linear_layers.0");
+  addOfficialLinear(out, ours + ".k", official + ".linear_layers.1");
+  addOfficialLinear(out, ours + ".v", official + ".linear_layers.2");
+  addOfficialLinear(out, ours + ".out", official + ".w_layer");
+}
+
 const torch::Tensor* findOfficialTensor(const NamedTensors& file, const std::string& key) {
   for (const auto& [name, tensor] : file) {
     const bool prefixed = name.size() > key.size() && name.compare(name.size() - key.size(), key.size(), key) == 0 &&

@@ -77,6 +77,13 @@ struct ImportReport {
 ImportReport importOfficialWeights(const std::string& path, const OfficialSource& source, const NamedTensors& file,
                                    models::Model& model, const std::vector<std::int64_t>& officialRowOfItem = {});
 
+// For the name maps: our Linear/LayerNorm `ours` (.weight, .bias) from the
+// official `official`; our MultiHeadAttention `ours` (q, k, v, out) from the
+// official codes' common MultiHeadedAttention `official` (linear_layers.0-2,
+// w_layer), which ADRec, DiffuRec and DiffuRecSys share.
+void addOfficialLinear(std::vector<OfficialWeight>& out, const std::string& ours, const std::string& official);
+void addOfficialAttention(std::vector<OfficialWeight>& out, const std::string& ours, const std::string& official);
+
 // The tensor of `file` called `key`, or under a prefix ("model." + key);
 // nullptr when there is none. For inferConfig functions.
 const torch::Tensor* findOfficialTensor(const NamedTensors& file, const std::string& key);

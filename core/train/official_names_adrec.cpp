@@ -11,24 +11,16 @@ namespace recdiff::train {
 
 namespace {
 
-void addLinear(std::vector<OfficialWeight>& out, const std::string& ours, const std::string& official) {
-  out.push_back({ours + ".weight", official + ".weight"});
-  out.push_back({ours + ".bias", official + ".bias"});
-}
-
 void addBlocks(std::vector<OfficialWeight>& out, const std::string& ours, const std::string& official,
                std::int64_t blocks) {
   for (std::int64_t i = 0; i < blocks; ++i) {
     const auto o = ours + std::to_string(i) + ".";
     const auto r = official + ".transformer_blocks." + std::to_string(i) + ".";
-    addLinear(out, o + "self_attention.q", r + "attention.linear_layers.0");
-    addLinear(out, o + "self_attention.k", r + "attention.linear_layers.1");
-    addLinear(out, o + "self_attention.v", r + "attention.linear_layers.2");
-    addLinear(out, o + "self_attention.out", r + "attention.w_layer");
-    addLinear(out, o + "ffn_in", r + "feed_forward.w_1");
-    addLinear(out, o + "ffn_out", r + "feed_forward.w_2");
-    addLinear(out, o + "norm1", r + "input_sublayer.norm");
-    addLinear(out, o + "norm2", r + "output_sublayer.norm");
+    addOfficialAttention(out, o + "self_attention", r + "attention");
+    addOfficialLinear(out, o + "ffn_in", r + "feed_forward.w_1");
+    addOfficialLinear(out, o + "ffn_out", r + "feed_forward.w_2");
+    addOfficialLinear(out, o + "norm1", r + "input_sublayer.norm");
+    addOfficialLinear(out, o + "norm2", r + "output_sublayer.norm");
   }
 }
 
@@ -38,18 +30,18 @@ std::vector<OfficialWeight> adrecWeights(const models::Config& config) {
   // The code's padding input is row 0 of its table (kept at zero by
   // padding_idx unless loaded pre-trained); ours is a parameter of its own.
   if (config.value("attend_padding", false)) w.push_back({"padding_token", "item_embedding.weight[0]"});
-  addLinear(w, "input_norm", "hist_norm");
+  addOfficialLinear(w, "input_norm", "hist_norm");
   if (config.value("cam", true) || config.value("pretrain", true))
     addBlocks(w, "cam", "diffu.ag_encoder", config.value("cam_blocks", std::int64_t{2}));
   if (config.value("denoiser", std::string("transformer")) == "mlp") {
-    addLinear(w, "denoiser.0", "diffu.net.decoder.0");
-    addLinear(w, "denoiser.2", "diffu.net.decoder.2");
-    addLinear(w, "denoiser.3", "diffu.net.decoder.3");
+    addOfficialLinear(w, "denoiser.0", "diffu.net.decoder.0");
+    addOfficialLinear(w, "denoiser.2", "diffu.net.decoder.2");
+    addOfficialLinear(w, "denoiser.3", "diffu.net.decoder.3");
   } else {
     addBlocks(w, "adm", "diffu.net.decoder", config.value("adm_blocks", std::int64_t{2}));
   }
-  addLinear(w, "time.in", "diffu.net.time_embed.0");
-  addLinear(w, "time.out", "diffu.net.time_embed.2");
+  addOfficialLinear(w, "time.in", "diffu.net.time_embed.0");
+  addOfficialLinear(w, "time.out", "diffu.net.time_embed.2");
   return w;
 }
 

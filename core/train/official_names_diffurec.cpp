@@ -8,38 +8,68 @@
 // the output LayerNorm. Its position_embeddings, linear_item, linear_xt,
 // linear_t and fuse_linear are never used in its forward pass: they are left
 // over (the import reports them as unused keys).
+//
+// DiffuRecSys's official code (shararezr/DiffuRecSys, model.py and
+// diffurec.py) against ours (core/models/diffurec.h, registered as
+// "diffurecsys"). The module tree is DiffuRec's (above)
+// except the blocks of diffu.xstart_model.att.transformer_blocks.<i>: CA =
+// the cross-attention (linear_layers.{0,1,2} = q from λ⊙(x_t+d_t), k and v
+// from the sequence; w_layer = the output projection), MU = the
+// self-attention, and input_sublayer.norm serves both (copied into our
+// cross_norm<i> and block<i>.norm1). Never used in its forward pass, so
+// reported as unused keys: CA.proj_out.* (a StylizationBlock whose call is
+// commented out), diffu.xstart_model.CA.* (a module-level cross-attention
+// that is never called), position_embeddings, linear_item, linear_xt,
+// linear_t, fuse_linear.
 #include "core/train/official_import.h"
 
 namespace recdiff::train {
 
 namespace {
 
-void addLinear(std::vector<OfficialWeight>& out, const std::string& ours, const std::string& official) {
-  out.push_back({ours + ".weight", official + ".weight"});
-  out.push_back({ours + ".bias", official + ".bias"});
+// What both codes share: the item table, the history LayerNorm, the output
+// LayerNorm and the time MLP of diffu.xstart_model.
+std::vector<OfficialWeight> sharedWeights() {
+  std::vector<OfficialWeight> w;
+  w.push_back({"embedding.items.weight", "item_embeddings.weight", true});
+  addOfficialLinear(w, "input_norm", "LayerNorm");
+  addOfficialLinear(w, "output_norm", "diffu.xstart_model.norm_diffu_rep");
+  addOfficialLinear(w, "time.in", "diffu.xstart_model.time_embed.0");
+  addOfficialLinear(w, "time.out", "diffu.xstart_model.time_embed.2");
+  return w;
+}
+
+// The FFN and its norm of block <i>, the same in both.
+void addFeedForward(std::vector<OfficialWeight>& w, const std::string& ours, const std::string& official) {
+  addOfficialLinear(w, ours + "ffn_in", official + "feed_forward.w_1");
+  addOfficialLinear(w, ours + "ffn_out", official + "feed_forward.w_2");
+  addOfficialLinear(w, ours + "norm2", official + "output_sublayer.norm");
 }
 
 std::vector<OfficialWeight> diffurecWeights(const models::Config& config) {
-  std::vector<OfficialWeight> w;
-  w.push_back({"embedding.items.weight", "item_embeddings.weight", true});
-  addLinear(w, "input_norm", "LayerNorm");
-  const std::string x = "diffu.xstart_model.";
-  const auto blocks = config.value("blocks", std::int64_t{4});
-  for (std::int64_t i = 0; i < blocks; ++i) {
+  auto w = sharedWeights();
+  for (std::int64_t i = 0; i < config.value("blocks", std::int64_t{4}); ++i) {
     const auto o = "block" + std::to_string(i) + ".";
-    const auto r = x + "att.transformer_blocks." + std::to_string(i) + ".";
-    addLinear(w, o + "self_attention.q", r + "attention.linear_layers.0");
-    addLinear(w, o + "self_attention.k", r + "attention.linear_layers.1");
-    addLinear(w, o + "self_attention.v", r + "attention.linear_layers.2");
-    addLinear(w, o + "self_attention.out", r + "attention.w_layer");
-    addLinear(w, o + "ffn_in", r + "feed_forward.w_1");
-    addLinear(w, o + "ffn_out", r + "feed_forward.w_2");
-    addLinear(w, o + "norm1", r + "input_sublayer.norm");
-    addLinear(w, o + "norm2", r + "output_sublayer.norm");
+    const auto r = "diffu.xstart_model.att.transformer_blocks." + std::to_string(i) + ".";
+    addOfficialAttention(w, o + "self_attention", r + "attention");
+    addOfficialLinear(w, o + "norm1", r + "input_sublayer.norm");
+    addFeedForward(w, o, r);
   }
-  addLinear(w, "output_norm", x + "norm_diffu_rep");
-  addLinear(w, "time.in", x + "time_embed.0");
-  addLinear(w, "time.out", x + "time_embed.2");
+  return w;
+}
+
+std::vector<OfficialWeight> diffurecsysWeights(const models::Config& config) {
+  auto w = sharedWeights();
+  for (std::int64_t i = 0; i < config.value("blocks", std::int64_t{4}); ++i) {
+    const auto n = std::to_string(i);
+    const auto o = "block" + n + ".";
+    const auto r = "diffu.xstart_model.att.transformer_blocks." + n + ".";
+    addOfficialAttention(w, "cross" + n, r + "CA");
+    addOfficialLinear(w, "cross_norm" + n, r + "input_sublayer.norm");
+    addOfficialAttention(w, o + "self_attention", r + "MU");
+    addOfficialLinear(w, o + "norm1", r + "input_sublayer.norm");
+    addFeedForward(w, o, r);
+  }
   return w;
 }
 
@@ -73,6 +103,29 @@ OfficialSource diffurecOfficialSource() {
                           {"cross_attention", false}};
   };
   s.weights = diffurecWeights;
+  s.inferConfig = officialShape;
+  return s;
+}
+
+OfficialSource diffurecsysOfficialSource() {
+  OfficialSource s;
+  s.name = "diffurecsys-official";
+  s.model = "diffurecsys";
+  s.repository = "https://github.com/shararezr/DiffuRecSys";
+  s.description = "a state_dict of the official DiffuRecSys code's Att_Diffuse_model (model: diffurecsys)";
+  s.referenceConfig = [] {
+    return models::Config{{"reference_code", true},
+                          {"attend_padding", true},
+                          {"heads", 4},
+                          {"causal", false},
+                          {"cross_attention", true},
+                          {"cross_query", "target"},
+                          {"cross_form", "efficient"},
+                          {"chain_blocks", false},
+                          {"offset_noise", false},
+                          {"ensemble", 1}};
+  };
+  s.weights = diffurecsysWeights;
   s.inferConfig = officialShape;
   return s;
 }

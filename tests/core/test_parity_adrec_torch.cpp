@@ -25,13 +25,6 @@ namespace {
 // float32 throughout on both sides; what remains is summation order.
 constexpr double kTolerance = 1e-5;
 
-// The measured error, printed (docs/parity/adrec.md quotes it), then bounded.
-double measured(const char* what, const torch::Tensor& ours, const torch::Tensor& official) {
-  const double error = test::relativeError(ours, official);
-  std::cout << "  " << what << ": max |ours - official| / max |official| = " << error << "\n";
-  return error;
-}
-
 struct Setup {
   test::ParityFixture fixture;
   std::shared_ptr<models::AdRec> model;
@@ -79,7 +72,7 @@ TEST_CASE("the denoiser's x0 for given x_t, t and history matches the official c
   torch::NoGradGuard noGrad;
   auto t = ourSteps(s.fixture.input("t"), s.batch.mask);
   auto ours = s.model->denoise(s.batch, s.fixture.input("xt"), t);
-  CHECK(measured("x0_hat", ours, s.fixture.output("x0_hat")) < kTolerance);
+  CHECK(test::measuredError("x0_hat", ours, s.fixture.output("x0_hat")) < kTolerance);
 }
 
 TEST_CASE("one reverse step with given noise matches the official p_sample") {
@@ -102,7 +95,7 @@ TEST_CASE("one reverse step with given noise matches the official p_sample") {
   const auto& c = sampler.coefficients()[8 - (officialStep + 1)];
   CHECK_EQ(c.t, officialStep + 1);
   auto ours = c.x0Coef * x0 + c.xtCoef * xt.select(1, -1) + c.sigma * noise.select(1, -1);
-  CHECK(measured("step_x", ours, s.fixture.output("step_x")) < kTolerance);
+  CHECK(test::measuredError("step_x", ours, s.fixture.output("step_x")) < kTolerance);
 }
 
 TEST_CASE("the training losses for a given batch, t and noise match the official code") {
@@ -112,8 +105,8 @@ TEST_CASE("the training losses for a given batch, t and noise match the official
   auto t = ourSteps(s.fixture.input("train_t").view({B, L}), s.batch.mask);
   auto noise = s.fixture.input("train_noise").view({B, L, -1});
   auto terms = s.model->lossWith(s.batch, t, noise);
-  CHECK(measured("loss_ce", terms.components.at("ce"), s.fixture.output("loss_ce")) < kTolerance);
-  CHECK(measured("loss_mse", terms.components.at("mse"), s.fixture.output("loss_mse")) < kTolerance);
+  CHECK(test::measuredError("loss_ce", terms.components.at("ce"), s.fixture.output("loss_ce")) < kTolerance);
+  CHECK(test::measuredError("loss_mse", terms.components.at("mse"), s.fixture.output("loss_mse")) < kTolerance);
 }
 
 TEST_CASE("the whole reverse run without noise and its scores match the official code") {
@@ -121,10 +114,10 @@ TEST_CASE("the whole reverse run without noise and its scores match the official
   models::ReverseOptions options;
   options.noiseScale = 0.0;  // the fixture zeroed every random draw of the code
   auto x = s.model->reverse(s.batch, options, nullptr);
-  CHECK(measured("final_x", x, s.fixture.output("final_x")) < kTolerance);
+  CHECK(test::measuredError("final_x", x, s.fixture.output("final_x")) < kTolerance);
   // Ours scores items 1..N (padding is -inf); the code scores row 0 too.
   auto scores = s.model->score(s.batch, options).slice(1, 1);
-  CHECK(measured("scores", scores, s.fixture.output("scores").slice(1, 1)) < kTolerance);
+  CHECK(test::measuredError("scores", scores, s.fixture.output("scores").slice(1, 1)) < kTolerance);
 }
 
 TEST_CASE("without reference_code the same weights compute something else: the tolerance is tight enough") {
@@ -139,7 +132,7 @@ TEST_CASE("without reference_code the same weights compute something else: the t
   auto ours = std::dynamic_pointer_cast<models::AdRec>(plain)->denoise(s.batch, s.fixture.input("xt"), t);
   // λ = 1e-3 scales x_t and the time embedding, so the differences are
   // small, but 10x beyond the tolerance (measured: see the output).
-  CHECK(measured("x0_hat without reference_code", ours, s.fixture.output("x0_hat")) > 10 * kTolerance);
+  CHECK(test::measuredError("x0_hat without reference_code", ours, s.fixture.output("x0_hat")) > 10 * kTolerance);
 }
 
 TEST_CASE("a state_dict that does not fit is refused, listing every missing key and wrong shape") {

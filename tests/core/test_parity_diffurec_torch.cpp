@@ -78,15 +78,6 @@ data::Batch batchOf(const test::ParityFixture& f) {
   return b;
 }
 
-// test::relativeError (the largest |ours - official| over the largest
-// |official|), printed with the largest absolute error.
-double compare(const std::string& what, const torch::Tensor& ours, const torch::Tensor& official) {
-  const double rel = test::relativeError(ours, official);
-  const double abs = (ours.to(torch::kDouble) - official.to(torch::kDouble)).abs().max().item<double>();
-  std::cout << "  " << what << ": max abs error " << abs << ", relative " << rel << "\n";
-  return rel;
-}
-
 // Every output of the fixture from our model; the largest relative error.
 double worstError(const test::ParityFixture& f, Built& b) {
   auto& model = b.diffurec();
@@ -106,7 +97,7 @@ double worstError(const test::ParityFixture& f, Built& b) {
   // x̂0 = f(x_t, t, history); our t = the code's + 1.
   auto x0 = model.approximate(batch, f.input("denoise_xt"), f.input("denoise_t") + 1,
                               diffusion::makeGenerator(seedOf(f, "denoise_seed"), torch::kCPU));
-  keep(compare("x̂0", x0, f.output("denoise_x0")));
+  keep(test::measuredError("x̂0", x0, f.output("denoise_x0")));
 
   // One reverse step with given noise: our DDPM sampler's coefficients (with
   // the reference's σ_t² = β_t), taken by hand for a t per row.
@@ -128,7 +119,7 @@ double worstError(const test::ParityFixture& f, Built& b) {
       if (c->sigma > 0.0) next.add_(f.input("step_noise")[i], c->sigma);
       rows.push_back(next);
     }
-    keep(compare("reverse step", torch::stack(rows), f.output("step")));
+    keep(test::measuredError("reverse step", torch::stack(rows), f.output("step")));
   }
 
   // The training loss at given t and noise (and its x̂0).
@@ -139,9 +130,10 @@ double worstError(const test::ParityFixture& f, Built& b) {
     diffusion::NoiseSchedule schedule(diffusion::ScheduleKind::TruncatedLinear, 32);
     auto e0 = model.itemEmbeddings().index_select(0, batch.target);
     auto xt = diffusion::qSampleWithNoise(schedule, e0, t, f.input("loss_noise"));
-    keep(compare("x̂0 of the training loss",
-                 model.approximate(batch, xt, t, diffusion::makeGenerator(seed, torch::kCPU)), f.output("loss_x0")));
-    keep(compare("training loss", loss, f.output("loss")));
+    keep(test::measuredError("x̂0 of the training loss",
+                             model.approximate(batch, xt, t, diffusion::makeGenerator(seed, torch::kCPU)),
+                             f.output("loss_x0")));
+    keep(test::measuredError("training loss", loss, f.output("loss")));
   }
 
   // The whole reverse run and the scores, through our reverse() and score().
@@ -154,9 +146,9 @@ double worstError(const test::ParityFixture& f, Built& b) {
     CHECK(torch::equal(models::drawUncertainty({B, kLength, d}, kDelta,
                                                diffusion::makeGenerator(ro.seed ^ kLambdaSeedMix, torch::kCPU), {}),
                        f.input("reverse_lambda")[0]));
-    keep(compare("x0 of the reverse run", model.reverse(batch, ro, nullptr), f.output("reverse_x0")));
+    keep(test::measuredError("x0 of the reverse run", model.reverse(batch, ro, nullptr), f.output("reverse_x0")));
     // Column 0 (padding): -inf here by design, a score there.
-    keep(compare("scores", model.score(batch, ro).slice(1, 1), f.output("scores").slice(1, 1)));
+    keep(test::measuredError("scores", model.score(batch, ro).slice(1, 1), f.output("scores").slice(1, 1)));
   }
   return worst;
 }

@@ -42,13 +42,6 @@ constexpr std::int32_t kItems = 30;
 constexpr std::int64_t kLength = 6;
 constexpr int kSteps = 8;
 
-// The measured error, printed (docs/parity/dreamrec.md quotes it), then bounded.
-double measured(const char* what, const torch::Tensor& ours, const torch::Tensor& official) {
-  const double error = test::relativeError(ours, official);
-  std::cout << "  " << what << ": max |ours - official| / max |official| = " << error << "\n";
-  return error;
-}
-
 struct Setup {
   test::ParityFixture fixture;
   std::shared_ptr<models::DreamRec> model;
@@ -136,7 +129,7 @@ TEST_CASE("the reference schedule is the official exp schedule, and ours is not"
       {"posterior_mean_coef2", &S::posteriorC2},
       {"posterior_variance", &S::posteriorVariance}};
   for (const auto& [name, value] : tables) {
-    CHECK(measured(name, table(value, schedule), s.fixture.output(name)) < kTolerance);
+    CHECK(test::measuredError(name, table(value, schedule), s.fixture.output(name)) < kTolerance);
   }
   // Our "exp" takes β at the step midpoints: at T = 8 that is far from it.
   const S ours(diffusion::ScheduleKind::Exp, kSteps);
@@ -146,7 +139,7 @@ TEST_CASE("the reference schedule is the official exp schedule, and ours is not"
 TEST_CASE("the encoder's condition h matches the official cacu_h") {
   auto s = setUp();
   torch::NoGradGuard noGrad;
-  CHECK(measured("h", s.model->condition(s.batch), s.fixture.output("h")) < kTolerance);
+  CHECK(test::measuredError("h", s.model->condition(s.batch), s.fixture.output("h")) < kTolerance);
 }
 
 TEST_CASE("the denoiser's x0 for given x_t, t and history matches the official forward and forward_uncon") {
@@ -156,9 +149,9 @@ TEST_CASE("the denoiser's x0 for given x_t, t and history matches the official f
   const auto t = s.fixture.input("t") + 1;
   torch::Tensor conditional, unconditional;
   const auto guided = s.model->guidedDenoise(s.fixture.input("x_t"), h, t, &conditional, &unconditional);
-  CHECK(measured("x0_conditional", conditional, s.fixture.output("x0_conditional")) < kTolerance);
-  CHECK(measured("x0_unconditional", unconditional, s.fixture.output("x0_unconditional")) < kTolerance);
-  CHECK(measured("x0_guided", guided, s.fixture.output("x0_guided")) < kTolerance);
+  CHECK(test::measuredError("x0_conditional", conditional, s.fixture.output("x0_conditional")) < kTolerance);
+  CHECK(test::measuredError("x0_unconditional", unconditional, s.fixture.output("x0_unconditional")) < kTolerance);
+  CHECK(test::measuredError("x0_guided", guided, s.fixture.output("x0_guided")) < kTolerance);
 }
 
 TEST_CASE("one reverse step with given noise matches the official p_sample") {
@@ -171,7 +164,7 @@ TEST_CASE("one reverse step with given noise matches the official p_sample") {
   CHECK_EQ(c.t, t);
   const auto x0 = s.model->guidedDenoise(x, s.model->condition(s.batch), torch::full({x.size(0)}, t, torch::kLong));
   const auto ours = x0 * c.x0Coef + x * c.xtCoef + s.fixture.input("step_noise") * c.sigma;
-  CHECK(measured("reverse_step", ours, s.fixture.output("reverse_step")) < kTolerance);
+  CHECK(test::measuredError("reverse_step", ours, s.fixture.output("reverse_step")) < kTolerance);
 }
 
 TEST_CASE("the training loss for a given batch, t, noise and null mask matches the official p_losses") {
@@ -181,14 +174,14 @@ TEST_CASE("the training loss for a given batch, t, noise and null mask matches t
   const auto& noise = s.fixture.input("loss_noise");
   const auto& drop = s.fixture.input("loss_drop");
   const auto terms = s.model->lossWith(s.batch, t, noise, drop);
-  CHECK(measured("loss", terms.total, s.fixture.output("loss")) < kTolerance);
+  CHECK(test::measuredError("loss", terms.total, s.fixture.output("loss")) < kTolerance);
   // Its x0 estimate, from the same pieces.
   const auto B = s.batch.size();
   auto h = torch::where(drop.to(torch::kBool).view({B, 1}), s.model->nullVector().expand({B, -1}),
                         s.model->condition(s.batch));
   const auto e0 = s.model->itemEmbeddings().index_select(0, s.batch.target);
   const auto xt = diffusion::qSampleWithNoise(s.model->schedule(), e0, t, noise);
-  CHECK(measured("loss_x0", s.model->denoise(xt, h, t), s.fixture.output("loss_x0")) < kTolerance);
+  CHECK(test::measuredError("loss_x0", s.model->denoise(xt, h, t), s.fixture.output("loss_x0")) < kTolerance);
 }
 
 TEST_CASE("the whole reverse run with the official draws and its scores match the official predict") {
@@ -206,13 +199,13 @@ TEST_CASE("the whole reverse run with the official draws and its scores match th
     x = next;
   }
   CHECK_EQ(draw, kSteps);
-  CHECK(measured("sample_x0 (recorded draws)", x, s.fixture.output("sample_x0")) < kTolerance);
+  CHECK(test::measuredError("sample_x0 (recorded draws)", x, s.fixture.output("sample_x0")) < kTolerance);
   const auto scores = torch::matmul(x, s.model->itemEmbeddings().t());
-  CHECK(measured("scores (recorded draws)", scores.slice(1, 1), officialItemScores(s.fixture.output("scores"))) <
-        kTolerance);
+  CHECK(test::measuredError("scores (recorded draws)", scores.slice(1, 1),
+                            officialItemScores(s.fixture.output("scores"))) < kTolerance);
   // The code's padding column is our row 0's score (which ours sets to -inf).
-  CHECK(measured("padding column (recorded draws)", scores.select(1, 0), s.fixture.output("scores").select(1, kItems)) <
-        kTolerance);
+  CHECK(test::measuredError("padding column (recorded draws)", scores.select(1, 0),
+                            s.fixture.output("scores").select(1, kItems)) < kTolerance);
 }
 
 TEST_CASE("reverse() and score() seeded as the official run draw its noise and give its scores") {
@@ -228,10 +221,10 @@ TEST_CASE("reverse() and score() seeded as the official run draw its noise and g
   models::ReverseOptions options;
   options.seed = static_cast<std::uint64_t>(seed);
   const auto x = s.model->reverse(s.batch, options, nullptr);
-  CHECK(measured("sample_x0 (seeded reverse())", x, s.fixture.output("sample_x0")) < kTolerance);
+  CHECK(test::measuredError("sample_x0 (seeded reverse())", x, s.fixture.output("sample_x0")) < kTolerance);
   const auto scores = s.model->score(s.batch, options);
-  CHECK(measured("scores (seeded score())", scores.slice(1, 1), officialItemScores(s.fixture.output("scores"))) <
-        kTolerance);
+  CHECK(test::measuredError("scores (seeded score())", scores.slice(1, 1),
+                            officialItemScores(s.fixture.output("scores"))) < kTolerance);
 }
 
 TEST_CASE("without the reference settings, or with one weight nudged, the same inputs compute something else") {

@@ -4,6 +4,7 @@
 // ("inputs/...") and what it computed ("outputs/...").
 #pragma once
 
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -60,6 +61,16 @@ inline double relativeError(const torch::Tensor& ours, const torch::Tensor& offi
   const auto a = ours.detach().to(torch::kDouble).cpu(), b = official.to(torch::kDouble);
   const double scale = std::max(b.abs().max().item<double>(), 1e-30);
   return (a - b).abs().max().item<double>() / scale;
+}
+
+// relativeError(), printed with the largest absolute error (the parity
+// docs quote both), then returned for the test to bound.
+inline double measuredError(const std::string& what, const torch::Tensor& ours, const torch::Tensor& official) {
+  const double relative = relativeError(ours, official);
+  const double absolute =
+      (ours.detach().to(torch::kDouble).cpu() - official.to(torch::kDouble)).abs().max().item<double>();
+  std::cout << "  " << what << ": max abs error " << absolute << ", relative " << relative << "\n";
+  return relative;
 }
 
 }  // namespace recdiff::test
